@@ -1,0 +1,69 @@
+# impshim — see README.md. `make run` and `make test` are the two commands that matter.
+GO        ?= go
+ADDR      ?= 127.0.0.1:8080
+GOROOT    := $(shell $(GO) env GOROOT)
+WASM_EXEC := $(GOROOT)/lib/wasm/go_js_wasm_exec
+WASMFLAGS := -trimpath -ldflags="-s -w"
+# Files of js/ that make up the static SDK in dist/ (tests and helpers for them stay out).
+DIST_JS   := js/imp.js js/window.html js/window.js js/window.css js/imp.d.ts
+
+.PHONY: run test dist vet unit wasm-test e2e bench fuzz cover browser node clean
+
+## dist: the static SDK — copy dist/ anywhere and load dist/imp.js.
+dist:
+	rm -rf dist && mkdir -p dist
+	GOOS=js GOARCH=wasm $(GO) build $(WASMFLAGS) -o dist/impshim.wasm ./wasm
+	cp "$(GOROOT)/lib/wasm/wasm_exec.js" dist/wasm_exec.js
+	cp $(DIST_JS) dist/
+
+## run: build and serve the sandbox demo page (ADDR=host:port to move it).
+run: dist
+	$(GO) run ./web -addr "$(ADDR)" -dist dist
+
+## test: every test — vet, unit + fuzz seeds, wasm under node, chromedp e2e.
+test: dist browser node vet
+	$(GO) test -count=1 ./...
+	GOOS=js GOARCH=wasm $(GO) test -count=1 -exec "$(WASM_EXEC)" ./wasm/...
+
+vet:
+	$(GO) vet ./...
+	GOOS=js GOARCH=wasm $(GO) vet ./wasm/...
+
+unit:
+	$(GO) test -count=1 $$($(GO) list ./... | grep -v /e2e)
+
+wasm-test:
+	GOOS=js GOARCH=wasm $(GO) test -count=1 -exec "$(WASM_EXEC)" ./wasm/...
+
+e2e: dist browser
+	$(GO) test -count=1 ./e2e/...
+
+## fuzz: a short coverage-guided run of each fuzz target (seeds also run in `make test`).
+FUZZTIME ?= 20s
+fuzz:
+	@for t in $$($(GO) test -list '^Fuzz' ./resolver/ | grep '^Fuzz'); do \
+		echo "== $$t"; $(GO) test -run '^$$' -fuzz "^$$t$$" -fuzztime $(FUZZTIME) ./resolver/ || exit 1; \
+	done
+
+cover:
+	$(GO) test -coverprofile=/tmp/impshim-cover.out ./resolver/ && $(GO) tool cover -func=/tmp/impshim-cover.out | tail -1
+
+## bench: size, cold start, resolve and window latency as ratios (SPEC §8).
+bench: dist browser
+	$(GO) run ./bench
+
+## browser / node: install Debian's chromium / nodejs when missing (as root), else say what to do.
+browser:
+	@if [ -n "$${IMPSHIM_BROWSER:-}" ] || command -v chromium >/dev/null 2>&1; then :; \
+	elif [ "$$(id -u)" = 0 ]; then echo "installing Debian's chromium for the e2e tests"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	else echo "impshim: the e2e tests need Chromium: run 'sudo apt-get install -y chromium' or set IMPSHIM_BROWSER=/path/to/chrome" >&2; exit 1; fi
+
+node:
+	@if command -v node >/dev/null 2>&1; then :; \
+	elif [ "$$(id -u)" = 0 ]; then echo "installing Debian's nodejs for the wasm tests"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs >/dev/null; \
+	else echo "impshim: the wasm tests run under node: run 'sudo apt-get install -y nodejs'" >&2; exit 1; fi
+
+clean:
+	rm -rf dist bench/out

@@ -6,19 +6,21 @@ WASM_EXEC := $(GOROOT)/lib/wasm/go_js_wasm_exec
 WASMFLAGS := -trimpath -ldflags="-s -w"
 # Files of js/ that make up the static SDK in dist/ (tests and helpers for them stay out).
 DIST_JS   := js/imp.js js/window.html js/window.js js/window.css js/imp.d.ts
+# Where `make dist` writes; e2e tests and the server read IMPSHIM_DIST (default: ./dist).
+DIST      ?= dist
 
 .PHONY: run test dist vet unit wasm-test e2e bench fuzz cover browser node clean
 
 ## dist: the static SDK — copy dist/ anywhere and load dist/imp.js.
 dist:
-	rm -rf dist && mkdir -p dist
-	GOOS=js GOARCH=wasm $(GO) build $(WASMFLAGS) -o dist/impshim.wasm ./wasm
-	cp "$(GOROOT)/lib/wasm/wasm_exec.js" dist/wasm_exec.js
-	cp $(DIST_JS) dist/
+	rm -rf "$(DIST)" && mkdir -p "$(DIST)"
+	GOOS=js GOARCH=wasm $(GO) build $(WASMFLAGS) -o "$(DIST)/impshim.wasm" ./wasm
+	cp "$(GOROOT)/lib/wasm/wasm_exec.js" "$(DIST)/wasm_exec.js"
+	cp $(DIST_JS) "$(DIST)/"
 
 ## run: build and serve the sandbox demo page (ADDR=host:port to move it).
 run: dist
-	$(GO) run ./web -addr "$(ADDR)" -dist dist
+	$(GO) run ./web/cmd/impshim -addr "$(ADDR)" -dist "$(DIST)"
 
 ## test: every test — vet, unit + fuzz seeds, wasm under node, chromedp e2e.
 test: dist browser node vet

@@ -1,0 +1,423 @@
+package e2e
+
+// The harness of the end-to-end suite: one Chromium for the whole package, a fresh tab in its own
+// browser context (own cache, storage and cookies) for every test, and one test site that serves
+// the SDK from IMPSHIM_DIST at the non-root path /static/impshim/ beside the fixture pages of
+// testdata/shop (no inline scripts, so every page also works under the CSP of SPEC §2).
+//
+// For the other test files of this package (demo_test.go included):
+//
+//	tb := newTab(t)                          // a fresh tab; screenshot + console saved when t fails
+//	tb.open("/shop/checkout.html")           // a path on the test site, or any absolute URL
+//	tb.do(imptest.Pay(params), imptest.Approve())   // chromedp actions, require.NoError
+//	n := eval[int](tb, `1 + 1`)              // JavaScript in the page; Promises are awaited
+//	tb.snapshot("window-open")               // a named screenshot, kept when IMPSHIM_ARTIFACTS is set
+//
+// Modes of the test site — a prefix before /shop/ and /static/impshim/ that the SDK inherits,
+// because imp.js finds impshim.wasm next to itself:
+//
+//	/csp/...       every HTML page (the window page too) with CSP script-src 'self' 'wasm-unsafe-eval'
+//	/nowasm/...    impshim.wasm answers 404
+//	/mime/...      impshim.wasm is served as text/plain
+//	newGate(t)     impshim.wasm is held back until the test releases it
+//
+// IMPSHIM_BROWSER names the browser binary; IMPSHIM_ARTIFACTS keeps every test's screenshots and
+// console in that folder (else failures only, in a temp folder whose path the test prints).
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	cdplog "github.com/chromedp/cdproto/log"
+	"github.com/chromedp/cdproto/page"
+	"github.com/chromedp/cdproto/runtime"
+	"github.com/chromedp/cdproto/target"
+	"github.com/chromedp/chromedp"
+	"github.com/stretchr/testify/require"
+)
+
+const (
+	cspPolicy = "script-src 'self' 'wasm-unsafe-eval'"
+	// tabTimeout bounds one test's browser work so a hang fails the test instead of the run.
+	tabTimeout = 60 * time.Second
+)
+
+var (
+	browserCtx context.Context // the package's one browser
+	siteURL    string          // the test site: SDK, shop pages, merchant files
+	evilURL    string          // a second origin, for forged messages
+	distDir    string          // absolute path of the SDK under test
+	repoRoot   string
+)
+
+func TestMain(m *testing.M) {
+	code, err := setUp(m)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "e2e: "+err.Error())
+		os.Exit(1)
+	}
+	os.Exit(code)
+}
+
+func setUp(m *testing.M) (int, error) {
+	var err error
+	if repoRoot, err = filepath.Abs(".."); err != nil {
+		return 0, err
+	}
+	exe, err := findBrowser()
+	if err != nil {
+		return 0, err
+	}
+	if distDir, err = findDist(); err != nil {
+		return 0, err
+	}
+
+	site := httptest.NewServer(newSite(distDir, "testdata"))
+	defer site.Close()
+	siteURL = site.URL
+	evil := httptest.NewServer(http.FileServerFS(os.DirFS(filepath.Join("testdata", "evil"))))
+	defer evil.Close()
+	evilURL = evil.URL
+
+	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(), browserOptions(exe)...)
+	defer cancelAlloc()
+	ctx, cancel := chromedp.NewContext(alloc)
+	defer cancel()
+	// The first Run starts the browser; it must not carry a deadline, or the browser dies with it.
+	if err := chromedp.Do(ctx); err != nil {
+		return 0, fmt.Errorf("starting %s: %w (install Chromium: apt-get install -y chromium, or set IMPSHIM_BROWSER)", exe, err)
+	}
+	browserCtx = ctx
+	return m.Run(), nil
+}
+
+// findBrowser honours IMPSHIM_BROWSER, else the usual names on PATH. A missing browser fails the
+// run: an e2e suite that skips looks green while testing nothing.
+func findBrowser() (string, error) {
+	if b := os.Getenv("IMPSHIM_BROWSER"); b != "" {
+		p, err := exec.LookPath(b)
+		if err != nil {
+			return "", fmt.Errorf("IMPSHIM_BROWSER=%s: %w: install Chromium: apt-get install -y chromium (or point IMPSHIM_BROWSER at a Chrome binary)", b, err)
+		}
+		return p, nil
+	}
+	for _, name := range []string{"chromium", "chromium-browser", "google-chrome", "google-chrome-stable"} {
+		if p, err := exec.LookPath(name); err == nil {
+			return p, nil
+		}
+	}
+	return "", errors.New("no Chromium found on PATH: install Chromium: apt-get install -y chromium (or set IMPSHIM_BROWSER)")
+}
+
+func findDist() (string, error) {
+	dir := os.Getenv("IMPSHIM_DIST")
+	if dir == "" {
+		dir = filepath.Join(repoRoot, "dist")
+	}
+	dir, err := filepath.Abs(dir)
+	if err != nil {
+		return "", err
+	}
+	for _, f := range []string{"imp.js", "impshim.wasm", "window.html"} {
+		if _, err := os.Stat(filepath.Join(dir, f)); err != nil {
+			return "", fmt.Errorf("the SDK is not built: %s is missing: run make dist (or set IMPSHIM_DIST to a built dist/)", filepath.Join(dir, f))
+		}
+	}
+	return dir, nil
+}
+
+func browserOptions(exe string) []chromedp.ExecAllocatorOption {
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(exe),
+		chromedp.DisableGPU,
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("no-first-run", true),
+		chromedp.Flag("disable-quic", true),
+		// Chromium's popup blocker stays on, as in a real browser, so POPUP_BLOCKED is reachable.
+		chromedp.Flag("disable-popup-blocking", false),
+		chromedp.WindowSize(1280, 900),
+	)
+	if os.Geteuid() == 0 {
+		opts = append(opts, chromedp.NoSandbox)
+	}
+	return opts
+}
+
+// ---- the test site ----
+
+var gates sync.Map // token → chan struct{}, closed on release
+
+// newGate returns a site prefix under which impshim.wasm is held back until release is called,
+// so a test can make calls that are certainly "before ready".
+func newGate(t *testing.T) (prefix string, release func()) {
+	token := strings.NewReplacer("/", "-", " ", "-").Replace(t.Name()) + fmt.Sprint(time.Now().UnixNano())
+	ch := make(chan struct{})
+	gates.Store(token, ch)
+	var once sync.Once
+	release = func() { once.Do(func() { close(ch) }) }
+	t.Cleanup(release)
+	return "/gate-" + token, release
+}
+
+func newSite(dist, testdata string) http.Handler {
+	distFS, shopFS, merchantFS := os.DirFS(dist), os.DirFS(filepath.Join(testdata, "shop")), os.DirFS(filepath.Join(testdata, "merchants"))
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mode, rest := "", r.URL.Path
+		if first, after, ok := strings.Cut(strings.TrimPrefix(rest, "/"), "/"); ok && first != "shop" && first != "static" {
+			mode, rest = first, "/"+after
+		}
+		w.Header().Set("Cache-Control", "no-store")
+		if mode == "csp" && (strings.HasSuffix(rest, ".html") || strings.HasSuffix(rest, "/")) {
+			w.Header().Set("Content-Security-Policy", cspPolicy)
+		}
+		switch {
+		case strings.HasPrefix(rest, "/shop/"):
+			serveFile(w, r, shopFS, strings.TrimPrefix(rest, "/shop/"))
+		case strings.HasPrefix(rest, "/static/impshim/merchants/"):
+			serveFile(w, r, merchantFS, strings.TrimPrefix(rest, "/static/impshim/merchants/"))
+		case rest == "/static/impshim/impshim.wasm":
+			switch {
+			case mode == "nowasm":
+				http.Error(w, "gone for the test", http.StatusNotFound)
+				return
+			case mode == "mime":
+				w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+			case strings.HasPrefix(mode, "gate-"):
+				if ch, ok := gates.Load(strings.TrimPrefix(mode, "gate-")); ok {
+					select {
+					case <-ch.(chan struct{}):
+					case <-r.Context().Done():
+						return
+					}
+				}
+			}
+			serveFile(w, r, distFS, "impshim.wasm")
+		case strings.HasPrefix(rest, "/static/impshim/"):
+			serveFile(w, r, distFS, strings.TrimPrefix(rest, "/static/impshim/"))
+		default:
+			http.NotFound(w, r)
+		}
+	})
+}
+
+func serveFile(w http.ResponseWriter, r *http.Request, fsys fs.FS, name string) {
+	if !fs.ValidPath(name) || name == "." {
+		http.NotFound(w, r)
+		return
+	}
+	http.ServeFileFS(w, r, fsys, name)
+}
+
+// ---- tabs ----
+
+// tab is one test's browser tab with what it logged.
+type tab struct {
+	t    *testing.T
+	ctx  context.Context // carries the test's deadline
+	base context.Context // the tab without the deadline, for artifacts after a timeout
+
+	mu      sync.Mutex
+	log     []string // console calls, exceptions and browser log entries, in order
+	dialogs []string // alert/confirm/prompt messages; each was dismissed
+}
+
+// newTab opens a fresh tab in its own browser context. When t fails, a screenshot of the tab
+// (and of any popup it opened) and its console are written to a folder whose path is printed.
+func newTab(t *testing.T) *tab {
+	t.Helper()
+	base, cancel := chromedp.NewContext(browserCtx, chromedp.WithNewBrowserContext())
+	tb := &tab{t: t, base: base}
+	if err := chromedp.Do(base); err != nil {
+		cancel()
+		t.Fatalf("opening a tab: %v", err)
+	}
+	if err := chromedp.Listen(base, tb.record); err != nil {
+		cancel()
+		t.Fatalf("listening to the tab: %v", err)
+	}
+	ctx, cancelDeadline := context.WithTimeout(base, tabTimeout)
+	tb.ctx = ctx
+	t.Cleanup(func() {
+		if t.Failed() {
+			tb.saveArtifacts("failure")
+		}
+		cancelDeadline()
+		cancel()
+	})
+	return tb
+}
+
+func (tb *tab) record(ev any) {
+	var line string
+	switch ev := ev.(type) {
+	case *runtime.EventConsoleAPICalled:
+		var parts []string
+		for _, a := range ev.Args {
+			if a.Value != nil {
+				parts = append(parts, strings.Trim(string(a.Value), `"`))
+			} else {
+				parts = append(parts, a.Description)
+			}
+		}
+		line = "console." + string(ev.Type) + ": " + strings.Join(parts, " ")
+	case *runtime.EventExceptionThrown:
+		d := ev.ExceptionDetails
+		line = "exception: " + d.Text
+		if d.Exception != nil {
+			line += " " + d.Exception.Description
+		}
+	case *cdplog.EventEntryAdded:
+		line = "log." + string(ev.Entry.Level) + ": " + ev.Entry.Text + " " + ev.Entry.URL
+	case *page.EventJavascriptDialogOpening:
+		tb.mu.Lock()
+		tb.dialogs = append(tb.dialogs, string(ev.Type)+": "+ev.Message)
+		tb.mu.Unlock()
+		// A dialog blocks the page; dismiss it from outside the event loop.
+		go chromedp.Call(tb.base, page.HandleJavaScriptDialog, page.HandleJavaScriptDialogParams{Accept: false})
+		line = "dialog." + string(ev.Type) + ": " + ev.Message
+	default:
+		return
+	}
+	tb.mu.Lock()
+	tb.log = append(tb.log, line)
+	tb.mu.Unlock()
+}
+
+// consoleLines returns what the tab logged so far.
+func (tb *tab) consoleLines() []string {
+	tb.mu.Lock()
+	defer tb.mu.Unlock()
+	return append([]string(nil), tb.log...)
+}
+
+func (tb *tab) dialogsSeen() []string {
+	tb.mu.Lock()
+	defer tb.mu.Unlock()
+	return append([]string(nil), tb.dialogs...)
+}
+
+// url makes a path on the test site absolute; absolute URLs pass through.
+func (tb *tab) url(path string) string {
+	if strings.Contains(path, "://") {
+		return path
+	}
+	return siteURL + path
+}
+
+func (tb *tab) open(path string) {
+	tb.t.Helper()
+	require.NoError(tb.t, chromedp.Do(tb.ctx, chromedp.Navigate(tb.url(path))), "opening %s", path)
+}
+
+func (tb *tab) do(actions ...chromedp.Action[chromedp.Void]) {
+	tb.t.Helper()
+	require.NoError(tb.t, chromedp.Do(tb.ctx, actions...))
+}
+
+// eval runs JavaScript in the page's main frame and decodes its value; Promises are awaited.
+func eval[T any](tb *tab, js string) T {
+	tb.t.Helper()
+	v, err := chromedp.Run(tb.ctx, chromedp.Evaluate[T](js, chromedp.EvalAwaitPromise))
+	require.NoError(tb.t, err, "evaluating %s", js)
+	return v
+}
+
+// run runs one chromedp action that returns a value, requiring success.
+func run[T any](tb *tab, a chromedp.Action[T]) T {
+	tb.t.Helper()
+	v, err := chromedp.Run(tb.ctx, a)
+	require.NoError(tb.t, err)
+	return v
+}
+
+// ---- artifacts ----
+
+var (
+	artifactsOnce sync.Once
+	artifactsDir  string
+)
+
+func artifactsRoot() string {
+	artifactsOnce.Do(func() {
+		if d := os.Getenv("IMPSHIM_ARTIFACTS"); d != "" {
+			artifactsDir = d
+		} else if d, err := os.MkdirTemp("", "impshim-e2e-"); err == nil {
+			artifactsDir = d
+		}
+	})
+	return artifactsDir
+}
+
+var unsafeName = regexp.MustCompile(`[^A-Za-z0-9._-]+`)
+
+// snapshot keeps a screenshot of the tab and its popups under a name, when IMPSHIM_ARTIFACTS is set:
+// the way to look at what a test saw.
+func (tb *tab) snapshot(name string) {
+	if os.Getenv("IMPSHIM_ARTIFACTS") != "" {
+		tb.saveArtifacts(name)
+	}
+}
+
+func (tb *tab) saveArtifacts(name string) {
+	root := artifactsRoot()
+	if root == "" {
+		return
+	}
+	dir := filepath.Join(root, unsafeName.ReplaceAllString(tb.t.Name(), "_"))
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		tb.t.Logf("artifacts: %v", err)
+		return
+	}
+	ctx, cancel := context.WithTimeout(tb.base, 10*time.Second)
+	defer cancel()
+	shot := func(c context.Context, file string) {
+		if png, err := chromedp.Run(c, chromedp.CaptureScreenshot()); err == nil {
+			_ = os.WriteFile(filepath.Join(dir, file), png, 0o644)
+		} else {
+			tb.t.Logf("artifacts: screenshot %s: %v", file, err)
+		}
+	}
+	shot(ctx, name+".png")
+	if infos, err := chromedp.Targets(ctx); err == nil {
+		self := chromedp.FromContext(tb.base).Target.TargetID
+		for i, info := range infos {
+			if info.Type == "page" && info.OpenerID == self {
+				pctx, pcancel := chromedp.NewContext(ctx, chromedp.WithTargetID(info.TargetID), chromedp.WithDetachOnCancel())
+				shot(pctx, fmt.Sprintf("%s-popup%d.png", name, i))
+				pcancel()
+			}
+		}
+	}
+	_ = os.WriteFile(filepath.Join(dir, name+"-console.log"), []byte(strings.Join(tb.consoleLines(), "\n")+"\n"), 0o644)
+	tb.t.Logf("artifacts (%s): %s", name, dir)
+}
+
+// popups lists the pages this tab opened that are still open.
+func (tb *tab) popups() []*target.Info {
+	tb.t.Helper()
+	infos, err := chromedp.Targets(tb.ctx)
+	require.NoError(tb.t, err)
+	self := chromedp.FromContext(tb.base).Target.TargetID
+	var out []*target.Info
+	for _, info := range infos {
+		if info.Type == "page" && info.OpenerID == self {
+			out = append(out, info)
+		}
+	}
+	return out
+}
+

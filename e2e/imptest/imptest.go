@@ -1,0 +1,520 @@
+// Package imptest drives the impshim mock payment window from a chromedp test.
+//
+// Every function returns a chromedp action, so the steps compose with the
+// merchant's own:
+//
+//	err := chromedp.Do(ctx,
+//		chromedp.Navigate(shopURL),
+//		chromedp.Click(chromedp.CSS("#buy")), // the shop calls IMP.request_pay
+//		imptest.Approve(),
+//	)
+//
+// The window is found wherever impshim shows it: in the overlay iframe of the
+// page (the default), in a popup (`popup: true`), or in the page itself. The
+// overlay must be same-origin with the page, which it is when the page loads
+// imp.js from its own server.
+//
+// Pay and Result are for tests that call IMP.request_pay themselves:
+//
+//	err := chromedp.Do(ctx, imptest.Pay(params), imptest.Approve())
+//	resp, err := chromedp.Run(ctx, imptest.Result())
+package imptest
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"time"
+
+	"github.com/chromedp/cdproto/runtime"
+	"github.com/chromedp/cdproto/target"
+	"github.com/chromedp/chromedp"
+)
+
+// Window is what the mock payment window shows.
+type Window struct {
+	// Where the window is: "iframe" (the overlay), "popup" or "page".
+	Mode string
+	// PG is the PG code ("html5_inicis"), PGName its display name ("KG INICIS").
+	PG, PGName string
+	MID        string
+	// Amount is the number, AmountText what the window prints ("₩1,000").
+	Amount     float64
+	AmountText string
+	// Text is all the text of the window, for checks of wording and language.
+	Text string
+}
+
+// Response is the object that IMP.request_pay passes to its callback (SPEC §7).
+type Response struct {
+	Success       bool    `json:"success"`
+	ImpSuccess    bool    `json:"imp_success"`
+	ImpUID        string  `json:"imp_uid"` // "" when it was null
+	MerchantUID   string  `json:"merchant_uid"`
+	ErrorCode     string  `json:"error_code"`
+	ErrorMsg      string  `json:"error_msg"`
+	Status        string  `json:"status"`
+	PayMethod     string  `json:"pay_method"`
+	PaidAmount    float64 `json:"paid_amount"`
+	Currency      string  `json:"currency"`
+	Name          string  `json:"name"`
+	PGProvider    string  `json:"pg_provider"`
+	PGType        string  `json:"pg_type"`
+	PGTID         string  `json:"pg_tid"`
+	ApplyNum      string  `json:"apply_num"`
+	BuyerName     string  `json:"buyer_name"`
+	BuyerEmail    string  `json:"buyer_email"`
+	BuyerTel      string  `json:"buyer_tel"`
+	BuyerAddr     string  `json:"buyer_addr"`
+	BuyerPostcode string  `json:"buyer_postcode"`
+	CustomData    any     `json:"custom_data"`
+	PaidAt        int64   `json:"paid_at"`
+	ReceiptURL    string  `json:"receipt_url"`
+	CardName      string  `json:"card_name"`
+	CardNumber    string  `json:"card_number"`
+	CustomerUID   string  `json:"customer_uid"`
+	VbankNum      string  `json:"vbank_num"`
+	VbankName     string  `json:"vbank_name"`
+	VbankHolder   string  `json:"vbank_holder"`
+
+	// Raw holds every field as sent, including the ones without a Go field
+	// above (card_quota, vbank_date, …) whose JSON type varies between PGs.
+	Raw map[string]any `json:"-"`
+}
+
+// Trace is IMP.sandbox.lastTrace() / IMP.sandbox.resolve(): why a setting was chosen (SPEC §4).
+type Trace struct {
+	Input      string       `json:"input"`
+	Code       string       `json:"code"`
+	MID        string       `json:"mid"`
+	Rule       string       `json:"rule"`
+	Fallback   bool         `json:"fallback"`
+	Setting    Setting      `json:"setting"`
+	Considered []Considered `json:"considered"`
+	Warnings   []Warning    `json:"warnings"`
+}
+
+// Setting is one entry of the merchant's pg_settings.
+type Setting struct {
+	Index      int    `json:"index"`
+	PG         string `json:"pg"`
+	MID        string `json:"mid"`
+	PayType    string `json:"pay_type"`
+	Type       string `json:"type,omitempty"`
+	ChannelKey string `json:"channel_key,omitempty"`
+	Default    bool   `json:"default,omitempty"`
+	Label      string `json:"label,omitempty"`
+}
+
+// Considered is a setting that resolution looked at and passed over.
+type Considered struct {
+	Index  int    `json:"index"`
+	WhyNot string `json:"why_not"`
+}
+
+// Warning is a diagnostic with a stable code (PG_UNKNOWN_CODE, FELL_BACK_TO_DEFAULT, …).
+type Warning struct {
+	Code    string `json:"code"`
+	Message string `json:"message"`
+}
+
+// Config is what IMP.sandbox.configure takes (SPEC §3).
+type Config struct {
+	MerchantCode string    `json:"merchant_code"`
+	PGSettings   []Setting `json:"pg_settings"`
+	Strict       bool      `json:"strict,omitempty"`
+}
+
+// ConfigResult is what IMP.sandbox.configure answers.
+type ConfigResult struct {
+	OK       bool          `json:"ok"`
+	Errors   []ConfigError `json:"errors"`
+	Warnings []Warning     `json:"warnings"`
+}
+
+// ConfigError names the pg_settings entry (Index, -1 for the whole config) and field at fault.
+type ConfigError struct {
+	Index   int    `json:"index"`
+	Field   string `json:"field"`
+	Message string `json:"message"`
+}
+
+// Outcome completes the next window without a click (IMP.sandbox.setOutcome).
+type Outcome struct {
+	Result    string `json:"result"` // "paid", "failed" or "cancelled"
+	ErrorCode string `json:"error_code,omitempty"`
+	ErrorMsg  string `json:"error_msg,omitempty"`
+	DelayMS   int    `json:"delay_ms,omitempty"`
+}
+
+// Ready waits until IMP.sandbox.ready settles, and fails with its message when the SDK could not load.
+func Ready() chromedp.Action[chromedp.Void] {
+	return chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+		_, err := chromedp.Evaluate[chromedp.Void](`(async () => {
+			if (!window.IMP || !IMP.sandbox) throw new Error("window.IMP.sandbox is missing: is imp.js loaded on this page?");
+			await IMP.sandbox.ready; })()`, chromedp.EvalAwaitPromise)(ctx, t)
+		return wrap("IMP.sandbox.ready", err)
+	})
+}
+
+// Configure calls IMP.sandbox.configure(cfg). cfg is a Config or anything that marshals to the same JSON.
+// A rejected config is not an error of the action: read ConfigResult.Errors.
+func Configure(cfg any) chromedp.Action[ConfigResult] {
+	return func(ctx context.Context, t *chromedp.Target) (ConfigResult, error) {
+		js, err := json.Marshal(cfg)
+		if err != nil {
+			return ConfigResult{}, err
+		}
+		raw, err := chromedp.Evaluate[[]byte](`IMP.sandbox.configure(`+string(js)+`)`, chromedp.EvalAwaitPromise)(ctx, t)
+		if err != nil {
+			return ConfigResult{}, wrap("IMP.sandbox.configure", err)
+		}
+		var res ConfigResult
+		return res, json.Unmarshal(raw, &res)
+	}
+}
+
+// SetOutcome makes the next window that opens complete by itself.
+func SetOutcome(o Outcome) chromedp.Action[chromedp.Void] {
+	return chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+		js, err := json.Marshal(o)
+		if err != nil {
+			return err
+		}
+		_, err = chromedp.Evaluate[chromedp.Void](`void IMP.sandbox.setOutcome(`+string(js)+`)`)(ctx, t)
+		return wrap("IMP.sandbox.setOutcome", err)
+	})
+}
+
+// Resolve returns the trace for a pg value (a string, or a params object) without opening a window.
+func Resolve(pg any) chromedp.Action[Trace] {
+	return func(ctx context.Context, t *chromedp.Target) (Trace, error) {
+		js, err := json.Marshal(pg)
+		if err != nil {
+			return Trace{}, err
+		}
+		raw, err := chromedp.Evaluate[[]byte](`(async () => { await IMP.sandbox.ready; return IMP.sandbox.resolve(`+string(js)+`) })()`,
+			chromedp.EvalAwaitPromise)(ctx, t)
+		if err != nil {
+			return Trace{}, wrap("IMP.sandbox.resolve", err)
+		}
+		var tr Trace
+		return tr, json.Unmarshal(raw, &tr)
+	}
+}
+
+// LastTrace returns IMP.sandbox.lastTrace(): the trace of the last request_pay that reached
+// resolution, or nil.
+func LastTrace() chromedp.Action[*Trace] {
+	return func(ctx context.Context, t *chromedp.Target) (*Trace, error) {
+		raw, err := chromedp.Evaluate[[]byte](`IMP.sandbox.lastTrace()`)(ctx, t)
+		if err != nil {
+			return nil, wrap("IMP.sandbox.lastTrace", err)
+		}
+		if string(raw) == "null" || len(raw) == 0 {
+			return nil, nil
+		}
+		var tr Trace
+		return &tr, json.Unmarshal(raw, &tr)
+	}
+}
+
+// Pay calls IMP.request_pay(params) in the page, as if from a click (so a popup may open),
+// and returns without waiting for the payment. Read the answer with Result.
+// params is marshalled to JSON.
+func Pay(params any) chromedp.Action[chromedp.Void] {
+	return chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+		js, err := json.Marshal(params)
+		if err != nil {
+			return err
+		}
+		_, err = chromedp.Evaluate[int](payJS(string(js)), userGesture)(ctx, t)
+		return wrap("IMP.request_pay", err)
+	})
+}
+
+// payJS records the callback calls and the Promise of one request_pay, so that Result can read them.
+func payJS(params string) string {
+	return `(() => {
+		const s = (window.__imptest ??= {seq: 0, runs: {}});
+		const run = {callbacks: [], settled: false, result: null, error: null};
+		const id = ++s.seq;
+		s.runs[id] = run; s.last = id;
+		try {
+			const p = IMP.request_pay(` + params + `, (r) => { run.callbacks.push(r); });
+			Promise.resolve(p).then((r) => { run.result = r; run.settled = true; },
+				(e) => { run.error = "request_pay's Promise rejected: " + e; run.settled = true; });
+		} catch (e) { run.error = "request_pay threw: " + e; run.settled = true; }
+		return id;
+	})()`
+}
+
+func userGesture(p *runtime.EvaluateParams) { p.UserGesture = new(true) }
+
+// Result waits for the callback of the last Pay and returns its response.
+// It fails when request_pay threw or its Promise rejected, which SPEC §5 rules out.
+func Result() chromedp.Action[Response] {
+	return func(ctx context.Context, t *chromedp.Target) (Response, error) {
+		for {
+			raw, err := chromedp.Evaluate[[]byte](`(() => {
+				const s = window.__imptest; const run = s && s.runs[s.last];
+				if (!run) return {missing: true};
+				if (run.error) return {error: run.error};
+				if (run.callbacks.length) return {response: run.callbacks[0]};
+				if (run.settled) return {response: run.result};
+				return {};
+			})()`)(ctx, t)
+			if err != nil {
+				return Response{}, wrap("reading the response", err)
+			}
+			var st struct {
+				Missing  bool            `json:"missing"`
+				Error    string          `json:"error"`
+				Response json.RawMessage `json:"response"`
+			}
+			if err := json.Unmarshal(raw, &st); err != nil {
+				return Response{}, err
+			}
+			switch {
+			case st.Missing:
+				return Response{}, errors.New("imptest: Result without a Pay on this page (did the page navigate?)")
+			case st.Error != "":
+				return Response{}, errors.New("imptest: " + st.Error)
+			case st.Response != nil:
+				return DecodeResponse(st.Response)
+			}
+			if err := sleep(ctx, 25*time.Millisecond); err != nil {
+				return Response{}, errors.New("imptest: no response to request_pay yet: " + err.Error())
+			}
+		}
+	}
+}
+
+// DecodeResponse decodes a response object from its JSON text, keeping every field in Raw.
+func DecodeResponse(raw []byte) (Response, error) {
+	var r Response
+	if string(raw) == "null" {
+		return r, errors.New("imptest: the response is null")
+	}
+	// imp_uid is null before a window opened; decode it apart so null stays "".
+	if err := json.Unmarshal(raw, &r.Raw); err != nil {
+		return r, errors.New("imptest: the response is not an object: " + err.Error())
+	}
+	if err := json.Unmarshal(raw, &r); err != nil {
+		return r, errors.New("imptest: decoding the response: " + err.Error())
+	}
+	return r, nil
+}
+
+// WaitWindow waits until the payment window is visible and takes clicks, and returns what it shows.
+func WaitWindow() chromedp.Action[Window] {
+	return func(ctx context.Context, t *chromedp.Target) (Window, error) {
+		f, err := findWindow(ctx, t)
+		if err != nil {
+			return Window{}, err
+		}
+		defer f.release()
+		return f.win, nil
+	}
+}
+
+// Approve waits for the window, clicks its approve button and waits until the window is gone.
+func Approve() chromedp.Action[chromedp.Void] { return press("approve") }
+
+// Fail waits for the window, clicks its fail button and waits until the window is gone.
+func Fail() chromedp.Action[chromedp.Void] { return press("fail") }
+
+// Cancel waits for the window, clicks its cancel button and waits until the window is gone.
+func Cancel() chromedp.Action[chromedp.Void] { return press("cancel") }
+
+func press(button string) chromedp.Action[chromedp.Void] {
+	return chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+		f, err := findWindow(ctx, t)
+		if err != nil {
+			return err
+		}
+		defer f.release()
+		raw, err := f.eval(ctx, buttonJS(button))
+		if err != nil {
+			return wrap("finding the "+button+" button", err)
+		}
+		var at struct {
+			X, Y    float64
+			Problem string
+		}
+		if err := json.Unmarshal(raw, &at); err != nil {
+			return err
+		}
+		if at.Problem != "" {
+			return errors.New("imptest: cannot click [data-impshim=" + button + "]: " + at.Problem)
+		}
+		if _, err := f.run(ctx, chromedp.MouseClickXY(at.X, at.Y)); err != nil {
+			return wrap("clicking "+button, err)
+		}
+		return f.waitGone(ctx)
+	})
+}
+
+// found is a window that findWindow located, with the target it lives in.
+type found struct {
+	win     Window
+	t       *chromedp.Target
+	popup   context.Context // set when the window is in a popup
+	release func()
+}
+
+func (f *found) run(ctx context.Context, a chromedp.Action[chromedp.Void]) (chromedp.Void, error) {
+	if f.popup != nil {
+		return chromedp.Run(f.popup, a)
+	}
+	return a(ctx, f.t)
+}
+
+func (f *found) eval(ctx context.Context, js string) ([]byte, error) {
+	if f.popup != nil {
+		return chromedp.Run(f.popup, chromedp.Evaluate[[]byte](js))
+	}
+	return chromedp.Evaluate[[]byte](js)(ctx, f.t)
+}
+
+// waitGone waits until the window no longer shows, so the next step sees the outcome.
+func (f *found) waitGone(ctx context.Context) error {
+	for {
+		raw, err := f.eval(ctx, windowJS)
+		if err != nil || string(raw) == "null" {
+			// A popup that closed itself is gone too.
+			return nil
+		}
+		if err := sleep(ctx, 25*time.Millisecond); err != nil {
+			return errors.New("imptest: the payment window stayed open after the click: " + err.Error())
+		}
+	}
+}
+
+// windowJS finds the visible [data-impshim=window] in the page or one of its same-origin iframes
+// and reports what it shows; null when there is none.
+const windowJS = `(() => {
+	const shown = (el) => {
+		const r = el.getBoundingClientRect();
+		return r.width > 0 && r.height > 0 &&
+			(el.checkVisibility ? el.checkVisibility({checkOpacity: true, visibilityProperty: true}) : true);
+	};
+	const places = [{doc: document, mode: "page", frame: null}];
+	for (const f of document.querySelectorAll("iframe")) {
+		let doc = null;
+		try { doc = f.contentDocument; } catch (e) {}
+		if (doc) places.push({doc, mode: "iframe", frame: f});
+	}
+	for (const p of places) {
+		const w = p.doc.querySelector("[data-impshim=window]");
+		if (!w || !shown(w) || (p.frame && !shown(p.frame))) continue;
+		const q = (name) => p.doc.querySelector("[data-impshim=" + name + "]");
+		const text = (el) => el ? el.textContent.trim() : "";
+		const pg = q("pg"), amount = q("amount");
+		return {Mode: p.mode, PG: pg ? pg.getAttribute("data-code") || "" : "", PGName: text(pg),
+			MID: text(q("mid")), Amount: amount ? Number(amount.getAttribute("data-value")) || 0 : 0,
+			AmountText: text(amount), Text: w.innerText.trim()};
+	}
+	return null;
+})()`
+
+// buttonJS returns the point, in the coordinates of the top page, where a click lands on the
+// button, or why it would not.
+func buttonJS(name string) string {
+	return `(() => {
+	const sel = "[data-impshim=` + name + `]";
+	const places = [{doc: document, frame: null}];
+	for (const f of document.querySelectorAll("iframe")) {
+		let doc = null;
+		try { doc = f.contentDocument; } catch (e) {}
+		if (doc && doc.querySelector("[data-impshim=window]")) places.push({doc, frame: f});
+	}
+	for (const p of places.reverse()) {
+		const w = p.doc.querySelector("[data-impshim=window]");
+		const b = p.doc.querySelector(sel);
+		if (!w || !b) continue;
+		b.scrollIntoView({block: "center", inline: "center"});
+		const r = b.getBoundingClientRect();
+		if (r.width === 0 || r.height === 0) return {Problem: "the button has no size (hidden?)"};
+		const lx = r.left + r.width / 2, ly = r.top + r.height / 2;
+		const hit = p.doc.elementFromPoint(lx, ly);
+		if (!hit || (hit !== b && !b.contains(hit)))
+			return {Problem: "the button is covered by <" + (hit ? hit.tagName.toLowerCase() + (hit.id ? "#" + hit.id : "") : "nothing") + ">"};
+		if (!p.frame) return {X: lx, Y: ly};
+		const fr = p.frame.getBoundingClientRect(), cs = getComputedStyle(p.frame);
+		const x = fr.left + p.frame.clientLeft + parseFloat(cs.paddingLeft) + lx;
+		const y = fr.top + p.frame.clientTop + parseFloat(cs.paddingTop) + ly;
+		const top = document.elementFromPoint(x, y);
+		if (top !== p.frame) return {Problem: "the overlay iframe is covered by <" + (top ? top.tagName.toLowerCase() : "nothing") + "> on the page"};
+		return {X: x, Y: y};
+	}
+	return {Problem: "no " + sel + " in the window"};
+})()`
+}
+
+// findWindow polls the page, its iframes and its popups until the window shows.
+func findWindow(ctx context.Context, t *chromedp.Target) (*found, error) {
+	popups := map[target.ID]context.Context{}
+	var cancels []context.CancelFunc
+	releaseAll := func() {
+		for _, c := range cancels {
+			c()
+		}
+	}
+	for {
+		raw, err := chromedp.Evaluate[[]byte](windowJS)(ctx, t)
+		if err == nil && string(raw) != "null" {
+			f := &found{t: t, release: releaseAll}
+			if err := json.Unmarshal(raw, &f.win); err != nil {
+				releaseAll()
+				return nil, err
+			}
+			return f, nil
+		}
+		if infos, err := chromedp.Targets(ctx); err == nil {
+			for _, info := range infos {
+				if info.Type != "page" || info.OpenerID != t.TargetID {
+					continue
+				}
+				pctx, ok := popups[info.TargetID]
+				if !ok {
+					// Detach, never close, on cancel: closing the popup would cancel the payment.
+					var cancel context.CancelFunc
+					pctx, cancel = chromedp.NewContext(ctx, chromedp.WithTargetID(info.TargetID), chromedp.WithDetachOnCancel())
+					popups[info.TargetID] = pctx
+					cancels = append(cancels, cancel)
+				}
+				raw, err := chromedp.Run(pctx, chromedp.Evaluate[[]byte](windowJS))
+				if err == nil && string(raw) != "null" {
+					f := &found{t: t, popup: pctx, release: releaseAll}
+					if err := json.Unmarshal(raw, &f.win); err != nil {
+						releaseAll()
+						return nil, err
+					}
+					f.win.Mode = "popup"
+					return f, nil
+				}
+			}
+		}
+		if err := sleep(ctx, 25*time.Millisecond); err != nil {
+			releaseAll()
+			return nil, errors.New("imptest: no visible [data-impshim=window] in the page, its iframes or a popup: " + err.Error())
+		}
+	}
+}
+
+func sleep(ctx context.Context, d time.Duration) error {
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-time.After(d):
+		return nil
+	}
+}
+
+func wrap(what string, err error) error {
+	if err == nil {
+		return nil
+	}
+	return errors.New("imptest: " + what + ": " + err.Error())
+}

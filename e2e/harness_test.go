@@ -420,4 +420,3 @@ func (tb *tab) popups() []*target.Info {
 	}
 	return out
 }
-

@@ -1,0 +1,175 @@
+package jsonv
+
+import (
+	"math"
+	"strconv"
+	"unicode/utf8"
+)
+
+const hexDigits = "0123456789abcdef"
+
+// AppendString appends s as a JSON string. Invalid UTF-8 becomes U+FFFD; U+2028 and U+2029 are
+// escaped because they end a line in older JavaScript and in <script> contexts; <, > and & are
+// escaped so the text can sit inside HTML unchanged.
+func AppendString(b []byte, s string) []byte {
+	b = append(b, '"')
+	start := 0
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if c >= 0x20 && c != '"' && c != '\\' && c != '<' && c != '>' && c != '&' {
+				i++
+				continue
+			}
+			b = append(b, s[start:i]...)
+			switch c {
+			case '"', '\\':
+				b = append(b, '\\', c)
+			case '\n':
+				b = append(b, '\\', 'n')
+			case '\r':
+				b = append(b, '\\', 'r')
+			case '\t':
+				b = append(b, '\\', 't')
+			default:
+				b = append(b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xf])
+			}
+			i++
+			start = i
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 {
+			b = append(b, s[start:i]...)
+			b = append(b, `\ufffd`...)
+			i++
+			start = i
+			continue
+		}
+		if r == '\u2028' || r == '\u2029' {
+			b = append(b, s[start:i]...)
+			b = append(b, '\\', 'u', '2', '0', '2', hexDigits[r&0xf])
+			i += size
+			start = i
+			continue
+		}
+		i += size
+	}
+	b = append(b, s[start:]...)
+	return append(b, '"')
+}
+
+// AppendFloat appends f the way JavaScript's JSON.stringify would: shortest round-trip form,
+// integers without a fraction, and null for NaN and ±Inf (JSON has no such numbers).
+func AppendFloat(b []byte, f float64) []byte {
+	if math.IsNaN(f) || math.IsInf(f, 0) {
+		return append(b, "null"...)
+	}
+	if f == math.Trunc(f) && math.Abs(f) < 1e21 {
+		if f == 0 {
+			return append(b, '0') // also for -0, like JSON.stringify
+		}
+		return strconv.AppendFloat(b, f, 'f', -1, 64)
+	}
+	abs := math.Abs(f)
+	if abs >= 1e21 || abs < 1e-6 {
+		return strconv.AppendFloat(b, f, 'e', -1, 64)
+	}
+	return strconv.AppendFloat(b, f, 'f', -1, 64)
+}
+
+// AppendInt appends an integer.
+func AppendInt(b []byte, n int64) []byte {
+	return strconv.AppendInt(b, n, 10)
+}
+
+// AppendBool appends true or false.
+func AppendBool(b []byte, v bool) []byte {
+	if v {
+		return append(b, "true"...)
+	}
+	return append(b, "false"...)
+}
+
+// AppendKey appends a comma when the object already has a member, then "key":.
+// Object writers start with '{' and call AppendKey for every member.
+func AppendKey(b []byte, key string) []byte {
+	if len(b) > 0 && b[len(b)-1] != '{' && b[len(b)-1] != '[' {
+		b = append(b, ',')
+	}
+	b = AppendString(b, key)
+	return append(b, ':')
+}
+
+// AppendValue appends v as standard JSON. Non-finite numbers become null (as JSON.stringify
+// would write them); everything else is re-encoded, so the output is always valid JSON even
+// when the input used NaN or Infinity.
+func AppendValue(b []byte, v Value) []byte {
+	switch v.Kind {
+	case Null, Absent:
+		return append(b, "null"...)
+	case Bool:
+		return AppendBool(b, v.Bool)
+	case Number:
+		if !v.IsFinite() {
+			return append(b, "null"...)
+		}
+		if v.Str != "" {
+			return append(b, v.Str...)
+		}
+		return AppendFloat(b, v.Num)
+	case String:
+		return AppendString(b, v.Str)
+	case Array:
+		b = append(b, '[')
+		for i, it := range v.Items {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = AppendValue(b, it)
+		}
+		return append(b, ']')
+	case Object:
+		b = append(b, '{')
+		for i, m := range v.Members {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = AppendString(b, m.Key)
+			b = append(b, ':')
+			b = AppendValue(b, m.Value)
+		}
+		return append(b, '}')
+	}
+	return append(b, "null"...)
+}
+
+// AppendVerbatim appends the exact text v was parsed from, so a merchant's data comes back
+// byte for byte (key order, number spelling, escapes). When v holds a non-finite number the
+// bridge wrote as NaN or Infinity, that text would not be valid JSON, so v is re-encoded instead.
+func AppendVerbatim(b []byte, v Value) []byte {
+	if len(v.Raw) == 0 || !finiteTree(&v) {
+		return AppendValue(b, v)
+	}
+	return append(b, v.Raw...)
+}
+
+func finiteTree(v *Value) bool {
+	switch v.Kind {
+	case Number:
+		return v.IsFinite()
+	case Array:
+		for i := range v.Items {
+			if !finiteTree(&v.Items[i]) {
+				return false
+			}
+		}
+	case Object:
+		for i := range v.Members {
+			if !finiteTree(&v.Members[i].Value) {
+				return false
+			}
+		}
+	}
+	return true
+}

@@ -1,0 +1,275 @@
+package resolver
+
+import (
+	"strconv"
+	"strings"
+	"unicode"
+
+	"github.com/impshim/impshim/internal/jsonv"
+)
+
+// Setting is one row of the merchant's PG settings in the admin console (SPEC §3).
+type Setting struct {
+	PG, MID, PayType, Type, ChannelKey, Label string // Type "" means "payment"
+	Default                                   bool
+}
+
+// Config is a merchant's admin-console configuration.
+type Config struct {
+	MerchantCode string
+	Settings     []Setting
+	Strict       bool
+}
+
+// ConfigError is one problem with a configuration. Index is the position in pg_settings, or -1
+// for the configuration as a whole.
+type ConfigError struct {
+	Index   int
+	Field   string
+	Message string
+}
+
+func (e ConfigError) Error() string {
+	if e.Index < 0 {
+		if e.Field == "" {
+			return e.Message
+		}
+		return e.Field + ": " + e.Message
+	}
+	s := "pg_settings[" + strconv.Itoa(e.Index) + "]"
+	if e.Field != "" {
+		s += "." + e.Field
+	}
+	return s + ": " + e.Message
+}
+
+// Warning is a diagnostic that does not stop anything; Code is a stable string (SPEC §4).
+type Warning struct {
+	Code, Message string
+}
+
+// Warning codes (SPEC §4).
+const (
+	WarnPGMissing           = "PG_MISSING"
+	WarnPGUnknownCode       = "PG_UNKNOWN_CODE"
+	WarnPGNotConfigured     = "PG_NOT_CONFIGURED"
+	WarnMIDNotFound         = "MID_NOT_FOUND"
+	WarnChannelKeyNotFound  = "CHANNEL_KEY_NOT_FOUND"
+	WarnFellBackToDefault   = "FELL_BACK_TO_DEFAULT"
+	WarnLegacyPGCode        = "LEGACY_PG_CODE"
+	WarnBillingKeyNonSubscr = "BILLING_KEY_ON_NON_SUBSCRIPTION"
+	WarnPayMethodIgnored    = "PAY_METHOD_IGNORED"
+	WarnAmountAsString      = "AMOUNT_AS_STRING"
+)
+
+// Setting types.
+const (
+	TypePayment       = "payment"
+	TypeCertification = "certification"
+)
+
+// ParseConfig reads the admin-console JSON (SPEC §3). Unknown fields (imp_key, imp_secret, …)
+// are ignored. It reports every value of the wrong JSON type, with its index and field; the
+// rules about values (empty pg, duplicates, …) are NewMerchant's job.
+func ParseConfig(data []byte) (Config, []ConfigError) {
+	root, err := jsonv.Parse(data)
+	if err != nil {
+		return Config{}, []ConfigError{{Index: -1, Message: "the configuration is not valid JSON: " + err.Error()}}
+	}
+	if root.Kind != jsonv.Object {
+		return Config{}, []ConfigError{{Index: -1, Message: "the configuration must be a JSON object like {\"merchant_code\": \"imp…\", \"pg_settings\": [...]}, got " + root.Kind.Article()}}
+	}
+	var cfg Config
+	var errs []ConfigError
+	if v := root.Get("merchant_code"); v.Kind == jsonv.String {
+		cfg.MerchantCode = v.Str
+	} else if v.Kind != jsonv.Absent && v.Kind != jsonv.Null {
+		errs = append(errs, ConfigError{-1, "merchant_code", "merchant_code must be a string like \"imp10391932\", got " + v.Kind.Article()})
+	}
+	if v := root.Get("strict"); v.Kind == jsonv.Bool {
+		cfg.Strict = v.Bool
+	} else if v.Kind != jsonv.Absent && v.Kind != jsonv.Null {
+		errs = append(errs, ConfigError{-1, "strict", "strict must be true or false, got " + v.Kind.Article()})
+	}
+	list := root.Get("pg_settings")
+	switch list.Kind {
+	case jsonv.Array:
+	case jsonv.Absent:
+		errs = append(errs, ConfigError{-1, "pg_settings", "pg_settings is missing: add a list of PG settings, e.g. [{\"pg\": \"html5_inicis\", \"mid\": \"INIpayTest\", \"pay_type\": \"general\"}]"})
+		return cfg, errs
+	default:
+		errs = append(errs, ConfigError{-1, "pg_settings", "pg_settings must be a list of PG settings, got " + list.Kind.Article()})
+		return cfg, errs
+	}
+	cfg.Settings = make([]Setting, 0, len(list.Items))
+	for i := range list.Items {
+		item := &list.Items[i]
+		var s Setting
+		if item.Kind != jsonv.Object {
+			errs = append(errs, ConfigError{i, "", "each PG setting must be an object with pg, mid and pay_type, got " + item.Kind.Article()})
+			cfg.Settings = append(cfg.Settings, s)
+			continue
+		}
+		str := func(field string, dst *string) {
+			v := item.Get(field)
+			switch v.Kind {
+			case jsonv.String:
+				*dst = v.Str
+			case jsonv.Absent, jsonv.Null:
+			default:
+				errs = append(errs, ConfigError{i, field, field + " must be a string, got " + v.Kind.Article()})
+			}
+		}
+		str("pg", &s.PG)
+		str("mid", &s.MID)
+		str("pay_type", &s.PayType)
+		str("type", &s.Type)
+		str("channel_key", &s.ChannelKey)
+		str("label", &s.Label)
+		if v := item.Get("default"); v.Kind == jsonv.Bool {
+			s.Default = v.Bool
+		} else if v.Kind != jsonv.Absent && v.Kind != jsonv.Null {
+			errs = append(errs, ConfigError{i, "default", "default must be true or false, got " + v.Kind.Article()})
+		}
+		cfg.Settings = append(cfg.Settings, s)
+	}
+	return cfg, errs
+}
+
+// Validate checks every rule of SPEC §3 and returns every error (not just the first), and a
+// warning for each PG code the catalog does not know.
+func (c Config) Validate() ([]ConfigError, []Warning) {
+	var errs []ConfigError
+	var warns []Warning
+	if len(c.Settings) == 0 {
+		errs = append(errs, ConfigError{-1, "pg_settings", "pg_settings is empty: add at least one PG setting, e.g. {\"pg\": \"html5_inicis\", \"mid\": \"INIpayTest\", \"pay_type\": \"general\"}"})
+		return errs, nil
+	}
+	firstDefault := -1
+	seenPGMID := make(map[string]int, len(c.Settings))
+	seenKey := make(map[string]int)
+	for i, s := range c.Settings {
+		if s.Default {
+			if firstDefault >= 0 {
+				errs = append(errs, ConfigError{i, "default", "a second default: setting " + strconv.Itoa(firstDefault) + " is already the default; at most one setting may have \"default\": true"})
+			} else {
+				firstDefault = i
+			}
+		}
+		switch s.PayType {
+		case "general", "subscription", "simple":
+		case "":
+			errs = append(errs, ConfigError{i, "pay_type", "pay_type is missing: use \"general\", \"subscription\" or \"simple\""})
+		default:
+			errs = append(errs, ConfigError{i, "pay_type", "unknown pay_type " + strconv.Quote(s.PayType) + ": use \"general\", \"subscription\" or \"simple\""})
+		}
+		switch s.Type {
+		case "", TypePayment, TypeCertification:
+		default:
+			errs = append(errs, ConfigError{i, "type", "unknown type " + strconv.Quote(s.Type) + ": use \"payment\" (the default) or \"certification\""})
+		}
+		pgOK := true
+		switch {
+		case s.PG == "":
+			pgOK = false
+			errs = append(errs, ConfigError{i, "pg", "pg is empty: give a PG code such as \"html5_inicis\" or \"kakaopay\""})
+		case strings.IndexByte(s.PG, '.') >= 0:
+			pgOK = false
+			errs = append(errs, ConfigError{i, "pg", "pg " + strconv.Quote(s.PG) + " contains '.': give the PG code alone and the merchant ID in mid"})
+		case hasSpace(s.PG):
+			pgOK = false
+			errs = append(errs, ConfigError{i, "pg", "pg " + strconv.Quote(s.PG) + " contains whitespace: remove it"})
+		}
+		midOK := true
+		switch {
+		case strings.TrimSpace(s.MID) == "":
+			midOK = false
+			errs = append(errs, ConfigError{i, "mid", "mid is empty: give the merchant ID the PG issued to you"})
+		case hasSpace(s.MID):
+			midOK = false
+			errs = append(errs, ConfigError{i, "mid", "mid " + strconv.Quote(s.MID) + " contains whitespace: remove it"})
+		}
+		if pgOK && midOK {
+			key := s.PG + "." + s.MID
+			if j, dup := seenPGMID[key]; dup {
+				errs = append(errs, ConfigError{i, "mid", "duplicate pg+mid " + strconv.Quote(key) + ": setting " + strconv.Itoa(j) + " has the same; \"" + key + "\" could only ever pick the first, so remove one or change its mid"})
+			} else {
+				seenPGMID[key] = i
+			}
+		}
+		if s.ChannelKey != "" {
+			if j, dup := seenKey[s.ChannelKey]; dup {
+				errs = append(errs, ConfigError{i, "channel_key", "duplicate channel_key " + strconv.Quote(s.ChannelKey) + ": setting " + strconv.Itoa(j) + " has the same; every channel_key must be unique"})
+			} else {
+				seenKey[s.ChannelKey] = i
+			}
+		}
+		if pgOK {
+			if pg, known := Lookup(s.PG); !known {
+				msg := "pg_settings[" + strconv.Itoa(i) + "]: PG code " + strconv.Quote(s.PG) + " is not in the catalog"
+				if sug := suggest(s.PG, nil, catalogCodes()); len(sug) > 0 {
+					msg += "; did you mean " + orList(sug) + "?"
+				}
+				msg += " The setting is kept, but the sandbox cannot tell which methods and currencies it offers."
+				warns = append(warns, Warning{WarnPGUnknownCode, msg})
+			} else if pg.Legacy {
+				warns = append(warns, Warning{WarnLegacyPGCode, "pg_settings[" + strconv.Itoa(i) + "]: " + legacyMessage(pg)})
+			}
+		}
+	}
+	return errs, warns
+}
+
+func hasSpace(s string) bool {
+	return strings.IndexFunc(s, unicode.IsSpace) >= 0
+}
+
+// SandboxConfig is the built-in merchant of SPEC §3: one setting per catalog code, mid
+// "<code>_sandbox", pay_type from the catalog, html5_inicis the default.
+func SandboxConfig(merchantCode string) Config {
+	cfg := Config{MerchantCode: merchantCode, Settings: make([]Setting, 0, len(catalog))}
+	for _, pg := range catalog {
+		s := Setting{PG: pg.Code, MID: pg.Code + "_sandbox", PayType: pg.PayType, Default: pg.Code == "html5_inicis"}
+		if pg.Certification {
+			s.Type = TypeCertification
+		}
+		cfg.Settings = append(cfg.Settings, s)
+	}
+	return cfg
+}
+
+// AppendConfigErrorsJSON appends [{"index","field","message"}].
+func AppendConfigErrorsJSON(b []byte, errs []ConfigError) []byte {
+	b = append(b, '[')
+	for i, e := range errs {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, '{')
+		b = jsonv.AppendKey(b, "index")
+		b = jsonv.AppendInt(b, int64(e.Index))
+		b = jsonv.AppendKey(b, "field")
+		b = jsonv.AppendString(b, e.Field)
+		b = jsonv.AppendKey(b, "message")
+		b = jsonv.AppendString(b, e.Message)
+		b = append(b, '}')
+	}
+	return append(b, ']')
+}
+
+// AppendWarningsJSON appends [{"code","message"}].
+func AppendWarningsJSON(b []byte, ws []Warning) []byte {
+	b = append(b, '[')
+	for i, w := range ws {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, '{')
+		b = jsonv.AppendKey(b, "code")
+		b = jsonv.AppendString(b, w.Code)
+		b = jsonv.AppendKey(b, "message")
+		b = jsonv.AppendString(b, w.Message)
+		b = append(b, '}')
+	}
+	return append(b, ']')
+}

@@ -1,0 +1,74 @@
+package resolver
+
+// Merchant is a validated configuration compiled for resolution: console order and the
+// per-type lists are computed once, so Resolve only walks slices. Immutable, safe to share.
+type Merchant struct {
+	cfg Config
+	// byType[t] lists setting indices of type t (0 payment, 1 certification) in console order;
+	// its first element is that type's default (SPEC §4).
+	byType [2][]int
+	// codes are the distinct configured pg codes, in console order, for did-you-mean.
+	codes []string
+}
+
+// NewMerchant validates cfg (every error at once) and compiles it. Any error gives a nil
+// Merchant; warnings (unknown or legacy PG codes) do not stop it.
+func NewMerchant(cfg Config) (*Merchant, []ConfigError, []Warning) {
+	errs, warns := cfg.Validate()
+	if len(errs) > 0 {
+		return nil, errs, warns
+	}
+	m := &Merchant{cfg: cfg}
+	m.cfg.Settings = append([]Setting(nil), cfg.Settings...)
+	for _, i := range consoleOrder(m.cfg.Settings) {
+		s := &m.cfg.Settings[i]
+		t := typeSlot(s.Type)
+		m.byType[t] = append(m.byType[t], i)
+		if !contains(m.codes, s.PG) {
+			m.codes = append(m.codes, s.PG)
+		}
+	}
+	return m, nil, warns
+}
+
+// consoleOrder is the order the admin console shows: the flagged default first (or, with no
+// flag, the first setting), then the others in list order.
+func consoleOrder(settings []Setting) []int {
+	def := 0
+	for i, s := range settings {
+		if s.Default {
+			def = i
+			break
+		}
+	}
+	order := make([]int, 0, len(settings))
+	order = append(order, def)
+	for i := range settings {
+		if i != def {
+			order = append(order, i)
+		}
+	}
+	return order
+}
+
+func typeSlot(t string) int {
+	if t == TypeCertification {
+		return 1
+	}
+	return 0
+}
+
+// Config returns a copy of the configuration the merchant was built from.
+func (m *Merchant) Config() Config {
+	c := m.cfg
+	c.Settings = append([]Setting(nil), m.cfg.Settings...)
+	return c
+}
+
+// Strict reports whether the merchant asked for strict mode (SPEC §4).
+func (m *Merchant) Strict() bool { return m.cfg.Strict }
+
+// ConsoleOrder returns the setting indices in admin-console order (default first).
+func (m *Merchant) ConsoleOrder() []int {
+	return consoleOrder(m.cfg.Settings)
+}

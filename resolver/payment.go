@@ -1,0 +1,361 @@
+package resolver
+
+import (
+	"strconv"
+	"sync"
+
+	"github.com/impshim/impshim/internal/jsonv"
+)
+
+// Payment is a request that passed every check: defaults applied, setting and PG chosen.
+type Payment struct {
+	MerchantUID string
+	PayMethod   string
+	Currency    string
+	Name        string
+	Amount      float64
+	AmountText  string // canonical decimal text of Amount, e.g. "1000", "10.5"
+	Setting     Setting
+	Index       int // the setting's index in pg_settings
+	PG          PG  // catalog entry; for a code the catalog lacks, one built from the setting
+	CustomerUID string
+	Language    string // "ko" or "en"
+	ImpUID      string // set by Open
+	req         Request
+}
+
+// Open assigns the imp_uid the real service would create when its window opens.
+func (p *Payment) Open(env Env) {
+	p.ImpUID = "imps_" + env.digits(12)
+}
+
+// Request returns the params the payment was made from.
+func (p *Payment) Request() Request { return p.req }
+
+// AppendWindowJSON appends what the mock window shows.
+func (p *Payment) AppendWindowJSON(b []byte) []byte {
+	b = append(b, '{')
+	b = jsonv.AppendKey(b, "pg")
+	b = append(b, '{')
+	b = jsonv.AppendKey(b, "code")
+	b = jsonv.AppendString(b, p.PG.Code)
+	b = jsonv.AppendKey(b, "name")
+	b = jsonv.AppendString(b, p.PG.Name)
+	b = jsonv.AppendKey(b, "name_ko")
+	b = jsonv.AppendString(b, p.PG.NameKO)
+	b = jsonv.AppendKey(b, "color")
+	b = jsonv.AppendString(b, p.PG.Color)
+	b = jsonv.AppendKey(b, "simple_pay")
+	b = jsonv.AppendBool(b, p.PG.SimplePay)
+	b = append(b, '}')
+	b = jsonv.AppendKey(b, "imp_uid")
+	b = appendStringOrNull(b, p.ImpUID)
+	b = jsonv.AppendKey(b, "merchant_uid")
+	b = jsonv.AppendString(b, p.MerchantUID)
+	b = jsonv.AppendKey(b, "mid")
+	b = jsonv.AppendString(b, p.Setting.MID)
+	b = jsonv.AppendKey(b, "pay_type")
+	b = jsonv.AppendString(b, p.Setting.PayType)
+	b = jsonv.AppendKey(b, "label")
+	b = jsonv.AppendString(b, p.Setting.Label)
+	b = jsonv.AppendKey(b, "pay_method")
+	b = jsonv.AppendString(b, p.PayMethod)
+	b = jsonv.AppendKey(b, "name")
+	b = jsonv.AppendString(b, p.Name)
+	b = jsonv.AppendKey(b, "amount")
+	b = append(b, p.AmountText...)
+	b = jsonv.AppendKey(b, "currency")
+	b = jsonv.AppendString(b, p.Currency)
+	for _, f := range buyerFields {
+		b = jsonv.AppendKey(b, f)
+		b = jsonv.AppendString(b, p.req.str(f))
+	}
+	b = jsonv.AppendKey(b, "billing_key")
+	b = jsonv.AppendBool(b, p.CustomerUID != "")
+	b = jsonv.AppendKey(b, "customer_uid")
+	b = jsonv.AppendString(b, p.CustomerUID)
+	b = jsonv.AppendKey(b, "vbank")
+	b = jsonv.AppendBool(b, p.PayMethod == "vbank")
+	b = jsonv.AppendKey(b, "escrow")
+	esc := p.req.Field("escrow")
+	b = jsonv.AppendBool(b, esc.Kind == jsonv.Bool && esc.Bool)
+	b = jsonv.AppendKey(b, "language")
+	b = jsonv.AppendString(b, p.Language)
+	return append(b, '}')
+}
+
+var buyerFields = [...]string{"buyer_name", "buyer_email", "buyer_tel", "buyer_addr", "buyer_postcode"}
+
+// Outcome is how the mock window ended.
+type Outcome struct {
+	Result    string // "paid" | "failed" | "cancelled"
+	ErrorCode string
+	ErrorMsg  string
+}
+
+// Outcome results.
+const (
+	ResultPaid      = "paid"
+	ResultFailed    = "failed"
+	ResultCancelled = "cancelled"
+)
+
+// Response is the object the merchant's callback receives (SPEC §7).
+type Response struct {
+	Success     bool
+	ImpUID      string // "" is written as null
+	MerchantUID string // "" is written as null
+	ErrorCode   string
+	ErrorMsg    string
+	Status      string // "paid", "ready" (vbank) or "failed"
+
+	// Filled for payments that reached a window (success, failure and cancel alike).
+	PayMethod  string
+	PGProvider string
+	Currency   string
+	Name       string
+	Amount     string // paid_amount as JSON number text; "" means 0
+
+	// Success only.
+	PGTID       string
+	ApplyNum    string
+	PaidAt      int64
+	ReceiptURL  string
+	CardName    string
+	CardNumber  string
+	CardQuota   int
+	BankName    string
+	VbankNum    string
+	VbankName   string
+	VbankHolder string
+	VbankDate   int64
+	CustomerUID string
+
+	payment *Payment // for echoing buyer_* and custom_data verbatim
+}
+
+// Respond turns the window's outcome into the response; a success is marked paid in the ledger.
+func (p *Payment) Respond(o Outcome, env Env, ledger Ledger) Response {
+	if p.ImpUID == "" {
+		p.Open(env)
+	}
+	r := Response{
+		ImpUID:      p.ImpUID,
+		MerchantUID: p.MerchantUID,
+		PayMethod:   p.PayMethod,
+		PGProvider:  p.Setting.PG,
+		Currency:    p.Currency,
+		Name:        p.Name,
+		CustomerUID: p.CustomerUID,
+		payment:     p,
+	}
+	switch o.Result {
+	case ResultPaid:
+	case ResultFailed:
+		r.fail(o, CodePGFailed, "the payment failed at the PG (sandbox: Fail was chosen)")
+		return r
+	case ResultCancelled:
+		r.fail(o, CodeUserCancel, "the buyer cancelled the payment")
+		return r
+	default:
+		r.fail(Outcome{}, CodeInternal, "impshim bug: unknown window outcome "+strconv.Quote(o.Result)+"; please report it")
+		return r
+	}
+	now := env.now()
+	r.Success = true
+	r.Status = ResultPaid
+	r.Amount = p.AmountText
+	r.PaidAt = now / 1000
+	r.PGTID = "impshim_" + p.Setting.PG + "_" + env.digits(16)
+	base := env.ReceiptBase
+	if base == "" {
+		base = "https://sandbox.impshim.invalid/receipts/"
+	}
+	r.ReceiptURL = base + p.ImpUID
+	switch p.PayMethod {
+	case "card":
+		r.ApplyNum = env.digits(8)
+		r.CardName = sandboxCardName(p.Language)
+		r.CardNumber = "4" + env.digits(5) + "******" + env.digits(4)
+	case "vbank":
+		r.Status = "ready"
+		r.VbankNum = env.digits(14)
+		r.VbankName = sandboxBankName(p.Language)
+		r.VbankHolder = "impshim sandbox"
+		r.VbankDate = r.PaidAt + 3*24*3600
+	case "trans":
+		r.BankName = sandboxBankName(p.Language)
+	}
+	if ledger != nil {
+		ledger.MarkPaid(p.MerchantUID, p.ImpUID)
+	}
+	return r
+}
+
+func sandboxCardName(lang string) string {
+	if lang == "en" {
+		return "Sandbox Card"
+	}
+	return "샌드박스카드"
+}
+
+func sandboxBankName(lang string) string {
+	if lang == "en" {
+		return "Sandbox Bank"
+	}
+	return "샌드박스은행"
+}
+
+func (r *Response) fail(o Outcome, code, msg string) {
+	r.Success = false
+	r.Status = ResultFailed
+	r.ErrorCode, r.ErrorMsg = code, msg
+	if o.ErrorCode != "" {
+		r.ErrorCode = o.ErrorCode
+	}
+	if o.ErrorMsg != "" {
+		r.ErrorMsg = o.ErrorMsg
+	}
+}
+
+// ErrorResponse is the response to a request that failed before or without a payment window
+// (impUID "" → imp_uid null).
+func ErrorResponse(merchantUID string, impUID string, err *Error) Response {
+	if err == nil {
+		err = &Error{Code: CodeInternal, Message: "impshim bug: an error response without an error; please report it"}
+	}
+	return Response{ImpUID: impUID, MerchantUID: merchantUID, ErrorCode: err.Code, ErrorMsg: err.Message, Status: ResultFailed}
+}
+
+// AppendJSON appends the response object.
+func (r *Response) AppendJSON(b []byte) []byte {
+	b = append(b, '{')
+	b = jsonv.AppendKey(b, "success")
+	b = jsonv.AppendBool(b, r.Success)
+	b = jsonv.AppendKey(b, "imp_success")
+	b = jsonv.AppendBool(b, r.Success)
+	b = jsonv.AppendKey(b, "imp_uid")
+	b = appendStringOrNull(b, r.ImpUID)
+	b = jsonv.AppendKey(b, "merchant_uid")
+	b = appendStringOrNull(b, r.MerchantUID)
+	b = jsonv.AppendKey(b, "status")
+	b = jsonv.AppendString(b, r.Status)
+	if !r.Success {
+		b = jsonv.AppendKey(b, "error_code")
+		b = jsonv.AppendString(b, r.ErrorCode)
+		b = jsonv.AppendKey(b, "error_msg")
+		b = jsonv.AppendString(b, r.ErrorMsg)
+	}
+	if r.payment == nil {
+		return append(b, '}')
+	}
+	p := r.payment
+	b = jsonv.AppendKey(b, "pay_method")
+	b = jsonv.AppendString(b, r.PayMethod)
+	b = jsonv.AppendKey(b, "pg_provider")
+	b = jsonv.AppendString(b, r.PGProvider)
+	b = jsonv.AppendKey(b, "pg_type")
+	b = jsonv.AppendString(b, TypePayment)
+	b = jsonv.AppendKey(b, "name")
+	b = appendEcho(b, p.req.Field("name"))
+	b = jsonv.AppendKey(b, "paid_amount")
+	if r.Amount == "" {
+		b = append(b, '0')
+	} else {
+		b = append(b, r.Amount...)
+	}
+	b = jsonv.AppendKey(b, "currency")
+	b = jsonv.AppendString(b, r.Currency)
+	for _, f := range buyerFields {
+		b = jsonv.AppendKey(b, f)
+		b = appendEcho(b, p.req.Field(f))
+	}
+	b = jsonv.AppendKey(b, "custom_data")
+	b = appendEcho(b, p.req.Field("custom_data"))
+	if r.CustomerUID != "" {
+		b = jsonv.AppendKey(b, "customer_uid")
+		b = jsonv.AppendString(b, r.CustomerUID)
+	}
+	if !r.Success {
+		return append(b, '}')
+	}
+	b = jsonv.AppendKey(b, "pg_tid")
+	b = jsonv.AppendString(b, r.PGTID)
+	b = jsonv.AppendKey(b, "apply_num")
+	b = jsonv.AppendString(b, r.ApplyNum)
+	b = jsonv.AppendKey(b, "paid_at")
+	b = jsonv.AppendInt(b, r.PaidAt)
+	b = jsonv.AppendKey(b, "receipt_url")
+	b = jsonv.AppendString(b, r.ReceiptURL)
+	switch {
+	case r.CardNumber != "":
+		b = jsonv.AppendKey(b, "card_name")
+		b = jsonv.AppendString(b, r.CardName)
+		b = jsonv.AppendKey(b, "card_number")
+		b = jsonv.AppendString(b, r.CardNumber)
+		b = jsonv.AppendKey(b, "card_quota")
+		b = jsonv.AppendInt(b, int64(r.CardQuota))
+	case r.VbankNum != "":
+		b = jsonv.AppendKey(b, "vbank_num")
+		b = jsonv.AppendString(b, r.VbankNum)
+		b = jsonv.AppendKey(b, "vbank_name")
+		b = jsonv.AppendString(b, r.VbankName)
+		b = jsonv.AppendKey(b, "vbank_holder")
+		b = jsonv.AppendString(b, r.VbankHolder)
+		b = jsonv.AppendKey(b, "vbank_date")
+		b = jsonv.AppendInt(b, r.VbankDate)
+	case r.BankName != "":
+		b = jsonv.AppendKey(b, "bank_name")
+		b = jsonv.AppendString(b, r.BankName)
+	}
+	return append(b, '}')
+}
+
+// appendEcho writes a merchant value back as it came in; absent becomes null.
+func appendEcho(b []byte, v jsonv.Value) []byte {
+	if v.Kind == jsonv.Absent {
+		return append(b, "null"...)
+	}
+	return jsonv.AppendVerbatim(b, v)
+}
+
+func appendStringOrNull(b []byte, s string) []byte {
+	if s == "" {
+		return append(b, "null"...)
+	}
+	return jsonv.AppendString(b, s)
+}
+
+// MemoryLedger is the in-browser ledger: paid merchant_uids in a map.
+type MemoryLedger struct {
+	mu   sync.Mutex
+	paid map[string]string // merchant_uid → imp_uid
+}
+
+// NewMemoryLedger returns an empty in-memory ledger, safe for concurrent use.
+func NewMemoryLedger() Ledger { return &MemoryLedger{paid: map[string]string{}} }
+
+// Paid reports whether merchantUID was paid.
+func (l *MemoryLedger) Paid(merchantUID string) bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	_, ok := l.paid[merchantUID]
+	return ok
+}
+
+// MarkPaid records merchantUID as paid by impUID.
+func (l *MemoryLedger) MarkPaid(merchantUID, impUID string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.paid == nil {
+		l.paid = map[string]string{}
+	}
+	l.paid[merchantUID] = impUID
+}
+
+// Reset forgets every paid merchant_uid.
+func (l *MemoryLedger) Reset() {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.paid = map[string]string{}
+}

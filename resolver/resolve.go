@@ -1,0 +1,522 @@
+package resolver
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/impshim/impshim/internal/jsonv"
+)
+
+// Query is what resolution reads from a request: the pg value and the few params that
+// change the result or its warnings.
+type Query struct {
+	PG string
+	// PGType is "" when pg was a string or absent; else its JSON type: "number", "boolean",
+	// "object", "array", "null".
+	PGType      string
+	ChannelKey  string
+	Type        string // "payment" ("" too) or "certification"
+	PayMethod   string // for PAY_METHOD_IGNORED
+	CustomerUID string // for BILLING_KEY_ON_NON_SUBSCRIPTION
+}
+
+// Considered says why a setting before the chosen one (in console order) did not match.
+type Considered struct {
+	Index  int
+	WhyNot string
+}
+
+// Trace explains one resolution (SPEC §4).
+type Trace struct {
+	Input      string
+	Code, MID  string
+	Rule       string // "R0".."R3"; "" when no setting of the type exists
+	Fallback   bool
+	Index      int // chosen setting's index in pg_settings; -1 when none
+	Setting    Setting
+	Default    bool // the chosen setting is the default of its type
+	Considered []Considered
+	Warnings   []Warning
+	Err        *Error // F1001
+}
+
+// Rules.
+const (
+	RuleChannelKey = "R0"
+	RuleCodeMID    = "R1"
+	RuleCode       = "R2"
+	RuleDefault    = "R3"
+)
+
+// why a setting did not match; each kind has its own sentence.
+type whyKind uint8
+
+const (
+	whyPG whyKind = iota
+	whyMID
+	whyKey
+	whyMissing
+	whyNotString
+)
+
+// Resolve picks the setting for q by the rules R0–R3 of SPEC §4 and explains the choice.
+//
+// Allocation matters here (IMP.sandbox.resolve is called in loops by benchmarks and tests):
+// a resolution without warnings allocates at most twice — the considered list, and one
+// buffer holding every why_not sentence, which the entries slice.
+func (m *Merchant) Resolve(q Query) Trace {
+	t := Trace{Input: q.PG, Index: -1}
+	if q.PGType == "" {
+		t.Code, t.MID, _ = strings.Cut(q.PG, ".")
+	}
+	list := m.byType[typeSlot(q.Type)]
+	if len(list) == 0 {
+		t.Err = m.noSettingOfType(q.Type)
+		return t
+	}
+	settings := m.cfg.Settings
+
+	// R0: a channel key names one setting outright.
+	chosen := -1 // position in list
+	mode := whyPG
+	if q.ChannelKey != "" {
+		for pos, i := range list {
+			if settings[i].ChannelKey == q.ChannelKey {
+				chosen, mode, t.Rule = pos, whyKey, RuleChannelKey
+				break
+			}
+		}
+		if chosen < 0 {
+			t.Warnings = append(t.Warnings, m.channelKeyNotFound(q))
+		}
+	}
+
+	if chosen < 0 {
+		switch {
+		case q.PGType != "":
+			mode = whyNotString
+		case q.PG == "":
+			mode = whyMissing
+		case t.MID != "":
+			mode = whyMID
+			for pos, i := range list {
+				if settings[i].PG == t.Code && settings[i].MID == t.MID {
+					chosen, t.Rule = pos, RuleCodeMID
+					break
+				}
+			}
+		default:
+			for pos, i := range list {
+				if settings[i].PG == t.Code {
+					chosen, t.Rule = pos, RuleCode
+					break
+				}
+			}
+		}
+	}
+
+	n := chosen
+	if chosen < 0 {
+		n = len(list) // R3 lists every setting it passed over
+	}
+	t.Considered = m.considered(list[:n], mode, t.Code, t.MID, q.ChannelKey)
+
+	if chosen < 0 {
+		t.Rule, t.Fallback = RuleDefault, true
+		t.Warnings = append(t.Warnings, m.fallbackCause(q, t.Code, t.MID, list))
+		chosen = 0
+		t.Warnings = append(t.Warnings, Warning{WarnFellBackToDefault,
+			"no setting matched, so the default setting " + m.describe(list[0]) +
+				" was used (the real service does the same to avoid lost sales); fix pg so it names a configured setting"})
+	}
+	t.Index = list[chosen]
+	t.Setting = settings[t.Index]
+	t.Default = chosen == 0
+	m.afterChoice(&t, q)
+	return t
+}
+
+// considered builds the why_not entries of the settings at idx. All sentences go into one
+// strings.Builder sized exactly in advance, and each entry's WhyNot is a slice of its result.
+func (m *Merchant) considered(idx []int, mode whyKind, code, mid, key string) []Considered {
+	if len(idx) == 0 {
+		return nil
+	}
+	out := make([]Considered, len(idx))
+	switch mode {
+	case whyMissing, whyNotString:
+		why := "no pg was given"
+		if mode == whyNotString {
+			why = "pg is not a string"
+		}
+		for k, i := range idx {
+			out[k] = Considered{Index: i, WhyNot: why}
+		}
+		return out
+	}
+	total := 0
+	for _, i := range idx {
+		total += m.whyLen(i, mode, code, mid, key)
+	}
+	var sb strings.Builder
+	sb.Grow(total)
+	for _, i := range idx {
+		m.writeWhy(&sb, i, mode, code, mid, key)
+	}
+	all := sb.String()
+	off := 0
+	for k, i := range idx {
+		n := m.whyLen(i, mode, code, mid, key)
+		out[k] = Considered{Index: i, WhyNot: all[off : off+n]}
+		off += n
+	}
+	return out
+}
+
+const (
+	pgIs   = "pg is "
+	midIs  = "mid is "
+	keyIs  = "channel_key is "
+	noKey  = "it has no channel_key"
+	notSep = ", not "
+)
+
+func (m *Merchant) whyLen(i int, mode whyKind, code, mid, key string) int {
+	s := &m.cfg.Settings[i]
+	switch {
+	case mode == whyKey && s.ChannelKey == "":
+		return len(noKey)
+	case mode == whyKey:
+		return len(keyIs) + len(s.ChannelKey) + len(notSep) + len(key)
+	case mode == whyMID && s.PG == code:
+		return len(midIs) + len(s.MID) + len(notSep) + len(mid)
+	}
+	return len(pgIs) + len(s.PG) + len(notSep) + len(code)
+}
+
+func (m *Merchant) writeWhy(sb *strings.Builder, i int, mode whyKind, code, mid, key string) {
+	s := &m.cfg.Settings[i]
+	switch {
+	case mode == whyKey && s.ChannelKey == "":
+		sb.WriteString(noKey)
+	case mode == whyKey:
+		sb.WriteString(keyIs)
+		sb.WriteString(s.ChannelKey)
+		sb.WriteString(notSep)
+		sb.WriteString(key)
+	case mode == whyMID && s.PG == code:
+		sb.WriteString(midIs)
+		sb.WriteString(s.MID)
+		sb.WriteString(notSep)
+		sb.WriteString(mid)
+	default:
+		sb.WriteString(pgIs)
+		sb.WriteString(s.PG)
+		sb.WriteString(notSep)
+		sb.WriteString(code)
+	}
+}
+
+func (m *Merchant) describe(i int) string {
+	s := &m.cfg.Settings[i]
+	return "#" + strconv.Itoa(i) + " (" + s.PG + "." + s.MID + ")"
+}
+
+func (m *Merchant) noSettingOfType(typ string) *Error {
+	if typ == "" {
+		typ = TypePayment
+	}
+	return &Error{Code: CodeF1001, Message: "no PG setting of type \"" + typ + "\" is configured: add one to pg_settings" +
+		" (settings without \"type\" are payment settings)"}
+}
+
+func (m *Merchant) channelKeyNotFound(q Query) Warning {
+	msg := "channelKey " + strconv.Quote(q.ChannelKey) + " matches no setting"
+	for _, s := range m.cfg.Settings {
+		if s.ChannelKey == q.ChannelKey {
+			otherType := s.Type
+			if otherType == "" {
+				otherType = TypePayment
+			}
+			msg += " of this request's type (it belongs to a " + otherType + " setting)"
+			break
+		}
+	}
+	var keys []string
+	for _, i := range m.byType[typeSlot(q.Type)] {
+		if k := m.cfg.Settings[i].ChannelKey; k != "" {
+			keys = append(keys, k)
+		}
+	}
+	if sug := suggest(q.ChannelKey, keys, nil); len(sug) > 0 {
+		msg += "; did you mean " + orList(sug) + "?"
+	} else if len(keys) == 0 {
+		msg += "; no setting has a channel_key, so pg decides"
+	}
+	return Warning{WarnChannelKeyNotFound, msg + "; fix channelKey or set channel_key on the setting"}
+}
+
+// fallbackCause is the first warning of every R3: why nothing matched, and what to change.
+func (m *Merchant) fallbackCause(q Query, code, mid string, list []int) Warning {
+	switch {
+	case q.PGType != "":
+		return Warning{WarnPGMissing, "pg must be a string like \"html5_inicis\" or \"html5_inicis.MID\", got " + articleFor(q.PGType)}
+	case q.PG == "":
+		return Warning{WarnPGMissing, "pg is missing or empty: set pg to a configured PG code, e.g. \"" + m.cfg.Settings[list[0]].PG + "\", to choose a setting explicitly"}
+	}
+	configured := false // in settings of this type
+	for _, i := range list {
+		if m.cfg.Settings[i].PG == code {
+			configured = true
+			break
+		}
+	}
+	if configured {
+		var mids []string
+		for _, i := range list {
+			if s := &m.cfg.Settings[i]; s.PG == code {
+				mids = append(mids, s.MID)
+			}
+		}
+		msg := "no " + code + " setting has mid " + strconv.Quote(mid)
+		if sug := suggest(mid, mids, nil); len(sug) > 0 {
+			msg += ": did you mean " + orList(sug) + "?"
+		}
+		msg += " (configured mids for " + code + ": " + quotedList(mids) + "); use one of them, or just \"" + code + "\" for the first"
+		return Warning{WarnMIDNotFound, msg}
+	}
+	if _, known := Lookup(code); known || contains(m.codes, code) {
+		msg := "no setting has pg " + strconv.Quote(code)
+		if contains(m.codes, code) {
+			msg += " of type " + orDefaultType(q.Type)
+		}
+		var codes []string
+		for _, i := range list {
+			if c := m.cfg.Settings[i].PG; !contains(codes, c) {
+				codes = append(codes, c)
+			}
+		}
+		if sug := suggest(code, codes, nil); len(sug) > 0 {
+			msg += " (did you mean " + orList(sug) + "?)"
+		}
+		msg += "; add a " + code + " setting, or use a configured code: " + quotedList(codes)
+		return Warning{WarnPGNotConfigured, msg}
+	}
+	msg := "unknown PG code " + strconv.Quote(code)
+	if code == "" {
+		msg = "pg " + strconv.Quote(q.PG) + " has no PG code before the '.'; write it as \"code.mid\""
+		return Warning{WarnPGUnknownCode, msg}
+	}
+	if sug := suggest(code, m.codes, catalogCodes()); len(sug) > 0 {
+		return Warning{WarnPGUnknownCode, msg + ": did you mean " + orList(sug) + "?"}
+	}
+	return Warning{WarnPGUnknownCode, msg + ": use a code from the PG catalog, e.g. \"html5_inicis\" or \"kakaopay\""}
+}
+
+// afterChoice adds the warnings that depend on the chosen setting.
+func (m *Merchant) afterChoice(t *Trace, q Query) {
+	chosenPG, chosenKnown := Lookup(t.Setting.PG)
+	if chosenKnown && chosenPG.Legacy {
+		t.Warnings = append(t.Warnings, Warning{WarnLegacyPGCode, legacyMessage(chosenPG)})
+	}
+	if t.Code != t.Setting.PG && q.PGType == "" {
+		if req, ok := Lookup(t.Code); ok && req.Legacy {
+			t.Warnings = append(t.Warnings, Warning{WarnLegacyPGCode, legacyMessage(req)})
+		}
+	}
+	if q.CustomerUID != "" && t.Setting.PayType != "subscription" {
+		t.Warnings = append(t.Warnings, Warning{WarnBillingKeyNonSubscr,
+			"customer_uid is set but the chosen setting " + m.describe(t.Index) + " has pay_type \"" + t.Setting.PayType +
+				"\", not \"subscription\": the real PG will not issue a billing key; pick a subscription setting with pg \"code.mid\""})
+	}
+	if q.PayMethod != "" && chosenKnown && chosenPG.SimplePay {
+		t.Warnings = append(t.Warnings, Warning{WarnPayMethodIgnored,
+			"pay_method " + strconv.Quote(q.PayMethod) + " is ignored: " + chosenPG.Name + " (" + chosenPG.Code +
+				") lets the buyer choose the method in its own window; leave pay_method out for it"})
+	}
+}
+
+func legacyMessage(pg PG) string {
+	msg := "PG code " + strconv.Quote(pg.Code) + " (" + pg.Name + ") is legacy"
+	if r := replacement(pg.Code); r != "" {
+		return msg + ": move to \"" + r + "\""
+	}
+	return msg + ": the service no longer takes new merchants; plan to move to another PG"
+}
+
+func replacement(code string) string {
+	switch code {
+	case "kakao":
+		return "kakaopay"
+	case "inicis":
+		return "html5_inicis"
+	case "uplus":
+		return "tosspayments"
+	}
+	return ""
+}
+
+func orDefaultType(t string) string {
+	if t == "" {
+		return TypePayment
+	}
+	return t
+}
+
+func articleFor(jsonType string) string {
+	switch jsonType {
+	case "null":
+		return "null"
+	case "object", "array":
+		return "an " + jsonType
+	}
+	return "a " + jsonType
+}
+
+func quotedList(list []string) string {
+	var sb strings.Builder
+	for k, s := range list {
+		if k > 0 {
+			sb.WriteString(", ")
+		}
+		sb.WriteString(strconv.Quote(s))
+	}
+	return sb.String()
+}
+
+func orList(list []string) string {
+	var sb strings.Builder
+	for k, s := range list {
+		if k > 0 {
+			if k == len(list)-1 {
+				sb.WriteString(" or ")
+			} else {
+				sb.WriteString(", ")
+			}
+		}
+		sb.WriteString(strconv.Quote(s))
+	}
+	return sb.String()
+}
+
+// ParseQuery reads IMP.sandbox.resolve's argument as JSON text: a string (the pg), a params
+// object, or null (no pg at all).
+func ParseQuery(data []byte) (Query, *Error) {
+	v, err := jsonv.Parse(data)
+	if err != nil {
+		return Query{}, &Error{Code: CodeInvalidParams, Message: "the resolve argument is not valid JSON: " + err.Error()}
+	}
+	switch v.Kind {
+	case jsonv.String:
+		return Query{PG: v.Str}, nil
+	case jsonv.Null:
+		return Query{}, nil
+	case jsonv.Object:
+		return queryFromParams(&v)
+	}
+	return Query{}, &Error{Code: CodeInvalidParams, Message: "IMP.sandbox.resolve takes a pg string or a params object, got " + v.Kind.Article()}
+}
+
+func queryFromParams(v *jsonv.Value) (Query, *Error) {
+	var q Query
+	switch pg := v.Get("pg"); pg.Kind {
+	case jsonv.String:
+		q.PG = pg.Str
+	case jsonv.Absent:
+	default:
+		q.PGType = pg.Kind.String()
+	}
+	if k := v.Get("channelKey"); k.Kind == jsonv.String {
+		q.ChannelKey = k.Str
+	}
+	if pm := v.Get("pay_method"); pm.Kind == jsonv.String {
+		q.PayMethod = pm.Str
+	}
+	if c := v.Get("customer_uid"); c.Kind == jsonv.String {
+		q.CustomerUID = c.Str
+	}
+	switch t := v.Get("type"); t.Kind {
+	case jsonv.Absent, jsonv.Null:
+	case jsonv.String:
+		if t.Str != "" && t.Str != TypePayment && t.Str != TypeCertification {
+			return Query{}, &Error{Code: CodeInvalidParams, Message: "type " + strconv.Quote(t.Str) + " is unknown: use \"payment\" or \"certification\""}
+		}
+		q.Type = t.Str
+	default:
+		return Query{}, &Error{Code: CodeInvalidParams, Message: "type must be \"payment\" or \"certification\", got " + t.Kind.Article()}
+	}
+	return q, nil
+}
+
+// AppendJSON appends the trace in the SPEC §4 shape.
+func (t *Trace) AppendJSON(b []byte) []byte {
+	b = append(b, '{')
+	b = jsonv.AppendKey(b, "input")
+	b = jsonv.AppendString(b, t.Input)
+	b = jsonv.AppendKey(b, "code")
+	b = jsonv.AppendString(b, t.Code)
+	b = jsonv.AppendKey(b, "mid")
+	b = jsonv.AppendString(b, t.MID)
+	b = jsonv.AppendKey(b, "rule")
+	if t.Rule == "" {
+		b = append(b, "null"...)
+	} else {
+		b = jsonv.AppendString(b, t.Rule)
+	}
+	b = jsonv.AppendKey(b, "fallback")
+	b = jsonv.AppendBool(b, t.Fallback)
+	b = jsonv.AppendKey(b, "setting")
+	if t.Index < 0 {
+		b = append(b, "null"...)
+	} else {
+		b = appendSetting(b, t.Index, &t.Setting, t.Default)
+	}
+	b = jsonv.AppendKey(b, "considered")
+	b = append(b, '[')
+	for k, c := range t.Considered {
+		if k > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, '{')
+		b = jsonv.AppendKey(b, "index")
+		b = jsonv.AppendInt(b, int64(c.Index))
+		b = jsonv.AppendKey(b, "why_not")
+		b = jsonv.AppendString(b, c.WhyNot)
+		b = append(b, '}')
+	}
+	b = append(b, ']')
+	b = jsonv.AppendKey(b, "warnings")
+	b = AppendWarningsJSON(b, t.Warnings)
+	if t.Err != nil {
+		b = jsonv.AppendKey(b, "error")
+		b = t.Err.AppendJSON(b)
+	}
+	return append(b, '}')
+}
+
+func appendSetting(b []byte, index int, s *Setting, isDefault bool) []byte {
+	b = append(b, '{')
+	b = jsonv.AppendKey(b, "index")
+	b = jsonv.AppendInt(b, int64(index))
+	b = jsonv.AppendKey(b, "pg")
+	b = jsonv.AppendString(b, s.PG)
+	b = jsonv.AppendKey(b, "mid")
+	b = jsonv.AppendString(b, s.MID)
+	b = jsonv.AppendKey(b, "pay_type")
+	b = jsonv.AppendString(b, s.PayType)
+	b = jsonv.AppendKey(b, "default")
+	b = jsonv.AppendBool(b, isDefault)
+	if s.Label != "" {
+		b = jsonv.AppendKey(b, "label")
+		b = jsonv.AppendString(b, s.Label)
+	}
+	if s.Type != "" {
+		b = jsonv.AppendKey(b, "type")
+		b = jsonv.AppendString(b, s.Type)
+	}
+	if s.ChannelKey != "" {
+		b = jsonv.AppendKey(b, "channel_key")
+		b = jsonv.AppendString(b, s.ChannelKey)
+	}
+	return append(b, '}')
+}

@@ -52,7 +52,7 @@ cover:
 
 ## bench: size, cold start, resolve and window latency as ratios (SPEC §8).
 bench: dist browser
-	$(GO) run ./bench
+	IMPSHIM_WASMFLAGS='$(WASMFLAGS)' $(GO) run ./bench -dist "$(DIST)"
 
 ## browser / node: install Debian's chromium / nodejs when missing (as root), else say what to do.
 browser:

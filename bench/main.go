@@ -1,0 +1,275 @@
+// Command bench is `make bench`: impshim's size, cold start, resolve and
+// window latency, each beside a floor or reference so the figures read as
+// ratios (SPEC §8). It prints a table and writes bench/out/results.json.
+//
+// It reports figures, not pass/fail: a slow machine gives slow numbers and a
+// zero exit; only real errors (no browser, no dist/, a broken SDK) fail it.
+package main
+
+import (
+	"context"
+	"embed"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"time"
+)
+
+//go:embed pages
+var pages embed.FS
+
+// defaultWasmFlags mirrors WASMFLAGS in the Makefile, which passes its own
+// value in IMPSHIM_WASMFLAGS so the hello-world floor is built exactly like impshim.wasm.
+const defaultWasmFlags = `-trimpath -ldflags="-s -w"`
+
+type options struct {
+	dist      string
+	out       string
+	loads     int
+	calls     int
+	rounds    int
+	windows   int
+	wasmOpt   string
+	goBench   bool
+	moduleDir string
+	goCmd     string
+	flags     []string
+}
+
+func main() {
+	var o options
+	flag.StringVar(&o.dist, "dist", envOr("IMPSHIM_DIST", "dist"), "the SDK directory written by `make dist`")
+	flag.StringVar(&o.out, "out", "bench/out/results.json", "where to write the JSON results")
+	flag.IntVar(&o.loads, "loads", 15, "fresh page loads per cold-start median (at least 15)")
+	flag.IntVar(&o.calls, "calls", 10000, "resolve calls per timed round (at least 10,000)")
+	flag.IntVar(&o.rounds, "rounds", 3, "timed resolve rounds; the median round is reported")
+	flag.IntVar(&o.windows, "windows", 60, "request_pay → window samples (at least 50)")
+	flag.StringVar(&o.wasmOpt, "wasm-opt", "-Oz", "also measure impshim.wasm after `wasm-opt <level>` when wasm-opt is on PATH; \"off\" to skip")
+	flag.BoolVar(&o.goBench, "gobench", true, "run the resolver's Go benchmarks")
+	flag.Parse()
+	o.loads = max(o.loads, 15)
+	o.calls = max(o.calls, 10000)
+	o.windows = max(o.windows, 50)
+	o.rounds = max(o.rounds, 1)
+	o.goCmd = envOr("GO", "go")
+
+	res, err := run(o)
+	if res != nil {
+		printTable(os.Stdout, res)
+		if werr := writeJSON(o.out, res); werr != nil {
+			err = errors.Join(err, werr)
+		} else {
+			fmt.Printf("\nwrote %s\n", o.out)
+		}
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "bench:", err)
+		os.Exit(1)
+	}
+}
+
+func envOr(name, def string) string {
+	if v := os.Getenv(name); v != "" {
+		return v
+	}
+	return def
+}
+
+// run measures everything it can. A failing section is recorded in
+// Results.Errors and returned as an error after the others have run.
+func run(o options) (*Results, error) {
+	var err error
+	if o.flags, err = splitFlags(envOr("IMPSHIM_WASMFLAGS", defaultWasmFlags)); err != nil {
+		return nil, err
+	}
+	if o.moduleDir, err = moduleDir(o.goCmd); err != nil {
+		return nil, err
+	}
+	wasmPath := filepath.Join(o.dist, "impshim.wasm")
+	if _, err := os.Stat(filepath.Join(o.dist, "imp.js")); err != nil {
+		return nil, errors.New("no SDK in " + o.dist + ": run `make dist` first (or `make bench`, which does)")
+	}
+	bin, err := findBrowser()
+	if err != nil {
+		return nil, err
+	}
+	tmp, err := os.MkdirTemp("", "impshim-bench-")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(tmp)
+
+	res := &Results{}
+	res.Env = Env{GoVersion: runtime.Version(), Browser: browserVersion(bin), CPUs: runtime.NumCPU(),
+		WasmFlags: strings.Join(o.flags, " "), Dist: o.dist, Date: time.Now().UTC().Format(time.RFC3339)}
+	fail := func(section string, err error) {
+		res.Errors = append(res.Errors, section+": "+err.Error())
+	}
+
+	// Sizes: impshim.wasm, the hello-world built now with the same flags, and wasm-opt's output.
+	step("sizes")
+	floorDir := filepath.Join(tmp, "floor")
+	os.MkdirAll(floorDir, 0o755)
+	floorWasm := filepath.Join(floorDir, "floor.wasm")
+	if err := buildWasm(o.goCmd, o.moduleDir, o.flags, "./bench/floor", floorWasm); err != nil {
+		return nil, err
+	}
+	if err := copyFile(filepath.Join(o.dist, "wasm_exec.js"), filepath.Join(floorDir, "wasm_exec.js")); err != nil {
+		return nil, errors.New("dist has no wasm_exec.js: " + err.Error())
+	}
+	if res.Size.Wasm, err = fileSizes(wasmPath); err != nil {
+		return nil, err
+	}
+	if res.Size.Floor, err = fileSizes(floorWasm); err != nil {
+		return nil, err
+	}
+	optDir := ""
+	if o.wasmOpt != "off" {
+		dir := filepath.Join(tmp, "opt")
+		os.MkdirAll(dir, 0o755)
+		out := filepath.Join(dir, "impshim.wasm")
+		step("wasm-opt " + o.wasmOpt + " (binaryen, optional)")
+		if bin, err := wasmOpt(wasmPath, out, o.wasmOpt); err != nil {
+			fail("wasm-opt", err)
+		} else if bin != "" {
+			s, err := fileSizes(out)
+			if err != nil {
+				return nil, err
+			}
+			res.Size.WasmOpt, res.Size.WasmOptLevel, optDir = &s, o.wasmOpt, dir
+		} else {
+			res.Notes = append(res.Notes, "wasm-opt not on PATH: install binaryen to see what it buys")
+		}
+	}
+	step("code size by package (non-stripped build)")
+	symWasm := filepath.Join(tmp, "impshim-syms.wasm")
+	symFlags := withoutStrip(o.flags)
+	if err := buildWasm(o.goCmd, o.moduleDir, symFlags, "./wasm", symWasm); err != nil {
+		fail("code size", err)
+	} else if data, err := os.ReadFile(symWasm); err != nil {
+		fail("code size", err)
+	} else if pkgs, code, dataBytes, err := codeByPackage(data); err != nil {
+		fail("code size", err)
+	} else {
+		res.Code = CodeSize{CodeBytes: code, DataBytes: dataBytes, Packages: pkgs[:min(len(pkgs), 15)]}
+	}
+
+	// The browser half.
+	srv := newBenchServer(pages)
+	srv.trees["dist"] = []string{o.dist}
+	srv.trees["floor"] = []string{floorDir}
+	if optDir != "" {
+		srv.trees["opt"] = []string{optDir, o.dist}
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, err
+	}
+	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second}
+	go hs.Serve(ln)
+	defer hs.Close()
+	b := &bench{base: "http://" + ln.Addr().String(), srv: srv, o: o}
+
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	step("starting " + bin)
+	browser, stop, err := startBrowser(ctx, bin)
+	if err != nil {
+		return nil, err
+	}
+	defer stop()
+
+	step(fmt.Sprintf("cold start: %d fresh loads each", o.loads))
+	if err := b.coldStarts(browser, res, optDir != ""); err != nil {
+		fail("cold start", err)
+	}
+	step("bytes before the first IMP call")
+	if err := b.firstLoad(browser, res); err != nil {
+		fail("first load", err)
+	}
+	step("resolve: Go vs JS reference")
+	if err := b.resolve(browser, res); err != nil {
+		fail("resolve", err)
+	}
+	step(fmt.Sprintf("request_pay → window visible: %d requests", o.windows))
+	if err := b.window(browser, res); err != nil {
+		fail("window", err)
+	}
+	stop()
+
+	if o.goBench {
+		step("go test -bench ./resolver/")
+		if gb, err := runGoBench(o.goCmd, o.moduleDir); err != nil {
+			fail("go bench", err)
+		} else {
+			res.GoBench = gb
+		}
+	}
+	res.computeRatios()
+	if len(res.Errors) > 0 {
+		return res, errors.New(strings.Join(res.Errors, "\n"))
+	}
+	return res, nil
+}
+
+func step(what string) { fmt.Fprintln(os.Stderr, "bench:", what, "…") }
+
+func moduleDir(goCmd string) (string, error) {
+	out, err := exec.Command(goCmd, "env", "GOMOD").Output()
+	if err != nil {
+		return "", errors.New("go env GOMOD: " + err.Error())
+	}
+	mod := strings.TrimSpace(string(out))
+	if mod == "" || mod == os.DevNull {
+		return "", errors.New("run make bench from inside the impshim module")
+	}
+	return filepath.Dir(mod), nil
+}
+
+// withoutStrip drops -s and -w from -ldflags so the build keeps its name section.
+func withoutStrip(flags []string) []string {
+	var out []string
+	for _, f := range flags {
+		if v, ok := strings.CutPrefix(f, "-ldflags="); ok {
+			var keep []string
+			for _, x := range strings.Fields(v) {
+				if x != "-s" && x != "-w" {
+					keep = append(keep, x)
+				}
+			}
+			if len(keep) == 0 {
+				continue
+			}
+			f = "-ldflags=" + strings.Join(keep, " ")
+		}
+		out = append(out, f)
+	}
+	return out
+}
+
+func copyFile(src, dst string) error {
+	data, err := os.ReadFile(src)
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(dst, data, 0o644)
+}
+
+func writeJSON(path string, res *Results) error {
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return err
+	}
+	data, err := json.MarshalIndent(res, "", "  ")
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(path, append(data, '\n'), 0o644)
+}

@@ -1,0 +1,148 @@
+// The in-page half of `make bench`: bench/main.go calls these through chromedp
+// and gets plain JSON back. Only the public IMP API is used.
+"use strict";
+
+// Timers here are coarsened to ~0.1 ms (the page is not cross-origin
+// isolated), so every timed loop runs for at least minLoopMs.
+const minLoopMs = 25;
+
+// timeLoop runs fn(i) in blocks of n calls until minLoopMs have passed and
+// returns µs per call.
+function timeLoop(n, fn) {
+  let calls = 0;
+  const t0 = performance.now();
+  let t = t0;
+  do {
+    for (let i = 0; i < n; i++) fn(i);
+    calls += n;
+    t = performance.now();
+  } while (t - t0 < minLoopMs);
+  return ((t - t0) * 1000) / calls;
+}
+
+function median(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
+
+function warningCodes(trace) {
+  return (trace.warnings || []).map((w) => w.code).sort().join(",");
+}
+
+// benchResolve times IMP.sandbox.resolve against RefResolver on the same
+// inputs, after checking that both pick the same setting by the same rule.
+async function benchResolve({ config, catalog, inputs, calls, rounds }) {
+  await IMP.sandbox.ready;
+  const conf = await IMP.sandbox.configure(config);
+  if (!conf || !conf.ok) {
+    throw new Error("IMP.sandbox.configure rejected the bench config: " + JSON.stringify(conf));
+  }
+  const ref = new RefResolver(config, catalog);
+
+  const mismatches = [];
+  const warningDiffs = [];
+  for (const input of inputs) {
+    const g = IMP.sandbox.resolve(input);
+    const j = ref.resolve(input);
+    const gi = g && g.setting ? g.setting.index : -1;
+    const ji = j.setting ? j.setting.index : -1;
+    if (gi !== ji || (g && g.rule) !== j.rule) {
+      mismatches.push({ input, go: { index: gi, rule: g && g.rule }, js: { index: ji, rule: j.rule } });
+    }
+    if (warningCodes(g) !== warningCodes(j)) {
+      warningDiffs.push({ input, go: warningCodes(g), js: warningCodes(j) });
+    }
+  }
+  if (mismatches.length > 0) {
+    return { mismatches, warningDiffs };
+  }
+
+  // Every warning also goes to console.warn (SPEC §4); muted while timing so
+  // both sides are measured doing resolution, not console I/O.
+  const warn = console.warn;
+  console.warn = () => {};
+  let sink = 0;
+  const goRounds = [];
+  const jsRounds = [];
+  try {
+    const k = inputs.length;
+    const goCall = (i) => { const t = IMP.sandbox.resolve(inputs[i % k]); sink += t.setting ? t.setting.index : -1; };
+    const jsCall = (i) => { const t = ref.resolve(inputs[i % k]); sink += t.setting ? t.setting.index : -1; };
+    timeLoop(2000, goCall); // warm-up: JIT and Go-side buffers
+    timeLoop(2000, jsCall);
+    for (let r = 0; r < rounds; r++) {
+      goRounds.push(timeLoop(calls, goCall));
+      jsRounds.push(timeLoop(calls, jsCall));
+    }
+  } finally {
+    console.warn = warn;
+  }
+  return { mismatches, warningDiffs, go_us: median(goRounds), js_us: median(jsRounds), goRounds, jsRounds, sink };
+}
+
+// frames lists the iframes of the page, including those inside open shadow roots.
+function frames(root, out = []) {
+  for (const f of root.querySelectorAll("iframe")) out.push(f);
+  for (const el of root.querySelectorAll("*")) if (el.shadowRoot) frames(el.shadowRoot, out);
+  return out;
+}
+
+function shown(el) {
+  if (!el.isConnected) return false;
+  const r = el.getBoundingClientRect();
+  return r.width > 0 && r.height > 0 && el.checkVisibility({ opacityProperty: true, visibilityProperty: true });
+}
+
+// mockWindow returns the visible [data-impshim=window] in a same-origin frame, or null.
+function mockWindow() {
+  for (const f of frames(document)) {
+    let doc = null;
+    try { doc = f.contentDocument; } catch { doc = null; }
+    const el = doc && doc.querySelector("[data-impshim=window]");
+    if (el && shown(f) && shown(el)) return el;
+  }
+  return null;
+}
+
+// benchWindow opens count mock windows one after the other and returns, for
+// each, ms from request_pay to the first animation frame in which the window
+// is visible — the frame it is first painted in.
+async function benchWindow({ config, count, delayMs }) {
+  await IMP.sandbox.ready;
+  const conf = await IMP.sandbox.configure(config);
+  if (!conf || !conf.ok) {
+    throw new Error("IMP.sandbox.configure rejected the bench config: " + JSON.stringify(conf));
+  }
+  const run = Date.now();
+  const samples = [];
+  for (let i = 0; i < count; i++) {
+    IMP.sandbox.setOutcome({ result: "paid", delay_ms: delayMs });
+    const t0 = performance.now();
+    const done = IMP.request_pay({
+      pg: "html5_inicis", pay_method: "card", merchant_uid: `bench_${run}_${i}`,
+      name: "bench order", amount: 1000, buyer_name: "Bench",
+    });
+    let settled = null;
+    done.then((r) => { settled = r; });
+    const visibleAt = await new Promise((resolve, reject) => {
+      const tick = () => {
+        const t = performance.now();
+        if (mockWindow()) return resolve(t);
+        if (settled) return reject(new Error(`request ${i} completed before its window was seen: ${JSON.stringify(settled)}`));
+        if (t - t0 > 10000) return reject(new Error(`request ${i}: no visible [data-impshim=window] in a same-origin iframe within 10 s`));
+        requestAnimationFrame(tick);
+      };
+      requestAnimationFrame(tick);
+    });
+    const resp = await done;
+    if (!resp || resp.success !== true) {
+      throw new Error(`request ${i} did not succeed: ${JSON.stringify(resp)}`);
+    }
+    samples.push(visibleAt - t0);
+  }
+  document.getElementById("status").textContent = `done: ${count} windows`;
+  return { samples };
+}
+
+window.benchResolve = benchResolve;
+window.benchWindow = benchWindow;

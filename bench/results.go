@@ -1,0 +1,205 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"math"
+	"sort"
+	"strings"
+	"text/tabwriter"
+)
+
+// Results is bench/out/results.json. The first five fields are SPEC §8's keys;
+// the rest add context (ratios, spreads, environment).
+type Results struct {
+	Size           SizeResults   `json:"size_bytes"`
+	ColdStart      ColdStart     `json:"cold_start_ms"`
+	Resolve        ResolveResult `json:"resolve_us"`
+	Window         WindowResult  `json:"window_visible_ms"`
+	FirstLoadBytes int64         `json:"first_load_bytes"`
+
+	FirstLoadFiles map[string]int64   `json:"first_load_files,omitempty"`
+	ReadyLoadBytes int64              `json:"ready_load_bytes"`
+	Ratios         map[string]float64 `json:"ratios"`
+	Code           CodeSize           `json:"code_size"`
+	GoBench        []GoBench          `json:"go_bench"`
+	Env            Env                `json:"env"`
+	Notes          []string           `json:"notes,omitempty"`
+	Errors         []string           `json:"errors,omitempty"`
+}
+
+type SizeResults struct {
+	Wasm         Sizes  `json:"wasm"`
+	Floor        Sizes  `json:"floor"`
+	WasmOpt      *Sizes `json:"wasm_opt,omitempty"`
+	WasmOptLevel string `json:"wasm_opt_level,omitempty"`
+}
+
+type ColdStart struct {
+	Impshim    float64   `json:"impshim"`
+	Floor      float64   `json:"floor"`
+	ImpshimOpt *float64  `json:"impshim_wasm_opt,omitempty"`
+	Loads      int       `json:"loads"`
+	Method     string    `json:"method"`
+	Samples    []float64 `json:"impshim_samples,omitempty"`
+	FloorRuns  []float64 `json:"floor_samples,omitempty"`
+	OptRuns    []float64 `json:"impshim_wasm_opt_samples,omitempty"`
+}
+
+type ResolveResult struct {
+	Go3      float64        `json:"go_3"`
+	Go200    float64        `json:"go_200"`
+	JS3      float64        `json:"js_3"`
+	JS200    float64        `json:"js_200"`
+	Calls    int            `json:"calls_per_round"`
+	Rounds   int            `json:"rounds"`
+	Inputs3  []string       `json:"inputs_3"`
+	Inputs20 []string       `json:"inputs_200"`
+	Checked  int            `json:"inputs_checked"`
+	WarnDiff []resolveDiff  `json:"warning_code_differences,omitempty"`
+	Raw      map[string]any `json:"-"`
+}
+
+type resolveDiff struct {
+	Input string `json:"input"`
+	Go    string `json:"go"`
+	JS    string `json:"js"`
+}
+
+type WindowResult struct {
+	P50      float64   `json:"p50"`
+	P95      float64   `json:"p95"`
+	First    float64   `json:"first"`
+	Max      float64   `json:"max"`
+	Requests int       `json:"requests"`
+	Samples  []float64 `json:"samples,omitempty"`
+}
+
+type CodeSize struct {
+	CodeBytes int           `json:"code_section_bytes"`
+	DataBytes int           `json:"data_section_bytes"`
+	Packages  []PackageCode `json:"top_packages"`
+}
+
+type Env struct {
+	GoVersion string `json:"go"`
+	Browser   string `json:"browser"`
+	CPUs      int    `json:"cpus"`
+	WasmFlags string `json:"wasm_flags"`
+	Dist      string `json:"dist"`
+	Date      string `json:"date"`
+}
+
+// median of xs (the lower middle for an even count); NaN when empty.
+func median(xs []float64) float64 {
+	return percentile(xs, 50)
+}
+
+// percentile by nearest rank: the smallest sample with at least p% of the
+// samples at or below it.
+func percentile(xs []float64, p float64) float64 {
+	if len(xs) == 0 {
+		return math.NaN()
+	}
+	s := append([]float64(nil), xs...)
+	sort.Float64s(s)
+	rank := int(math.Ceil(p / 100 * float64(len(s))))
+	return s[min(max(rank, 1), len(s))-1]
+}
+
+func ratio(a, b float64) float64 {
+	if b == 0 || math.IsNaN(a) || math.IsNaN(b) {
+		return 0
+	}
+	return math.Round(a/b*1000) / 1000
+}
+
+func (r *Results) computeRatios() {
+	r.Ratios = map[string]float64{
+		"size_raw":    ratio(float64(r.Size.Wasm.Raw), float64(r.Size.Floor.Raw)),
+		"size_gzip":   ratio(float64(r.Size.Wasm.Gzip), float64(r.Size.Floor.Gzip)),
+		"size_brotli": ratio(float64(r.Size.Wasm.Brotli), float64(r.Size.Floor.Brotli)),
+		"cold_start":  ratio(r.ColdStart.Impshim, r.ColdStart.Floor),
+		"resolve_3":   ratio(r.Resolve.Go3, r.Resolve.JS3),
+		"resolve_200": ratio(r.Resolve.Go200, r.Resolve.JS200),
+	}
+}
+
+func printTable(w io.Writer, r *Results) {
+	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
+	row := func(cells ...string) { fmt.Fprintln(tw, strings.Join(cells, "\t")+"\t") }
+	kb := func(n int) string { return fmt.Sprintf("%d (%.0f KiB)", n, float64(n)/1024) }
+	x := func(v float64) string {
+		if v == 0 {
+			return "—"
+		}
+		return fmt.Sprintf("%.2f×", v)
+	}
+	ms := func(v float64) string { return fmt.Sprintf("%.1f ms", v) }
+	us := func(v float64) string { return fmt.Sprintf("%.2f µs", v) }
+	target := func(ok bool, t string) string {
+		if ok {
+			return "meets " + t
+		}
+		return "misses " + t
+	}
+
+	fmt.Fprintf(w, "impshim benchmark — %s, %s, %d CPUs, flags %s\n\n", r.Env.GoVersion, r.Env.Browser, r.Env.CPUs, r.Env.WasmFlags)
+	row("measure", "impshim", "baseline", "ratio", "target")
+	row("-------", "-------", "--------", "-----", "------")
+	s := r.Size
+	row("wasm raw bytes", kb(s.Wasm.Raw), kb(s.Floor.Raw)+" hello-world", x(r.Ratios["size_raw"]), "")
+	row("wasm gzip -9 bytes", kb(s.Wasm.Gzip), kb(s.Floor.Gzip)+" hello-world", x(r.Ratios["size_gzip"]), "")
+	row("wasm brotli -q 11 bytes", kb(s.Wasm.Brotli), kb(s.Floor.Brotli)+" hello-world", x(r.Ratios["size_brotli"]),
+		target(r.Ratios["size_brotli"] <= 1.10, "≤ 1.10×"))
+	if s.WasmOpt != nil {
+		row("  after wasm-opt "+s.WasmOptLevel+" raw/brotli", fmt.Sprintf("%d / %d", s.WasmOpt.Raw, s.WasmOpt.Brotli),
+			fmt.Sprintf("%d / %d impshim", s.Wasm.Raw, s.Wasm.Brotli),
+			x(ratio(float64(s.WasmOpt.Brotli), float64(s.Floor.Brotli))), "brotli vs hello-world")
+	}
+	c := r.ColdStart
+	row(fmt.Sprintf("cold start, median of %d", c.Loads), ms(c.Impshim), ms(c.Floor)+" hello-world", x(r.Ratios["cold_start"]),
+		target(r.Ratios["cold_start"] <= 1.3, "≤ 1.3×"))
+	if c.ImpshimOpt != nil {
+		row("  after wasm-opt "+s.WasmOptLevel, ms(*c.ImpshimOpt), ms(c.Floor)+" hello-world", x(ratio(*c.ImpshimOpt, c.Floor)), "")
+	}
+	v := r.Resolve
+	row("resolve, 3 settings", us(v.Go3)+"/call", us(v.JS3)+"/call plain JS", x(r.Ratios["resolve_3"]), target(v.Go3 > 0 && v.Go3 <= 10, "≤ 10 µs"))
+	row("resolve, 200 settings", us(v.Go200)+"/call", us(v.JS200)+"/call plain JS", x(r.Ratios["resolve_200"]), target(v.Go200 > 0 && v.Go200 <= 40, "≤ 40 µs"))
+	wv := r.Window
+	row(fmt.Sprintf("request_pay → window visible, %d reqs", wv.Requests), "p50 "+ms(wv.P50), "p95 "+ms(wv.P95)+", first "+ms(wv.First), "",
+		target(wv.P50 > 0 && wv.P50 <= 50, "p50 ≤ 50 ms"))
+	row("dist/ bytes before first IMP call", fmt.Sprint(r.FirstLoadBytes), fmt.Sprintf("%d until ready", r.ReadyLoadBytes), "", "")
+	tw.Flush()
+
+	if len(r.Code.Packages) > 0 {
+		fmt.Fprintf(w, "\nimpshim.wasm code by package (non-stripped build; code section %d bytes, data section %d bytes):\n",
+			r.Code.CodeBytes, r.Code.DataBytes)
+		tw = tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
+		for _, p := range r.Code.Packages {
+			fmt.Fprintf(tw, "  %s\t%d\t%.1f%%\t%d funcs\t\n", p.Package, p.Bytes, 100*float64(p.Bytes)/float64(max(r.Code.CodeBytes, 1)), p.Funcs)
+		}
+		tw.Flush()
+	}
+	if len(r.GoBench) > 0 {
+		fmt.Fprintln(w, "\ngo test -run '^$' -bench . -benchmem ./resolver/:")
+		tw = tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
+		for _, g := range r.GoBench {
+			fmt.Fprintf(tw, "  %s\t%.0f ns/op\t%d B/op\t%d allocs/op\t\n", g.Name, g.NsPerOp, g.BytesPerOp, g.AllocsPerOp)
+		}
+		tw.Flush()
+	}
+	if len(v.WarnDiff) > 0 {
+		fmt.Fprintf(w, "\nnote: warning codes differ between Go and the JS reference for %d inputs (chosen setting and rule agree):\n", len(v.WarnDiff))
+		for _, d := range v.WarnDiff {
+			fmt.Fprintf(w, "  %q: go [%s] js [%s]\n", d.Input, d.Go, d.JS)
+		}
+	}
+	fmt.Fprintf(w, "\ncold start: %s\n", c.Method)
+	for _, n := range r.Notes {
+		fmt.Fprintln(w, "note:", n)
+	}
+	for _, e := range r.Errors {
+		fmt.Fprintln(w, "ERROR:", e)
+	}
+}

@@ -81,7 +81,7 @@ func TestServesFilesWithTheirTypes(t *testing.T) {
 	h := web.New(web.Options{Dist: fakeDist(t, false)})
 	tests := []struct {
 		path, contentType string
-		csp                bool
+		csp               bool
 	}{
 		{"/", "text/html; charset=utf-8", true},
 		{"/index.html", "text/html; charset=utf-8", true},
@@ -281,7 +281,7 @@ func TestBackendGetsItsPaths(t *testing.T) {
 		{"GET", "/payments/imps_123456789012", "", http.StatusTeapot},
 		{"GET", "/sdk/sandbox/backend.json", "", http.StatusTeapot},
 		{"POST", "/sdk/sandbox/reset", "", http.StatusTeapot},
-		{"GET", "/sdk/imp.js", "", http.StatusOK},     // still web's
+		{"GET", "/sdk/imp.js", "", http.StatusOK},             // still web's
 		{"GET", "/sdk/sandboxed.js", "", http.StatusNotFound}, // not a backend prefix
 	}
 	for _, tc := range tests {

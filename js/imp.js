@@ -1,0 +1,713 @@
+// impshim — a sandbox of the i'mport (PortOne V1) browser SDK.
+//
+// This file is the only script a merchant page loads. It defines window.IMP at once and loads the
+// Go resolver (impshim.wasm, run by Go's wasm_exec.js) from next to itself. Go never reads live
+// page objects: everything handed to it is first copied here into plain, size-capped data and sent
+// as JSON text (a throwing getter inside Go's js.Value.Get would unwind past Go's recover).
+(() => {
+  'use strict';
+
+  const VERSION = '0.1.0';
+  const TAG = '[impshim]';
+  const MAX_STRING = 64 * 1024; // UTF-8 bytes
+  const MAX_DEPTH = 32;
+  const MAX_TOTAL = 1024 * 1024; // bytes of JSON text for one snapshot
+  const WINDOW_LOAD_MS = 15000;
+  const MOBILE_UA = /Mobi|Android|iPhone|iPad/;
+  const RESULTS = ['paid', 'failed', 'cancelled'];
+
+  if (globalThis.IMP && globalThis.IMP.sandbox && globalThis.IMP.sandbox.version) {
+    console.warn(`${TAG} imp.js was loaded twice; keeping the first copy. Remove the second <script> tag.`);
+    return;
+  }
+
+  // Siblings (wasm, window page, merchant files) are found relative to this script's own URL, so
+  // dist/ can live under any path of any server.
+  const BASE = (() => {
+    const cur = document.currentScript;
+    if (cur && cur.src) return new URL('.', cur.src);
+    const all = document.getElementsByTagName('script');
+    for (let i = all.length - 1; i >= 0; i--) {
+      if (/(^|\/)imp\.js([?#]|$)/.test(all[i].src)) return new URL('.', all[i].src);
+    }
+    return new URL('.', location.href);
+  })();
+  const WINDOW_ORIGIN = BASE.origin;
+
+  const warn = (msg) => console.warn(`${TAG} ${msg}`);
+  const noop = () => {};
+  const report = (err) => {
+    if (typeof reportError === 'function') reportError(err);
+    else setTimeout(() => { throw err; });
+  };
+
+  // ---- snapshot: live params → plain data + JSON text -------------------------------------------
+
+  class SnapshotError extends Error {}
+
+  // utf8Length is exact; it only runs on strings longer than a third of the cap, because one UTF-16
+  // code unit never takes more than 3 UTF-8 bytes.
+  function utf8Length(s) {
+    let n = 0;
+    for (let i = 0; i < s.length; i++) {
+      const c = s.charCodeAt(i);
+      if (c < 0x80) n += 1;
+      else if (c < 0x800) n += 2;
+      else if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) { n += 4; i++; }
+      else n += 3;
+    }
+    return n;
+  }
+
+  function describe(v) {
+    if (v === null) return 'null';
+    if (Array.isArray(v)) return 'an array';
+    if (typeof v === 'bigint') return 'a BigInt';
+    if (typeof v === 'symbol') return 'a Symbol';
+    if (typeof v === 'function') return 'a function';
+    return typeof v;
+  }
+
+  // copyPlain copies v into plain JSON-shaped data. strictPaths are the paths under which a value
+  // that JSON cannot carry is an error instead of being dropped (custom_data must come back
+  // deep-equal to what was sent). Non-finite numbers are kept: the JSON text carries them as
+  // NaN/Infinity tokens so that Go can say "amount is NaN" instead of "amount is missing".
+  function copyPlain(root, rootName, strictKeys) {
+    const ancestors = [];
+    let total = 0;
+    const fail = (path, msg) => { throw new SnapshotError(`${path} ${msg}`); };
+
+    function walk(v, path, depth, strict) {
+      if (depth > MAX_DEPTH) fail(path, `is nested deeper than ${MAX_DEPTH} levels; flatten it`);
+      switch (typeof v) {
+        case 'string': {
+          if (v.length > MAX_STRING / 3 && utf8Length(v) > MAX_STRING) {
+            fail(path, `is longer than 64 KiB; send a shorter value`);
+          }
+          total += v.length + 2;
+          if (total > MAX_TOTAL) fail(rootName, 'is larger than 1 MiB as JSON; send less data');
+          return v;
+        }
+        case 'number': total += 8; return v;
+        case 'boolean': total += 5; return v;
+        case 'undefined': return undefined;
+        case 'bigint':
+          fail(path, `is a BigInt, which JSON cannot carry; pass a Number or a string`);
+          break;
+        case 'function':
+        case 'symbol':
+          if (strict) fail(path, `is ${describe(v)}, which JSON cannot carry; ${strict} must be JSON-serializable`);
+          return undefined;
+      }
+      if (v === null) { total += 4; return null; }
+      if (ancestors.includes(v)) fail(path, 'refers back to itself (a cycle); JSON cannot carry it');
+      // Honour toJSON (Date and friends), as JSON.stringify and the real SDK do.
+      if (typeof v.toJSON === 'function') {
+        const j = v.toJSON();
+        if (j !== v) {
+          ancestors.push(v);
+          try { return walk(j, path, depth, strict); } finally { ancestors.pop(); }
+        }
+      }
+      ancestors.push(v);
+      try {
+        if (Array.isArray(v)) {
+          const out = [];
+          const n = v.length;
+          for (let i = 0; i < n; i++) {
+            const x = walk(v[i], `${path}[${i}]`, depth + 1, strict);
+            out.push(x === undefined ? null : x);
+          }
+          return out;
+        }
+        const out = {};
+        for (const k of Object.keys(v)) {
+          if (k.length > MAX_STRING) fail(path, 'has a key longer than 64 KiB');
+          const childStrict = strict || (depth === 0 && strictKeys.includes(k) ? `${rootName}.${k}` : '');
+          const x = walk(v[k], `${path}.${k}`, depth + 1, childStrict);
+          if (x !== undefined) { out[k] = x; total += k.length + 4; }
+        }
+        return out;
+      } finally {
+        ancestors.pop();
+      }
+    }
+    return walk(root, rootName, 0, '');
+  }
+
+  // toJSONText writes plain data as JSON, with NaN, Infinity and -Infinity as bare tokens.
+  function toJSONText(v) {
+    if (typeof v === 'number') {
+      if (Number.isFinite(v)) return JSON.stringify(v);
+      return Number.isNaN(v) ? 'NaN' : (v > 0 ? 'Infinity' : '-Infinity');
+    }
+    if (v === null || typeof v !== 'object') return JSON.stringify(v) ?? 'null';
+    if (Array.isArray(v)) return `[${v.map(toJSONText).join(',')}]`;
+    return `{${Object.keys(v).map((k) => `${JSON.stringify(k)}:${toJSONText(v[k])}`).join(',')}}`;
+  }
+
+  // snapshot never throws: a throwing getter, a Proxy trap, a cycle or an oversized value become
+  // {ok: false, message}, which request_pay answers with INVALID_PARAMS.
+  function snapshot(value, rootName, strictKeys = []) {
+    try {
+      const copy = copyPlain(value, rootName, strictKeys);
+      return { ok: true, value: copy === undefined ? null : copy, text: toJSONText(copy === undefined ? null : copy) };
+    } catch (err) {
+      if (err instanceof SnapshotError) return { ok: false, message: err.message };
+      const what = err && typeof err.message === 'string' ? err.message : String(err);
+      return { ok: false, message: `${rootName} could not be read: a getter or proxy threw "${what}"; pass plain data` };
+    }
+  }
+
+  // ---- responses built on this side (the Go side builds every other one) -------------------------
+
+  function errorResponse(code, message, merchantUID = null, impUID = null) {
+    return {
+      success: false, imp_success: false, imp_uid: impUID, merchant_uid: merchantUID,
+      error_code: code, error_msg: message, status: 'failed',
+    };
+  }
+
+  // ---- loading ----------------------------------------------------------------------------------
+
+  const st = {
+    core: null, // the object Go publishes: see wasm/ for the protocol
+    exports: null, // the instance's exports: mem and the //go:wasmexport functions
+    loadError: null,
+    configured: false, // a merchant config is in force in Go
+    viaConfigure: false,
+    initCode: null, // merchant code of the last IMP.init without configure
+    merchantCode: '',
+    tier: '',
+    configError: null, // MERCHANT_CONFIG message
+    lastTrace: null,
+    outcome: null,
+    session: null,
+    catalog: null,
+    backend: null, // Promise<boolean>: the server keeps a ledger
+  };
+
+  let loadStarted = false;
+  let settleLoad;
+  const loaded = new Promise((r) => { settleLoad = r; });
+  let resolveReady, rejectReady;
+  const ready = new Promise((res, rej) => { resolveReady = res; rejectReady = rej; });
+  ready.catch(noop); // a page that never looks at ready must not see an unhandled rejection
+  let tail = loaded; // every IMP call runs in order after the module has loaded (or failed to)
+
+  function loadScript(url) {
+    return new Promise((res, rej) => {
+      const s = document.createElement('script');
+      s.src = url;
+      s.async = false;
+      s.onload = () => res();
+      s.onerror = () => rej(new Error(`could not load ${url} (missing file, wrong path, or blocked by the page's Content-Security-Policy)`));
+      (document.head || document.documentElement).appendChild(s);
+    });
+  }
+
+  async function instantiate(go) {
+    const url = new URL('impshim.wasm', BASE).href;
+    let res;
+    try {
+      res = await fetch(url, { credentials: 'same-origin' });
+    } catch (err) {
+      throw new Error(`could not fetch ${url}: ${err && err.message}`);
+    }
+    if (!res.ok) throw new Error(`could not fetch ${url}: HTTP ${res.status}; copy impshim.wasm next to imp.js`);
+    const mime = (res.headers.get('content-type') || '').split(';')[0].trim().toLowerCase();
+    // instantiateStreaming insists on application/wasm; many static hosts send something else.
+    if (mime === 'application/wasm' && typeof WebAssembly.instantiateStreaming === 'function') {
+      return (await WebAssembly.instantiateStreaming(res, go.importObject)).instance;
+    }
+    return (await WebAssembly.instantiate(await res.arrayBuffer(), go.importObject)).instance;
+  }
+
+  async function boot() {
+    if (typeof WebAssembly !== 'object') throw new Error('this browser has no WebAssembly');
+    if (typeof globalThis.Go !== 'function') await loadScript(new URL('wasm_exec.js', BASE).href);
+    if (typeof globalThis.Go !== 'function') throw new Error('wasm_exec.js did not define Go');
+    const go = new globalThis.Go();
+    const instance = await instantiate(go);
+    // run() returns only when Go's main exits; main publishes its object and then waits forever.
+    go.run(instance).then(() => {
+      st.core = null;
+      st.loadError = st.loadError || new Error('the Go module exited');
+    }, noop);
+    const core = globalThis.__impshim;
+    if (!core || typeof core.request !== 'function') throw new Error('impshim.wasm started but did not publish its functions (mismatched wasm_exec.js?)');
+    if (core.version !== VERSION) warn(`imp.js is version ${VERSION} but impshim.wasm is ${core.version}; copy both from the same dist/`);
+    st.core = core;
+    st.exports = instance.exports;
+  }
+
+  function load() {
+    if (loadStarted) return;
+    loadStarted = true;
+    boot().then(() => {
+      settleLoad();
+      // ready resolves after the calls queued before it ran, so a configure queued before ready is in
+      // force once `await IMP.sandbox.ready` returns.
+      run(() => resolveReady());
+    }, (err) => {
+      const msg = `${TAG} could not load the payment sandbox from ${BASE.href}: ${err && err.message}`;
+      st.loadError = new Error(msg);
+      settleLoad();
+      run(() => rejectReady(st.loadError));
+    });
+  }
+
+  // Fetching the module waits for an idle moment so the merchant page paints first; any use of IMP
+  // (or reading IMP.sandbox.ready) starts it at once.
+  if (typeof requestIdleCallback === 'function') requestIdleCallback(load, { timeout: 1000 });
+  else setTimeout(load, 50);
+
+  function run(task) {
+    load();
+    const p = tail.then(async () => {
+      try {
+        return await task();
+      } catch (err) {
+        report(err);
+        return undefined;
+      }
+    });
+    tail = p;
+    return p;
+  }
+
+  // call invokes one of Go's functions and parses its JSON answer. A Go panic comes back as
+  // {"error": {...}} from Go's guard; anything else unexpected becomes the same shape here.
+  function call(name, ...args) {
+    if (!st.core) return { error: { code: 'SDK_LOAD_FAILED', message: st.loadError ? st.loadError.message : `${TAG} the payment sandbox is not loaded` } };
+    try {
+      const text = st.core[name](...args);
+      return JSON.parse(text);
+    } catch (err) {
+      return { error: { code: 'INTERNAL', message: `${TAG} internal error in ${name}: ${err && err.message}; please report it` } };
+    }
+  }
+
+  // ---- merchant configuration ------------------------------------------------------------------
+
+  function warnAll(list) {
+    if (!Array.isArray(list)) return;
+    for (const w of list) {
+      if (w && typeof w.message === 'string') warn(w.code ? `${w.code}: ${w.message}` : w.message);
+    }
+  }
+
+  function configErrorText(errors) {
+    return errors.map((e) => {
+      const where = e.index >= 0 ? `pg_settings[${e.index}]${e.field ? '.' + e.field : ''}` : (e.field || 'config');
+      return `${where}: ${e.message}`;
+    }).join('; ');
+  }
+
+  function applyConfig(answer, code) {
+    st.configured = true;
+    st.configError = null;
+    st.merchantCode = code;
+    warnAll(answer.warnings);
+  }
+
+  function useSandboxMerchant(code, why) {
+    const ans = call('sandbox', code || '');
+    if (ans.error || !ans.ok) {
+      st.configError = `${TAG} the built-in sandbox merchant failed: ${ans.error ? ans.error.message : configErrorText(ans.errors || [])}`;
+      return;
+    }
+    applyConfig(ans, code || '');
+    warn(`${why}: using the built-in sandbox merchant (every catalog PG, html5_inicis the default). ` +
+      `To test your real PG settings, call IMP.sandbox.configure({merchant_code, pg_settings: [...]}) ` +
+      `or put them in ${new URL('merchants/<code>.json', BASE).href}.`);
+  }
+
+  async function initTask(code) {
+    probeBackend();
+    if (st.viaConfigure) { st.merchantCode = code || st.merchantCode; return; }
+    if (st.initCode === code && (st.configured || st.configError)) return;
+    st.initCode = code;
+    st.configured = false;
+    st.configError = null;
+    if (!st.core) return;
+    if (!code) { useSandboxMerchant('', 'IMP.init was called with an empty merchant code'); return; }
+    const url = new URL(`merchants/${encodeURIComponent(code)}.json`, BASE).href;
+    let res, text;
+    try {
+      res = await fetch(url, { credentials: 'same-origin', cache: 'no-cache' });
+      if (res.status === 404) { useSandboxMerchant(code, `no merchant file at ${url}`); return; }
+      if (!res.ok) throw new Error(`HTTP ${res.status}`);
+      text = await res.text();
+    } catch (err) {
+      st.configError = `${TAG} could not read the merchant file ${url}: ${err && err.message}`;
+      warn(st.configError.slice(TAG.length + 1));
+      return;
+    }
+    if (st.viaConfigure) return; // a configure() that ran meanwhile wins
+    const ans = call('configure', text);
+    if (ans.error) { st.configError = ans.error.message; return; }
+    if (!ans.ok) {
+      st.configError = `${TAG} the merchant file ${url} is invalid: ${configErrorText(ans.errors || [])}. Fix the file or call IMP.sandbox.configure(config).`;
+      warn(st.configError.slice(TAG.length + 1));
+      return;
+    }
+    applyConfig(ans, code);
+  }
+
+  async function configureTask(snap) {
+    if (st.loadError) return { ok: false, errors: [{ index: -1, field: '', message: st.loadError.message }] };
+    if (!snap.ok) return { ok: false, errors: [{ index: -1, field: '', message: snap.message }] };
+    const ans = call('configure', snap.text);
+    if (ans.error) return { ok: false, errors: [{ index: -1, field: '', message: ans.error.message }] };
+    if (!ans.ok) {
+      const errors = Array.isArray(ans.errors) ? ans.errors : [];
+      warn(`configure rejected (the previous config stays in force): ${configErrorText(errors)}`);
+      return { ok: false, errors };
+    }
+    const code = snap.value && typeof snap.value.merchant_code === 'string' ? snap.value.merchant_code : '';
+    st.viaConfigure = true;
+    applyConfig(ans, code);
+    probeBackend();
+    return { ok: true, warnings: Array.isArray(ans.warnings) ? ans.warnings : [] };
+  }
+
+  // ---- the server-side ledger seam ---------------------------------------------------------------
+
+  function probeBackend() {
+    if (st.backend) return;
+    const url = new URL('sandbox/backend.json', BASE).href;
+    st.backend = fetch(url, { cache: 'no-store' })
+      .then((r) => (r.ok ? r.json() : null))
+      .then((j) => !!(j && j.ledger === true), () => false);
+  }
+
+  function post(path, body) {
+    if (!st.backend) return;
+    st.backend.then((on) => {
+      if (!on) return;
+      const url = new URL(path, BASE).href;
+      let text;
+      try { text = JSON.stringify(body); } catch (err) { warn(`could not send to ${url}: ${err.message}`); return; }
+      fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: text, keepalive: text.length < 60000 })
+        .then((r) => { if (!r.ok) warn(`the sandbox ledger at ${url} answered HTTP ${r.status}`); },
+          (err) => warn(`could not reach the sandbox ledger at ${url}: ${err && err.message}`));
+    });
+  }
+
+  // ---- the mock payment window -------------------------------------------------------------------
+
+  function randomNonce() {
+    const b = new Uint8Array(16);
+    crypto.getRandomValues(b);
+    return Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
+  }
+
+  function windowURL(nonce, mode) {
+    const u = new URL('window.html', BASE);
+    const origin = location.origin === 'null' ? '*' : location.origin;
+    u.hash = new URLSearchParams({ n: nonce, o: origin, m: mode }).toString();
+    return u.href;
+  }
+
+  function onKey(ev) {
+    if (ev.key === 'Escape' && st.session) finishSession(st.session, { result: 'cancelled' });
+  }
+
+  function openSession(req, id, answer) {
+    const s = {
+      id, req, nonce: req.nonce, data: answer.window, popup: req.popup, frame: null,
+      done: false, timers: [], hello: false, impUID: answer.imp_uid || null,
+      auto: st.outcome,
+    };
+    st.outcome = null;
+    st.session = s;
+    if (s.popup) {
+      s.timers.push(setInterval(() => {
+        if (s.popup.closed) finishSession(s, { result: 'cancelled' });
+      }, 250));
+    } else {
+      const f = document.createElement('iframe');
+      f.src = windowURL(s.nonce, 'iframe');
+      f.title = 'impshim sandbox payment window';
+      Object.assign(f.style, {
+        position: 'fixed', inset: '0', width: '100%', height: '100%', border: '0', margin: '0',
+        padding: '0', zIndex: '2147483647', background: 'transparent', colorScheme: 'normal',
+      });
+      (document.body || document.documentElement).appendChild(f);
+      s.frame = f;
+      document.addEventListener('keydown', onKey, true);
+    }
+    // A window page that never answers (missing window.html, blocked by a CSP frame-src) must not
+    // leave the merchant waiting forever.
+    s.timers.push(setTimeout(() => {
+      if (!s.hello) {
+        finishSession(s, {
+          result: 'failed', error_code: 'INTERNAL',
+          error_msg: `${TAG} the mock payment window did not load from ${new URL('window.html', BASE).href}; copy window.html, window.js and window.css next to imp.js`,
+        });
+      }
+    }, WINDOW_LOAD_MS));
+  }
+
+  function target(s) {
+    return s.popup || (s.frame && s.frame.contentWindow);
+  }
+
+  window.addEventListener('message', (ev) => {
+    const s = st.session;
+    if (!s || s.done) return;
+    const d = ev.data;
+    if (!d || typeof d !== 'object' || d.impshim !== 1 || d.nonce !== s.nonce || typeof d.type !== 'string') return;
+    if (ev.origin !== WINDOW_ORIGIN || ev.source !== target(s)) return;
+    const win = target(s);
+    switch (d.type) {
+      case 'hello':
+        s.hello = true;
+        win.postMessage({ impshim: 1, nonce: s.nonce, type: 'show', data: s.data }, WINDOW_ORIGIN === 'null' ? '*' : WINDOW_ORIGIN);
+        break;
+      case 'shown':
+        if (s.frame) s.frame.focus();
+        if (s.auto) {
+          const o = s.auto;
+          s.auto = null;
+          s.timers.push(setTimeout(() => finishSession(s, o), o.delay_ms));
+        }
+        break;
+      case 'result':
+        if (RESULTS.includes(d.result)) finishSession(s, { result: d.result });
+        break;
+    }
+  });
+
+  function closeSession(s) {
+    for (const t of s.timers) { clearTimeout(t); clearInterval(t); }
+    if (s.frame) {
+      s.frame.remove();
+      document.removeEventListener('keydown', onKey, true);
+    }
+    if (s.popup && !s.popup.closed) s.popup.close();
+  }
+
+  function finishSession(s, outcome) {
+    if (s.done) return;
+    s.done = true;
+    if (st.session === s) st.session = null;
+    closeSession(s);
+    const ans = call('complete', s.id, JSON.stringify({
+      result: outcome.result, error_code: outcome.error_code || '', error_msg: outcome.error_msg || '',
+    }));
+    const resp = ans.error ? errorResponse(ans.error.code, ans.error.message, s.req.merchantUID, s.impUID) : ans.response;
+    if (resp && resp.success) post('sandbox/payments', { merchant_code: st.merchantCode, request: s.req.snap.value, response: resp });
+    s.req.finish(resp);
+  }
+
+  // ---- request_pay -------------------------------------------------------------------------------
+
+  function redirectTo(base, resp) {
+    const u = new URL(base, location.href);
+    u.searchParams.append('imp_uid', resp.imp_uid == null ? '' : String(resp.imp_uid));
+    u.searchParams.append('merchant_uid', resp.merchant_uid == null ? '' : String(resp.merchant_uid));
+    u.searchParams.append('imp_success', resp.success ? 'true' : 'false');
+    if (!resp.success) {
+      u.searchParams.append('error_code', resp.error_code || '');
+      u.searchParams.append('error_msg', resp.error_msg || '');
+    }
+    location.assign(u.href);
+  }
+
+  function isHTTPURL(s) {
+    if (typeof s !== 'string') return false;
+    try {
+      const u = new URL(s);
+      return u.protocol === 'http:' || u.protocol === 'https:';
+    } catch {
+      return false;
+    }
+  }
+
+  function requestTask(req) {
+    const fail = (code, msg, trace) => {
+      if (req.popup && !req.popup.closed) req.popup.close();
+      if (trace !== undefined) st.lastTrace = trace;
+      req.finish(errorResponse(code, msg, req.merchantUID));
+    };
+    if (st.session) {
+      if (req.popup && !req.popup.closed) req.popup.close();
+      req.finish(errorResponse('WINDOW_BUSY', `${TAG} a payment window is already open; wait for its callback (or call IMP.close()) before calling request_pay again`, req.merchantUID));
+      return;
+    }
+    if (st.loadError) return fail('SDK_LOAD_FAILED', st.loadError.message);
+    if (st.configError) return fail('MERCHANT_CONFIG', st.configError);
+    if (!st.configured) return fail('NOT_INITIALIZED', `${TAG} call IMP.init("your merchant code") (or IMP.sandbox.configure(config)) before IMP.request_pay`);
+    if (!req.snap.ok) return fail('INVALID_PARAMS', `${TAG} ${req.snap.message}`);
+
+    const ans = call('request', req.snap.text);
+    if (ans.error) return fail(ans.error.code || 'INTERNAL', ans.error.message);
+    if (ans.trace) warnAll(ans.trace.warnings);
+    if (!ans.ok) {
+      if (ans.trace) st.lastTrace = ans.trace;
+      if (req.popup && !req.popup.closed) req.popup.close();
+      req.finish(ans.response);
+      return;
+    }
+    st.lastTrace = ans.trace || null;
+    if (typeof ans.merchant_uid === 'string') req.merchantUID = ans.merchant_uid;
+    if (req.popupBlocked) {
+      call('abandon', ans.id);
+      req.finish(errorResponse('POPUP_BLOCKED', `${TAG} the browser blocked the payment popup; call IMP.request_pay directly from a click handler (or drop popup: true to use the in-page window)`, req.merchantUID));
+      return;
+    }
+    openSession(req, ans.id, ans);
+  }
+
+  function request_pay(params, callback) {
+    load();
+    let settle;
+    const promise = new Promise((r) => { settle = r; });
+    const cb = typeof callback === 'function' ? callback : null;
+    const snap = snapshot(params, 'params', ['custom_data']);
+    const top = snap.ok && snap.value && typeof snap.value === 'object' && !Array.isArray(snap.value) ? snap.value : {};
+    const redirect = isHTTPURL(top.m_redirect_url) && MOBILE_UA.test(navigator.userAgent) ? top.m_redirect_url : null;
+    let done = false;
+    const req = {
+      snap, redirect, nonce: randomNonce(), popup: null, popupBlocked: false,
+      merchantUID: typeof top.merchant_uid === 'string' ? top.merchant_uid : null,
+      finish(resp) {
+        if (done) return;
+        done = true;
+        if (redirect) { redirectTo(redirect, resp); return; }
+        settle(resp);
+        if (cb) {
+          try { cb(resp); } catch (err) { report(err); }
+        }
+      },
+    };
+    // The popup must open now, while the click's user gesture still holds; the checks come later.
+    if (!redirect && top.popup === true && !st.session) {
+      let w = null;
+      try { w = window.open(windowURL(req.nonce, 'popup'), `impshim_${req.nonce}`, 'popup,width=480,height=760'); } catch { w = null; }
+      if (w) req.popup = w; else req.popupBlocked = true;
+    }
+    run(() => requestTask(req));
+    return promise;
+  }
+
+  // ---- IMP.sandbox.resolve: the hot path through //go:wasmexport -------------------------------
+
+  const encoder = new TextEncoder();
+  const decoder = new TextDecoder();
+
+  function notReady(what) {
+    if (st.loadError) return new Error(`${st.loadError.message}; ${what} is unavailable`);
+    return new Error(`${TAG} ${what} is not ready yet: await IMP.sandbox.ready first`);
+  }
+
+  function resolve(pgOrParams) {
+    load();
+    if (!st.core) throw notReady('IMP.sandbox.resolve');
+    let text;
+    if (typeof pgOrParams === 'string') {
+      text = JSON.stringify(pgOrParams);
+    } else {
+      const snap = snapshot(pgOrParams, 'params');
+      if (!snap.ok) throw new TypeError(`${TAG} ${snap.message}`);
+      text = snap.text;
+    }
+    const ex = st.exports;
+    const max = text.length * 3;
+    const ptr = ex.impshim_input(max);
+    // Memory may have grown (and its buffer been replaced) inside any call into Go.
+    const n = encoder.encodeInto(text, new Uint8Array(ex.mem.buffer, ptr, max)).written;
+    const len = ex.impshim_resolve(n);
+    const out = ex.impshim_output();
+    const ans = JSON.parse(decoder.decode(new Uint8Array(ex.mem.buffer, out, len)));
+    if (ans.error) throw new Error(ans.error.message);
+    if (ans.trace && ans.trace.warnings) warnAll(ans.trace.warnings);
+    return ans.trace;
+  }
+
+  // ---- the public object ---------------------------------------------------------------------------
+
+  function setOutcome(o) {
+    if (o === null || o === undefined) { st.outcome = null; return; }
+    const snap = snapshot(o, 'outcome');
+    if (!snap.ok) throw new TypeError(`${TAG} IMP.sandbox.setOutcome: ${snap.message}`);
+    const v = snap.value;
+    if (typeof v !== 'object' || Array.isArray(v)) throw new TypeError(`${TAG} IMP.sandbox.setOutcome takes an object like {result: "paid"}, not ${describe(o)}`);
+    if (!RESULTS.includes(v.result)) throw new TypeError(`${TAG} IMP.sandbox.setOutcome: result must be "paid", "failed" or "cancelled", not ${JSON.stringify(v.result) ?? 'undefined'}`);
+    for (const k of ['error_code', 'error_msg']) {
+      if (v[k] !== undefined && typeof v[k] !== 'string') throw new TypeError(`${TAG} IMP.sandbox.setOutcome: ${k} must be a string`);
+    }
+    let delay = 250;
+    if (v.delay_ms !== undefined) {
+      if (typeof v.delay_ms !== 'number' || !Number.isFinite(v.delay_ms) || v.delay_ms < 0) {
+        throw new TypeError(`${TAG} IMP.sandbox.setOutcome: delay_ms must be a finite number ≥ 0`);
+      }
+      delay = v.delay_ms;
+    }
+    st.outcome = { result: v.result, error_code: v.error_code || '', error_msg: v.error_msg || '', delay_ms: delay };
+  }
+
+  function clone(v) {
+    return v == null ? null : JSON.parse(JSON.stringify(v));
+  }
+
+  const sandbox = Object.freeze({
+    get ready() { load(); return ready; },
+    version: VERSION,
+    configure(config) {
+      const snap = snapshot(config, 'config');
+      return run(() => configureTask(snap)).then((r) => r || { ok: false, errors: [{ index: -1, field: '', message: `${TAG} internal error in configure; please report it` }] });
+    },
+    resolve,
+    lastTrace() { return clone(st.lastTrace); },
+    setOutcome,
+    reset() {
+      st.outcome = null;
+      st.lastTrace = null;
+      const code = st.merchantCode;
+      run(() => {
+        if (st.core) call('reset');
+        st.lastTrace = null;
+        post('sandbox/reset', { merchant_code: code });
+      });
+    },
+    catalog() {
+      load();
+      if (!st.core) throw notReady('IMP.sandbox.catalog');
+      if (!st.catalog) {
+        const ans = call('catalog');
+        if (ans.error) throw new Error(ans.error.message);
+        st.catalog = ans.catalog;
+      }
+      return clone(st.catalog);
+    },
+    config() {
+      load();
+      if (!st.core || !st.configured) return null;
+      const ans = call('config');
+      return ans.error ? null : clone(ans.config);
+    },
+  });
+
+  const IMP = Object.freeze({
+    init(code) {
+      const c = typeof code === 'string' ? code.trim() : '';
+      if (code !== undefined && code !== null && typeof code !== 'string') warn(`IMP.init expects the merchant code as a string, got ${describe(code)}`);
+      run(() => initTask(c));
+    },
+    agency(code, tier) {
+      if (typeof tier === 'string') st.tier = tier;
+      IMP.init(code);
+    },
+    request_pay,
+    close() {
+      const s = st.session;
+      if (s) finishSession(s, { result: 'cancelled' });
+    },
+    sandbox,
+  });
+
+  Object.defineProperty(globalThis, 'IMP', { value: IMP, writable: false, configurable: false, enumerable: true });
+})();

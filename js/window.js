@@ -1,0 +1,173 @@
+// impshim's mock payment window. It runs inside the overlay iframe or the popup opened by imp.js,
+// learns what to show from the bridge by postMessage (never from its own URL, which a page could
+// forge), and reports which button was pressed. Every merchant string goes in as textContent.
+(() => {
+  'use strict';
+
+  const TEXT = {
+    ko: {
+      subtitle: '테스트 결제창 · 실제로 결제되지 않습니다',
+      amount: '결제금액', order: '주문명', method: '결제수단', paytype: '결제 유형', mid: '가맹점 MID (상점아이디)',
+      customer: '고객 식별키 (customer_uid)', buyer: '구매자',
+      approve: '결제 승인', fail: '결제 실패', cancel: '취소', close: '닫기',
+      approveBilling: '빌링키 발급', approveVbank: '가상계좌 발급',
+      billing: '정기결제용 카드 등록입니다. 승인하면 이 customer_uid로 빌링키가 발급됩니다.',
+      vbank: '승인하면 가상계좌가 발급되고 결제 상태는 입금대기(ready)가 됩니다.',
+      footer: 'impshim 샌드박스 · Esc 키를 누르면 결제가 취소됩니다',
+      payType: { general: '일반결제', subscription: '정기결제', simple: '간편결제' },
+      payMethod: { card: '신용카드', trans: '실시간 계좌이체', vbank: '가상계좌', phone: '휴대폰 소액결제', point: '포인트', samsung: '삼성페이', kpay: 'KPay', kakaopay: '카카오페이', payco: '페이코', lpay: 'LPAY', ssgpay: 'SSG페이', tosspay: '토스페이', cultureland: '문화상품권', smartculture: '스마트문상', happymoney: '해피머니', booknlife: '도서문화상품권', paypal: 'PayPal' },
+      simplePay: '간편결제사가 결제수단을 정합니다',
+      none: '—',
+    },
+    en: {
+      subtitle: 'Test payment window · no real money moves',
+      amount: 'Amount', order: 'Order', method: 'Payment method', paytype: 'Pay type', mid: 'Merchant ID (MID)',
+      customer: 'Customer UID', buyer: 'Buyer',
+      approve: 'Approve', fail: 'Fail', cancel: 'Cancel', close: 'Close',
+      approveBilling: 'Issue billing key', approveVbank: 'Issue account',
+      billing: 'Card registration for recurring payments. Approving issues a billing key for this customer_uid.',
+      vbank: 'Approving issues a virtual account; the payment status becomes "ready" until the buyer deposits.',
+      footer: 'impshim sandbox · press Esc to cancel',
+      payType: { general: 'General', subscription: 'Subscription', simple: 'Simple pay' },
+      payMethod: { card: 'Credit card', trans: 'Bank transfer', vbank: 'Virtual account', phone: 'Mobile phone', point: 'Points', paypal: 'PayPal' },
+      simplePay: 'chosen by the simple-pay provider',
+      none: '—',
+    },
+  };
+
+  const hash = new URLSearchParams(location.hash.slice(1));
+  const nonce = hash.get('n') || '';
+  const parentOrigin = hash.get('o') || '';
+  const mode = hash.get('m') === 'popup' ? 'popup' : 'iframe';
+  const host = mode === 'popup' ? window.opener : (window.parent !== window ? window.parent : null);
+  document.documentElement.dataset.mode = mode;
+
+  const $ = (sel) => document.querySelector(sel);
+  const root = $('[data-impshim=window]');
+
+  if (!nonce || !parentOrigin || !host) {
+    $('.orphan').hidden = false;
+    return;
+  }
+
+  const send = (type, extra) => {
+    try {
+      host.postMessage({ impshim: 1, nonce, type, ...extra }, parentOrigin);
+    } catch {
+      // The opener navigated away or was closed: nobody is left to tell.
+    }
+  };
+
+  let shown = false;
+  let finished = false;
+  // The bridge may not be listening yet (a popup opens before the request's checks have run),
+  // so keep saying hello until it answers.
+  const hello = setInterval(() => send('hello'), 150);
+  send('hello');
+
+  window.addEventListener('message', (ev) => {
+    if (shown || ev.source !== host) return;
+    if (parentOrigin !== '*' && ev.origin !== parentOrigin) return;
+    const d = ev.data;
+    if (!d || typeof d !== 'object' || d.impshim !== 1 || d.nonce !== nonce || d.type !== 'show') return;
+    if (!d.data || typeof d.data !== 'object') return;
+    shown = true;
+    clearInterval(hello);
+    render(d.data);
+  });
+
+  function str(v) {
+    return typeof v === 'string' ? v : (typeof v === 'number' && Number.isFinite(v) ? String(v) : '');
+  }
+
+  function formatAmount(amount, currency) {
+    try {
+      return new Intl.NumberFormat('en-US', { style: 'currency', currency }).format(amount);
+    } catch {
+      return `${amount} ${currency}`;
+    }
+  }
+
+  // Text on the brand colour must stay readable whatever the catalog says.
+  function onColor(hex) {
+    const n = parseInt(hex.slice(1), 16);
+    const lin = (c) => { const x = c / 255; return x <= 0.03928 ? x / 12.92 : ((x + 0.055) / 1.055) ** 2.4; };
+    const l = 0.2126 * lin(n >> 16) + 0.7152 * lin((n >> 8) & 255) + 0.0722 * lin(n & 255);
+    return l > 0.45 ? '#16181d' : '#ffffff';
+  }
+
+  function render(d) {
+    const lang = d.language === 'en' ? 'en' : 'ko';
+    const t = TEXT[lang];
+    document.documentElement.lang = lang;
+    const pg = d.pg && typeof d.pg === 'object' ? d.pg : {};
+    const code = str(pg.code);
+    const color = str(pg.color);
+    if (/^#[0-9a-fA-F]{6}$/.test(color)) {
+      document.documentElement.style.setProperty('--brand', color);
+      document.documentElement.style.setProperty('--on-brand', onColor(color));
+    }
+
+    for (const el of document.querySelectorAll('[data-text]')) el.textContent = t[el.dataset.text] || '';
+    const close = $('.close');
+    close.setAttribute('aria-label', t.close);
+    close.title = t.close;
+
+    const pgName = $('[data-impshim=pg]');
+    pgName.textContent = (lang === 'ko' ? str(pg.name_ko) : '') || str(pg.name) || code;
+    pgName.dataset.code = code;
+    $('[data-impshim=mid]').textContent = str(d.mid);
+    document.title = `${pgName.textContent} — impshim sandbox`;
+
+    const currency = str(d.currency) || 'KRW';
+    const amount = typeof d.amount === 'number' ? d.amount : Number(d.amount);
+    const amountEl = $('[data-impshim=amount]');
+    amountEl.textContent = formatAmount(amount, currency);
+    amountEl.dataset.value = String(amount);
+
+    const field = (name, text) => { $(`[data-field=${name}]`).textContent = text || t.none; };
+    field('name', str(d.name));
+    const method = str(d.pay_method);
+    field('pay_method', pg.simple_pay ? `${str(pg.name_ko && lang === 'ko' ? pg.name_ko : pg.name) || code} (${t.simplePay})` : (t.payMethod[method] ? `${t.payMethod[method]} (${method})` : method));
+    const payType = str(d.pay_type);
+    const label = str(d.label) ? ` · ${str(d.label)}` : '';
+    field('pay_type', (t.payType[payType] ? `${t.payType[payType]} (${payType})` : payType) + label);
+
+    const buyerLines = [str(d.buyer_name), str(d.buyer_email), str(d.buyer_tel)].filter(Boolean);
+    field('buyer', buyerLines.join('\n'));
+
+    const customerUID = str(d.customer_uid);
+    if (customerUID) {
+      $('[data-role=customer]').hidden = false;
+      field('customer_uid', customerUID);
+      const n = $('[data-role=billing]');
+      n.textContent = t.billing;
+      n.hidden = false;
+      $('[data-impshim=approve]').textContent = t.approveBilling;
+    } else if (d.vbank === true || method === 'vbank') {
+      const n = $('[data-role=vbank]');
+      n.textContent = t.vbank;
+      n.hidden = false;
+      $('[data-impshim=approve]').textContent = t.approveVbank;
+    }
+
+    for (const b of document.querySelectorAll('[data-action]')) {
+      b.addEventListener('click', () => finish(b.dataset.action === 'cancel' ? 'cancelled' : b.dataset.action));
+    }
+    document.addEventListener('keydown', (ev) => {
+      if (ev.key === 'Escape') { ev.preventDefault(); finish('cancelled'); }
+    });
+
+    // Shown only now that every handler is attached: automation that waits for the window can click.
+    root.hidden = false;
+    $('[data-impshim=approve]').focus();
+    send('shown');
+  }
+
+  function finish(result) {
+    if (finished) return;
+    finished = true;
+    root.hidden = true;
+    send('result', { result });
+  }
+})();

@@ -1,0 +1,309 @@
+//go:build js && wasm
+
+package main
+
+import (
+	"math/rand/v2"
+	"syscall/js"
+	"time"
+
+	"github.com/impshim/impshim/internal/jsonv"
+	"github.com/impshim/impshim/resolver"
+)
+
+// Version is the SDK version; imp.js carries the same string and warns on a mismatch.
+const Version = "0.1.0"
+
+// maxText bounds every JSON text the bridge hands over; its snapshots stay under 1 MiB.
+const maxText = 4 << 20
+
+// state is everything the page's sandbox remembers between calls. JS is single-threaded and
+// js.FuncOf callbacks and wasmexport calls never run concurrently, so it needs no lock.
+type state struct {
+	merchant *resolver.Merchant
+	ledger   resolver.Ledger
+	pending  map[int]*resolver.Payment // requests whose window is open, by id
+	nextID   int
+	env      resolver.Env
+}
+
+var core = newState()
+
+func newState() *state {
+	return &state{
+		ledger:  resolver.NewMemoryLedger(),
+		pending: map[int]*resolver.Payment{},
+		env: resolver.Env{
+			Now:  func() int64 { return time.Now().UnixMilli() },
+			Rand: rand.Uint64,
+		},
+	}
+}
+
+// object builds the one value published to JS; doc.go describes the protocol.
+func (s *state) object() js.Value {
+	o := js.Global().Get("Object").New()
+	o.Set("version", Version)
+	for name, h := range map[string]handler{
+		"configure": s.configure,
+		"sandbox":   s.sandbox,
+		"request":   s.request,
+		"complete":  s.complete,
+		"abandon":   s.abandon,
+		"reset":     s.reset,
+		"catalog":   s.catalog,
+		"config":    s.config,
+		"resolve":   s.resolve,
+	} {
+		o.Set(name, guard(name, h))
+	}
+	return o
+}
+
+// configure(text) compiles a merchant config; on success it replaces the current one.
+func (s *state) configure(args []js.Value) []byte {
+	text, e := argString(args, 0, "configure's config", maxText)
+	if e != nil {
+		return badArg(e)
+	}
+	cfg, errs := resolver.ParseConfig([]byte(text))
+	if len(errs) > 0 {
+		return configErrorsJSON(errs)
+	}
+	return s.install(cfg)
+}
+
+// sandbox(code) installs the built-in sandbox merchant (SPEC §3).
+func (s *state) sandbox(args []js.Value) []byte {
+	code, e := argString(args, 0, "merchant code", 1024)
+	if e != nil {
+		return badArg(e)
+	}
+	return s.install(resolver.SandboxConfig(code))
+}
+
+func (s *state) install(cfg resolver.Config) []byte {
+	m, errs, warns := resolver.NewMerchant(cfg)
+	if len(errs) > 0 || m == nil {
+		return configErrorsJSON(errs)
+	}
+	s.merchant = m
+	b := append(make([]byte, 0, 512), `{"ok":true,"warnings":`...)
+	b = resolver.AppendWarningsJSON(b, warns)
+	b = append(b, `,"config":`...)
+	b = appendConfigJSON(b, m.Config())
+	return append(b, '}')
+}
+
+func configErrorsJSON(errs []resolver.ConfigError) []byte {
+	if len(errs) == 0 {
+		errs = []resolver.ConfigError{{Index: -1, Message: "the config was rejected"}}
+	}
+	b := append(make([]byte, 0, 256), `{"ok":false,"errors":`...)
+	b = resolver.AppendConfigErrorsJSON(b, errs)
+	return append(b, '}')
+}
+
+// request(snapshot) runs checks 2–7. Failure: {"ok":false,"response":…,"trace":…?}. Success: the
+// window opens: {"ok":true,"id":…,"imp_uid":…,"merchant_uid":…,"window":…,"trace":…}.
+func (s *state) request(args []js.Value) []byte {
+	text, e := argString(args, 0, "request_pay's params", maxText)
+	if e != nil {
+		return badArg(e)
+	}
+	if s.merchant == nil {
+		return errorJSON(resolver.CodeNotInitialized, "[impshim] call IMP.init(\"your merchant code\") (or IMP.sandbox.configure(config)) before IMP.request_pay")
+	}
+	req, perr := resolver.ParseRequest([]byte(text))
+	if perr != nil {
+		return failedRequestJSON("", perr, nil)
+	}
+	p, tr, cerr := s.merchant.Check(req, s.ledger, s.env)
+	if cerr != nil {
+		var trp *resolver.Trace
+		if tr.Rule != "" || tr.Err != nil {
+			trp = &tr
+		}
+		return failedRequestJSON(req.MerchantUID(), cerr, trp)
+	}
+	p.Open(s.env)
+	s.nextID++
+	id := s.nextID
+	s.pending[id] = p
+	b := append(make([]byte, 0, 1024), `{"ok":true,"id":`...)
+	b = jsonv.AppendInt(b, int64(id))
+	b = append(b, `,"imp_uid":`...)
+	b = jsonv.AppendString(b, p.ImpUID)
+	b = append(b, `,"merchant_uid":`...)
+	b = jsonv.AppendString(b, p.MerchantUID)
+	b = append(b, `,"window":`...)
+	b = p.AppendWindowJSON(b)
+	b = append(b, `,"trace":`...)
+	b = tr.AppendJSON(b)
+	return append(b, '}')
+}
+
+func failedRequestJSON(merchantUID string, err *resolver.Error, tr *resolver.Trace) []byte {
+	resp := resolver.ErrorResponse(merchantUID, "", err)
+	b := append(make([]byte, 0, 512), `{"ok":false,"response":`...)
+	b = resp.AppendJSON(b)
+	if tr != nil {
+		b = append(b, `,"trace":`...)
+		b = tr.AppendJSON(b)
+	}
+	return append(b, '}')
+}
+
+// complete(id, outcome) closes request id's window with {result, error_code, error_msg} and
+// answers {"response":…}.
+func (s *state) complete(args []js.Value) []byte {
+	id, e := argInt(args, 0, "request id", 1<<30)
+	if e != nil {
+		return badArg(e)
+	}
+	text, e := argString(args, 1, "outcome", 64<<10)
+	if e != nil {
+		return badArg(e)
+	}
+	p, ok := s.pending[id]
+	if !ok {
+		return errorJSON(resolver.CodeInternal, "[impshim] bridge bug: no open payment window with id "+itoa(id))
+	}
+	o, oerr := parseOutcome(text)
+	if oerr != "" {
+		return errorJSON(resolver.CodeInternal, "[impshim] bridge bug: "+oerr)
+	}
+	delete(s.pending, id)
+	resp := p.Respond(o, s.env, s.ledger)
+	b := append(make([]byte, 0, 1024), `{"response":`...)
+	b = resp.AppendJSON(b)
+	return append(b, '}')
+}
+
+func parseOutcome(text string) (resolver.Outcome, string) {
+	v, err := jsonv.Parse([]byte(text))
+	if err != nil {
+		return resolver.Outcome{}, "outcome is not JSON: " + err.Error()
+	}
+	if v.Kind != jsonv.Object {
+		return resolver.Outcome{}, "outcome must be an object, got " + v.Kind.Article()
+	}
+	var o resolver.Outcome
+	for _, f := range []struct {
+		key string
+		dst *string
+	}{{"result", &o.Result}, {"error_code", &o.ErrorCode}, {"error_msg", &o.ErrorMsg}} {
+		switch x := v.Get(f.key); x.Kind {
+		case jsonv.String:
+			*f.dst = x.Str
+		case jsonv.Absent, jsonv.Null:
+		default:
+			return o, "outcome." + f.key + " must be a string, got " + x.Kind.Article()
+		}
+	}
+	switch o.Result {
+	case "paid", "failed", "cancelled":
+		return o, ""
+	}
+	return o, "outcome.result must be \"paid\", \"failed\" or \"cancelled\""
+}
+
+// abandon(id) drops request id without a response (its popup was blocked).
+func (s *state) abandon(args []js.Value) []byte {
+	id, e := argInt(args, 0, "request id", 1<<30)
+	if e != nil {
+		return badArg(e)
+	}
+	delete(s.pending, id)
+	return []byte(`{"ok":true}`)
+}
+
+// reset() forgets the paid merchant_uids. Open windows stay open: their callbacks are still owed.
+func (s *state) reset([]js.Value) []byte {
+	s.ledger.Reset()
+	return []byte(`{"ok":true}`)
+}
+
+func (s *state) catalog([]js.Value) []byte {
+	b := append(make([]byte, 0, 16<<10), `{"catalog":`...)
+	b = resolver.AppendCatalogJSON(b)
+	return append(b, '}')
+}
+
+func (s *state) config([]js.Value) []byte {
+	if s.merchant == nil {
+		return []byte(`{"config":null}`)
+	}
+	b := append(make([]byte, 0, 512), `{"config":`...)
+	b = appendConfigJSON(b, s.merchant.Config())
+	return append(b, '}')
+}
+
+// resolve(text) is the js.FuncOf twin of the impshim_resolve export, for callers that hold no
+// reference to the instance's exports (tests, tools); imp.js uses the export.
+func (s *state) resolve(args []js.Value) []byte {
+	text, e := argString(args, 0, "resolve's query", maxText)
+	if e != nil {
+		return badArg(e)
+	}
+	return s.resolveJSON(nil, []byte(text))
+}
+
+func (s *state) resolveJSON(b []byte, query []byte) []byte {
+	if s.merchant == nil {
+		return errorJSON(resolver.CodeNotInitialized, "[impshim] IMP.sandbox.resolve needs a merchant: call IMP.init(code) or IMP.sandbox.configure(config) first")
+	}
+	q, err := resolver.ParseQuery(query)
+	if err != nil {
+		return errorJSON(err.Code, err.Message)
+	}
+	tr := s.merchant.Resolve(q)
+	b = append(b, `{"trace":`...)
+	b = tr.AppendJSON(b)
+	return append(b, '}')
+}
+
+// appendConfigJSON writes a config in the SPEC §3 shape, the way a merchant would write it.
+func appendConfigJSON(b []byte, c resolver.Config) []byte {
+	b = append(b, '{')
+	b = jsonv.AppendKey(b, "merchant_code")
+	b = jsonv.AppendString(b, c.MerchantCode)
+	if c.Strict {
+		b = jsonv.AppendKey(b, "strict")
+		b = jsonv.AppendBool(b, true)
+	}
+	b = jsonv.AppendKey(b, "pg_settings")
+	b = append(b, '[')
+	for i, st := range c.Settings {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, '{')
+		b = jsonv.AppendKey(b, "pg")
+		b = jsonv.AppendString(b, st.PG)
+		b = jsonv.AppendKey(b, "mid")
+		b = jsonv.AppendString(b, st.MID)
+		b = jsonv.AppendKey(b, "pay_type")
+		b = jsonv.AppendString(b, st.PayType)
+		if st.Type != "" {
+			b = jsonv.AppendKey(b, "type")
+			b = jsonv.AppendString(b, st.Type)
+		}
+		if st.Default {
+			b = jsonv.AppendKey(b, "default")
+			b = jsonv.AppendBool(b, true)
+		}
+		if st.ChannelKey != "" {
+			b = jsonv.AppendKey(b, "channel_key")
+			b = jsonv.AppendString(b, st.ChannelKey)
+		}
+		if st.Label != "" {
+			b = jsonv.AppendKey(b, "label")
+			b = jsonv.AppendString(b, st.Label)
+		}
+		b = append(b, '}')
+	}
+	return append(b, "]}"...)
+}
+
+func itoa(n int) string { return string(jsonv.AppendInt(nil, int64(n))) }

@@ -117,6 +117,8 @@
     pgName.textContent = (lang === 'ko' ? str(pg.name_ko) : '') || str(pg.name) || code;
     pgName.dataset.code = code;
     $('[data-impshim=mid]').textContent = str(d.mid);
+    const words = (str(pg.name) || code).split(/[\s_()]+/).filter((w) => /^[A-Za-z0-9]/.test(w));
+    $('.logo').textContent = words.slice(0, 2).map((w) => w[0].toUpperCase()).join('');
     document.title = `${pgName.textContent} — impshim sandbox`;
 
     const currency = str(d.currency) || 'KRW';

@@ -1,0 +1,200 @@
+// Type declarations for impshim's imp.js: the i'mport (PortOne V1) browser SDK's API, plus the
+// sandbox's own `IMP.sandbox`. Reference with /// <reference path="imp.d.ts" /> or copy next to
+// your sources; no module is exported — imp.js defines the global `IMP`.
+
+declare namespace IMPShim {
+  /** Parameters of IMP.request_pay (SPEC §5). Unknown extra fields are accepted and ignored. */
+  interface RequestPayParams {
+    /** "{pg code}" or "{pg code}.{MID}"; missing/unknown → the default setting (rule R3). */
+    pg?: string;
+    /** A setting's channel_key; wins over pg when it matches (rule R0). */
+    channelKey?: string;
+    /** Default "card". */
+    pay_method?: 'card' | 'trans' | 'vbank' | 'phone' | (string & {});
+    /** Your order ID, at most 40 characters. Default "nobody_" + Date.now(). */
+    merchant_uid?: string;
+    /** Order name shown in the window. */
+    name?: string;
+    /** A number; a string of ASCII digits is accepted with a warning (an error in strict mode). 0 only with customer_uid. */
+    amount: number | string;
+    /** Default "KRW". KRW and JPY take no decimals, USD two. */
+    currency?: string;
+    tax_free?: number;
+    vat_amount?: number;
+    buyer_name?: string;
+    buyer_email?: string;
+    buyer_tel?: string;
+    buyer_addr?: string;
+    buyer_postcode?: string;
+    /** Any JSON-serializable value; returned deep-equal in the response. */
+    custom_data?: unknown;
+    /** Registers a billing key (needs a "subscription" setting to be meaningful). */
+    customer_uid?: string;
+    /** http(s) URL; with a mobile user agent the page navigates there instead of calling back. */
+    m_redirect_url?: string;
+    notice_url?: string | string[];
+    escrow?: boolean;
+    /** "en" shows the window in English; Korean otherwise. */
+    language?: 'ko' | 'en' | (string & {});
+    /** Open the window as a popup instead of an in-page overlay. Call request_pay from a click handler. */
+    popup?: boolean;
+    [extra: string]: unknown;
+  }
+
+  type ErrorCode =
+    | 'NOT_INITIALIZED' | 'MERCHANT_CONFIG' | 'INVALID_PARAMS' | 'INVALID_AMOUNT' | 'INVALID_MERCHANT_UID'
+    | 'PAY_METHOD_NOT_SUPPORTED' | 'CURRENCY_NOT_SUPPORTED' | 'SANDBOX_STRICT' | 'F1001' | 'F1002'
+    | 'USER_CANCEL' | 'PG_FAILED' | 'POPUP_BLOCKED' | 'WINDOW_BUSY' | 'SDK_LOAD_FAILED' | 'INTERNAL';
+
+  /** The response passed to the callback and resolved by the Promise (SPEC §7). */
+  interface Response {
+    success: boolean;
+    imp_success: boolean;
+    /** "imps_" + 12 digits once a window opened; null when a check failed before that. */
+    imp_uid: string | null;
+    merchant_uid: string | null;
+    status: 'paid' | 'ready' | 'failed';
+    /** Failure only. */
+    error_code?: ErrorCode | (string & {});
+    /** Failure only: says what to change. */
+    error_msg?: string;
+    pay_method?: string;
+    paid_amount?: number;
+    currency?: string;
+    name?: string;
+    /** The chosen setting's PG code. */
+    pg_provider?: string;
+    pg_type?: 'payment';
+    pg_tid?: string;
+    apply_num?: string;
+    buyer_name?: string;
+    buyer_email?: string;
+    buyer_tel?: string;
+    buyer_addr?: string;
+    buyer_postcode?: string;
+    custom_data?: unknown;
+    /** Unix seconds. */
+    paid_at?: number;
+    receipt_url?: string;
+    card_name?: string;
+    card_number?: string;
+    card_quota?: number;
+    /** vbank: status "ready" and the issued account. */
+    vbank_num?: string;
+    vbank_name?: string;
+    vbank_holder?: string;
+    vbank_date?: number;
+    customer_uid?: string;
+    [extra: string]: unknown;
+  }
+
+  /** One PG setting of the merchant's "admin console" (SPEC §3). */
+  interface PGSetting {
+    pg: string;
+    mid: string;
+    pay_type: 'general' | 'subscription' | 'simple';
+    type?: 'payment' | 'certification';
+    default?: boolean;
+    channel_key?: string;
+    label?: string;
+  }
+
+  interface MerchantConfig {
+    merchant_code: string;
+    pg_settings: PGSetting[];
+    /** Every R3 fallback and string amount becomes SANDBOX_STRICT. */
+    strict?: boolean;
+  }
+
+  interface ConfigError {
+    /** Position in pg_settings; -1 for the whole config. */
+    index: number;
+    field: string;
+    message: string;
+  }
+
+  type WarningCode =
+    | 'PG_MISSING' | 'PG_UNKNOWN_CODE' | 'PG_NOT_CONFIGURED' | 'MID_NOT_FOUND' | 'CHANNEL_KEY_NOT_FOUND'
+    | 'FELL_BACK_TO_DEFAULT' | 'LEGACY_PG_CODE' | 'BILLING_KEY_ON_NON_SUBSCRIPTION' | 'PAY_METHOD_IGNORED'
+    | 'AMOUNT_AS_STRING';
+
+  interface Warning {
+    code: WarningCode | (string & {});
+    message: string;
+  }
+
+  type ConfigureResult = { ok: true; warnings: Warning[] } | { ok: false; errors: ConfigError[] };
+
+  /** Which setting `pg` picked, and why (SPEC §4). */
+  interface Trace {
+    input: string;
+    code: string;
+    mid: string;
+    rule: 'R0' | 'R1' | 'R2' | 'R3' | '';
+    fallback: boolean;
+    setting: (PGSetting & { index: number }) | null;
+    considered: { index: number; why_not: string }[];
+    warnings: Warning[];
+    /** F1001: the merchant has no setting of the requested type. */
+    error?: { code: string; message: string };
+  }
+
+  /** One catalog PG (the demo page lists them). */
+  interface CatalogPG {
+    code: string;
+    name: string;
+    name_ko: string;
+    legacy: boolean;
+    simple_pay: boolean;
+    pay_type: 'general' | 'subscription' | 'simple';
+    methods: string[];
+    currencies: string[];
+    /** "#rrggbb", the mock window's brand colour. */
+    color: string;
+  }
+
+  interface Outcome {
+    result: 'paid' | 'failed' | 'cancelled';
+    /** For "failed"; default PG_FAILED. */
+    error_code?: string;
+    error_msg?: string;
+    /** Milliseconds after the window shows; default 250. */
+    delay_ms?: number;
+  }
+
+  interface Sandbox {
+    /** Resolves when the module is loaded (and the calls queued before it have run); rejects with a clear message when it cannot load. */
+    readonly ready: Promise<void>;
+    readonly version: string;
+    /** Sets the merchant's PG settings; counts as IMP.init(config.merchant_code). Never rejects; a rejected config keeps the previous one. */
+    configure(config: MerchantConfig): Promise<ConfigureResult>;
+    /** The trace for a pg string or a params object, without opening a window. Throws before `ready`. */
+    resolve(pgOrParams: string | RequestPayParams | null): Trace;
+    /** The trace of the last request_pay that reached resolution, else null. */
+    lastTrace(): Trace | null;
+    /** Completes the next request that opens a window, without a click. Throws TypeError on a bad outcome; null clears it. */
+    setOutcome(outcome: Outcome | null): void;
+    /** Forgets paid merchant_uids (in the server's ledger too), the pending outcome and the last trace. */
+    reset(): void;
+    /** Every PG the sandbox knows. Throws before `ready`. */
+    catalog(): CatalogPG[];
+    /** The merchant config in force, or null. */
+    config(): MerchantConfig | null;
+  }
+
+  interface IMP {
+    /** Your merchant code ("imp" + digits). Without configure, loads merchants/<code>.json next to imp.js, else the built-in sandbox merchant. */
+    init(merchantCode: string): void;
+    agency(merchantCode: string, tierCode: string): void;
+    /** Opens the mock payment window. The callback is called exactly once; the Promise never rejects. */
+    request_pay(params: RequestPayParams, callback?: (response: Response) => void): Promise<Response>;
+    /** Completes an open window as cancelled (USER_CANCEL). */
+    close(): void;
+    readonly sandbox: Sandbox;
+  }
+}
+
+declare const IMP: IMPShim.IMP;
+interface Window {
+  readonly IMP: IMPShim.IMP;
+}

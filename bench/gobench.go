@@ -10,6 +10,7 @@ import (
 
 // GoBench is one line of `go test -bench -benchmem` output.
 type GoBench struct {
+	Package     string  `json:"package,omitempty"`
 	Name        string  `json:"name"`
 	Iterations  int64   `json:"iterations"`
 	NsPerOp     float64 `json:"ns_per_op"`
@@ -17,18 +18,19 @@ type GoBench struct {
 	AllocsPerOp int64   `json:"allocs_per_op"`
 }
 
-// runGoBench runs the resolver's Go benchmarks as SPEC §8 asks:
-// go test -run '^$' -bench . -benchmem ./resolver/
+// runGoBench runs the resolver's Go benchmarks, as SPEC §8 asks
+// (go test -run '^$' -bench . -benchmem ./resolver/), together with the
+// bench package's own BenchmarkResolve on the configs the browser half times.
 func runGoBench(goCmd, moduleDir string) ([]GoBench, error) {
-	cmd := exec.Command(goCmd, "test", "-run", "^$", "-bench", ".", "-benchmem", "./resolver/")
+	cmd := exec.Command(goCmd, "test", "-run", "^$", "-bench", ".", "-benchmem", "./resolver/", "./bench/")
 	cmd.Dir = moduleDir
 	out, err := cmd.CombinedOutput()
 	if err != nil {
-		return nil, errors.New("go test -bench ./resolver/: " + err.Error() + "\n" + string(out))
+		return nil, errors.New("go test -bench ./resolver/ ./bench/: " + err.Error() + "\n" + string(out))
 	}
 	res := parseGoBench(string(out))
 	if len(res) == 0 {
-		return nil, errors.New("go test -bench ./resolver/ ran no benchmarks (resolver has no Benchmark functions yet)")
+		return nil, errors.New("go test -bench ./resolver/ ./bench/ ran no benchmarks")
 	}
 	return res, nil
 }
@@ -37,8 +39,13 @@ func runGoBench(goCmd, moduleDir string) ([]GoBench, error) {
 // "BenchmarkResolve/3-2   1000000   1043 ns/op   96 B/op   3 allocs/op".
 func parseGoBench(out string) []GoBench {
 	var res []GoBench
+	pkg := ""
 	sc := bufio.NewScanner(strings.NewReader(out))
 	for sc.Scan() {
+		if p, ok := strings.CutPrefix(sc.Text(), "pkg: "); ok {
+			pkg = strings.TrimSpace(p)
+			continue
+		}
 		f := strings.Fields(sc.Text())
 		if len(f) < 4 || !strings.HasPrefix(f[0], "Benchmark") {
 			continue
@@ -47,7 +54,7 @@ func parseGoBench(out string) []GoBench {
 		if err != nil {
 			continue
 		}
-		b := GoBench{Name: f[0], Iterations: iters, BytesPerOp: -1, AllocsPerOp: -1}
+		b := GoBench{Package: pkg, Name: f[0], Iterations: iters, BytesPerOp: -1, AllocsPerOp: -1}
 		ok := false
 		for i := 2; i+1 < len(f); i += 2 {
 			v, err := strconv.ParseFloat(f[i], 64)

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"path"
 	"sort"
 	"strings"
 	"text/tabwriter"
@@ -182,10 +183,10 @@ func printTable(w io.Writer, r *Results) {
 		tw.Flush()
 	}
 	if len(r.GoBench) > 0 {
-		fmt.Fprintln(w, "\ngo test -run '^$' -bench . -benchmem ./resolver/:")
+		fmt.Fprintln(w, "\ngo test -run '^$' -bench . -benchmem ./resolver/ ./bench/ (native Go, no WASM boundary):")
 		tw = tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
 		for _, g := range r.GoBench {
-			fmt.Fprintf(tw, "  %s\t%.0f ns/op\t%d B/op\t%d allocs/op\t\n", g.Name, g.NsPerOp, g.BytesPerOp, g.AllocsPerOp)
+			fmt.Fprintf(tw, "  %s %s\t%.0f ns/op\t%d B/op\t%d allocs/op\t\n", path.Base(g.Package), g.Name, g.NsPerOp, g.BytesPerOp, g.AllocsPerOp)
 		}
 		tw.Flush()
 	}

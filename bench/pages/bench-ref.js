@@ -39,24 +39,23 @@ class RefResolver {
       if (s.pg === code && (mid === "" || s.mid === mid)) {
         trace.rule = mid === "" ? "R2" : "R1";
         trace.setting = s;
-        this.legacy(trace, code);
-        return trace;
+        return this.afterChoice(trace);
       }
       trace.considered.push({ index: s.index, why_not: s.pg !== code ? `pg is ${s.pg}, not ${code}` : `mid is ${s.mid}, not ${mid}` });
     }
 
-    const known = this.catalog.get(code);
-    if (!known) {
+    if (this.configured.has(code)) {
+      const mids = this.settings.filter((s) => s.pg === code).map((s) => `"${s.mid}"`);
+      trace.warnings.push({ code: "MID_NOT_FOUND",
+        message: `no ${code} setting has mid "${mid}" (configured mids for ${code}: ${mids.join(", ")})` });
+    } else if (this.catalog.has(code)) {
+      trace.warnings.push({ code: "PG_NOT_CONFIGURED",
+        message: `no setting has pg "${code}"; add a ${code} setting, or use a configured code: ${[...this.configured].join(", ")}` });
+    } else {
       const near = this.didYouMean(code);
       trace.warnings.push({ code: "PG_UNKNOWN_CODE",
         message: `unknown PG code "${code}"` + (near ? `: did you mean "${near}"?` : "") });
-    } else if (!this.configured.has(code)) {
-      trace.warnings.push({ code: "PG_NOT_CONFIGURED", message: `PG code "${code}" has no setting` });
-    } else {
-      trace.warnings.push({ code: "MID_NOT_FOUND", message: `no ${code} setting has mid "${mid}"` });
     }
-    this.legacy(trace, code);
-    trace.considered = [];
     return this.fallBack(trace, `pg ${input} not found`);
   }
 
@@ -64,22 +63,30 @@ class RefResolver {
     trace.rule = "R3";
     trace.fallback = true;
     trace.setting = this.def;
-    trace.considered = this.settings.map((s) => ({ index: s.index, why_not: why }));
-    trace.warnings.push({ code: "FELL_BACK_TO_DEFAULT", message: `${why}: fell back to the default setting` });
-    this.legacy(trace, this.def.pg);
-    return trace;
+    if (trace.considered.length === 0) {
+      trace.considered = this.settings.map((s) => ({ index: s.index, why_not: why }));
+    }
+    trace.warnings.push({ code: "FELL_BACK_TO_DEFAULT",
+      message: `${why}, so the default setting #${this.def.index} (${this.def.pg}.${this.def.mid}) was used; fix pg so it names a configured setting` });
+    return this.afterChoice(trace);
   }
 
-  legacy(trace, code) {
-    if (this.catalog.get(code)?.legacy && !trace.warnings.some((w) => w.code === "LEGACY_PG_CODE")) {
-      trace.warnings.push({ code: "LEGACY_PG_CODE", message: `${code} is a legacy PG code` });
+  // afterChoice warns about legacy codes: the chosen one, and the requested one when different.
+  afterChoice(trace) {
+    const chosen = trace.setting.pg;
+    if (this.catalog.get(chosen)?.legacy) {
+      trace.warnings.push({ code: "LEGACY_PG_CODE", message: `${chosen} is a legacy PG code` });
     }
+    if (trace.code !== chosen && this.catalog.get(trace.code)?.legacy) {
+      trace.warnings.push({ code: "LEGACY_PG_CODE", message: `${trace.code} is a legacy PG code` });
+    }
+    return trace;
   }
 
   didYouMean(code) {
     const lower = code.toLowerCase();
     let best = "", bestDist = 3;
-    for (const c of this.codes) {
+    for (const c of [...this.configured, ...this.codes]) {
       if (c.toLowerCase() === lower) return c;
       const d = editDistance(code, c, bestDist);
       if (d < bestDist) { best = c; bestDist = d; }

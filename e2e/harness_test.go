@@ -1,7 +1,7 @@
 package e2e
 
-// The harness of the end-to-end suite: one Chromium for the whole package, a fresh tab in its own
-// browser context (own cache, storage and cookies) for every test, and one test site that serves
+// The harness of the end-to-end suite: one Chromium for the whole package, a fresh tab for every
+// test (each page has its own SDK state; the HTTP cache is shared), and one test site that serves
 // the SDK from IMPSHIM_DIST at the non-root path /static/impshim/ beside the fixture pages of
 // testdata/shop (no inline scripts, so every page also works under the CSP of SPEC §2).
 //
@@ -180,7 +180,6 @@ func newSite(dist, testdata string) http.Handler {
 		if first, after, ok := strings.Cut(strings.TrimPrefix(rest, "/"), "/"); ok && first != "shop" && first != "static" {
 			mode, rest = first, "/"+after
 		}
-		w.Header().Set("Cache-Control", "no-store")
 		if mode == "csp" && (strings.HasSuffix(rest, ".html") || strings.HasSuffix(rest, "/")) {
 			w.Header().Set("Content-Security-Policy", cspPolicy)
 		}
@@ -235,11 +234,11 @@ type tab struct {
 	dialogs []string // alert/confirm/prompt messages; each was dismissed
 }
 
-// newTab opens a fresh tab in its own browser context. When t fails, a screenshot of the tab
-// (and of any popup it opened) and its console are written to a folder whose path is printed.
+// newTab opens a fresh tab. When t fails, a screenshot of the tab (and of any popup it opened)
+// and its console are written to a folder whose path is printed.
 func newTab(t *testing.T) *tab {
 	t.Helper()
-	base, cancel := chromedp.NewContext(browserCtx, chromedp.WithNewBrowserContext())
+	base, cancel := chromedp.NewContext(browserCtx)
 	tb := &tab{t: t, base: base}
 	if err := chromedp.Do(base); err != nil {
 		cancel()

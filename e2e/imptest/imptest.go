@@ -454,53 +454,77 @@ func buttonJS(name string) string {
 
 // findWindow polls the page, its iframes and its popups until the window shows.
 func findWindow(ctx context.Context, t *chromedp.Target) (*found, error) {
-	popups := map[target.ID]context.Context{}
-	var cancels []context.CancelFunc
-	releaseAll := func() {
-		for _, c := range cancels {
-			c()
-		}
-	}
+	l := &looker{t: t, popups: map[target.ID]context.Context{}}
 	for {
-		raw, err := chromedp.Evaluate[[]byte](windowJS)(ctx, t)
-		if err == nil && string(raw) != "null" {
-			f := &found{t: t, release: releaseAll}
-			if err := json.Unmarshal(raw, &f.win); err != nil {
-				releaseAll()
-				return nil, err
+		f, err := l.once(ctx)
+		if f != nil || err != nil {
+			if err != nil {
+				l.release()
 			}
-			return f, nil
-		}
-		if infos, err := chromedp.Targets(ctx); err == nil {
-			for _, info := range infos {
-				if info.Type != "page" || info.OpenerID != t.TargetID {
-					continue
-				}
-				pctx, ok := popups[info.TargetID]
-				if !ok {
-					// Detach, never close, on cancel: closing the popup would cancel the payment.
-					var cancel context.CancelFunc
-					pctx, cancel = chromedp.NewContext(ctx, chromedp.WithTargetID(info.TargetID), chromedp.WithDetachOnCancel())
-					popups[info.TargetID] = pctx
-					cancels = append(cancels, cancel)
-				}
-				raw, err := chromedp.Run(pctx, chromedp.Evaluate[[]byte](windowJS))
-				if err == nil && string(raw) != "null" {
-					f := &found{t: t, popup: pctx, release: releaseAll}
-					if err := json.Unmarshal(raw, &f.win); err != nil {
-						releaseAll()
-						return nil, err
-					}
-					f.win.Mode = "popup"
-					return f, nil
-				}
-			}
+			return f, err
 		}
 		if err := sleep(ctx, 25*time.Millisecond); err != nil {
-			releaseAll()
+			l.release()
 			return nil, errors.New("imptest: no visible [data-impshim=window] in the page, its iframes or a popup: " + err.Error())
 		}
 	}
+}
+
+// Visible reports whether a payment window shows right now, without waiting:
+// for checks that a request failed before any window opened.
+func Visible() chromedp.Action[bool] {
+	return func(ctx context.Context, t *chromedp.Target) (bool, error) {
+		l := &looker{t: t, popups: map[target.ID]context.Context{}}
+		defer l.release()
+		f, err := l.once(ctx)
+		return f != nil, err
+	}
+}
+
+// looker looks for the window in a target and the popups it opened, attaching to each popup once.
+type looker struct {
+	t       *chromedp.Target
+	popups  map[target.ID]context.Context
+	cancels []context.CancelFunc
+}
+
+func (l *looker) release() {
+	for _, c := range l.cancels {
+		c()
+	}
+}
+
+func (l *looker) once(ctx context.Context) (*found, error) {
+	raw, err := chromedp.Evaluate[[]byte](windowJS)(ctx, l.t)
+	if err == nil && string(raw) != "null" {
+		f := &found{t: l.t, release: l.release}
+		return f, json.Unmarshal(raw, &f.win)
+	}
+	infos, err := chromedp.Targets(ctx)
+	if err != nil {
+		return nil, nil
+	}
+	for _, info := range infos {
+		if info.Type != "page" || info.OpenerID != l.t.TargetID {
+			continue
+		}
+		pctx, ok := l.popups[info.TargetID]
+		if !ok {
+			// Detach, never close, on release: closing the popup would cancel the payment.
+			var cancel context.CancelFunc
+			pctx, cancel = chromedp.NewContext(ctx, chromedp.WithTargetID(info.TargetID), chromedp.WithDetachOnCancel())
+			l.popups[info.TargetID] = pctx
+			l.cancels = append(l.cancels, cancel)
+		}
+		raw, err := chromedp.Run(pctx, chromedp.Evaluate[[]byte](windowJS))
+		if err == nil && string(raw) != "null" {
+			f := &found{t: l.t, popup: pctx, release: l.release}
+			err := json.Unmarshal(raw, &f.win)
+			f.win.Mode = "popup"
+			return f, err
+		}
+	}
+	return nil, nil
 }
 
 func sleep(ctx context.Context, d time.Duration) error {

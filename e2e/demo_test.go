@@ -1,0 +1,179 @@
+package e2e
+
+// The sandbox demo page of `make run` (package web), driven the way a newcomer uses it: add a PG
+// setting, type a pg, read the live preview, pay, approve, read the response. The page is served
+// by web.New itself (not the test site), so the server's CSP and routes are what the test sees.
+
+import (
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strconv"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/impshim/impshim/e2e/imptest"
+	"github.com/impshim/impshim/web"
+)
+
+// demoSite serves the demo page and the SDK under test exactly as `make run` does.
+func demoSite(t *testing.T) string {
+	t.Helper()
+	srv := httptest.NewServer(web.New(web.Options{Dist: distDir}))
+	t.Cleanup(srv.Close)
+	return srv.URL
+}
+
+// openDemo opens the page and waits until it has applied its settings through the SDK.
+func openDemo(tb *tab, url string) {
+	tb.t.Helper()
+	tb.open(url)
+	require.True(tb.t, eval[bool](tb, `window.impshimDemo.ready.then(() => true)`), "the demo page did not get ready")
+}
+
+// pollJS waits until a JavaScript expression in the page is truthy.
+func pollJS(tb *tab, what, js string) {
+	tb.t.Helper()
+	_, err := chromedp.Run(tb.ctx, chromedp.Poll[bool](js))
+	require.NoError(tb.t, err, "waiting until %s (%s)", what, js)
+}
+
+// typeInto replaces an input's text with real key presses, so the page sees input events.
+func typeInto(tb *tab, selector, text string) {
+	tb.t.Helper()
+	tb.do(chromedp.SetValue(chromedp.CSS(selector), ""), chromedp.SendKeys(chromedp.CSS(selector), text))
+}
+
+func TestDemoAddSettingPreviewAndPay(t *testing.T) {
+	url := demoSite(t)
+	tb := newTab(t)
+	openDemo(tb, url+"/")
+
+	assert.Equal(t, "ready", eval[string](tb, `document.querySelector("#sdk-status").dataset.state`))
+	assert.Equal(t, "ok", eval[string](tb, `document.querySelector("#config-status").dataset.state`))
+	require.Equal(t, []string{"html5_inicis.MID-a", "html5_inicis.MID-b", "kakaopay.MID-c"}, eval[[]string](tb,
+		`[...document.querySelectorAll("#setting-list > li[data-setting]")].map(li =>
+			li.querySelector("[data-field=pg]").value + "." + li.querySelector("[data-field=mid]").value)`))
+	// The PG dropdown offers the catalog with display names.
+	assert.Contains(t, eval[string](tb, `document.querySelector('li[data-setting="2"] [data-field=pg] option:checked').textContent`), "Kakao")
+
+	// Add a setting: it starts without a MID, and the SDK's error shows next to that field.
+	tb.do(chromedp.Click(chromedp.CSS("#add-setting")))
+	pollJS(tb, "the empty MID is reported inline",
+		`(() => { const p = document.querySelector('li[data-setting="3"] [data-error-for=mid]');
+			return p && !p.hidden && p.textContent.includes("mid is empty"); })()`)
+	assert.Equal(t, "error", eval[string](tb, `document.querySelector("#config-status").dataset.state`))
+
+	tb.do(chromedp.SetValue(chromedp.CSS(`li[data-setting="3"] [data-field=pg]`), "nice"))
+	eval[bool](tb, `document.querySelector('li[data-setting="3"] [data-field=pg]').dispatchEvent(new Event("change", {bubbles: true}))`)
+	typeInto(tb, `li[data-setting="3"] [data-field=mid]`, "MID-d")
+	pollJS(tb, "the four settings are applied",
+		`document.querySelector("#config-status").dataset.state === "ok" && document.querySelector("#config-status").textContent.includes("4 settings")`)
+	assert.Contains(t, eval[[]string](tb, `[...document.querySelectorAll("#pg-suggestions option")].map(o => o.value)`), "nice.MID-d")
+
+	// The seed's typo: an unknown code, a did-you-mean, and a fallback to the default.
+	typeInto(tb, "#req-pg", "html_inicis")
+	pollJS(tb, "the preview shows the R3 fallback",
+		`document.querySelector("#preview-body").dataset.rule === "R3" && document.querySelector("#preview-body").dataset.index === "0"`)
+	warning := eval[string](tb, `document.querySelector('[data-preview=warnings] li[data-code=PG_UNKNOWN_CODE]').textContent`)
+	assert.Contains(t, warning, `did you mean "html5_inicis"?`)
+	assert.Equal(t, "chosen", eval[string](tb,
+		`document.querySelector('[data-preview=candidates] tr[data-index="0"]').dataset.status`))
+	tb.do(chromedp.Click(chromedp.CSS(`[data-use-pg="html5_inicis"]`)))
+	pollJS(tb, "the suggestion was taken", `document.querySelector("#preview-body").dataset.rule === "R2"`)
+	assert.Equal(t, "html5_inicis", eval[string](tb, `document.querySelector("#req-pg").value`))
+
+	// The new setting, by its code alone: R2 picks it.
+	typeInto(tb, "#req-pg", "nice")
+	pollJS(tb, "the preview picks the new setting",
+		`document.querySelector("#preview-body").dataset.rule === "R2" && document.querySelector("#preview-body").dataset.index === "3"`)
+	statuses := eval[map[string]string](tb, `Object.fromEntries([...document.querySelectorAll('[data-preview=candidates] tr[data-index]')]
+		.map(tr => [tr.dataset.index, tr.dataset.status]))`)
+	assert.Equal(t, map[string]string{"0": "rejected", "1": "rejected", "2": "rejected", "3": "chosen"}, statuses)
+	snippet := eval[string](tb, `document.querySelector("#snippet").textContent`)
+	assert.Contains(t, snippet, `IMP.init("imp10391932");`)
+	assert.Contains(t, snippet, `pg: "nice",`)
+	assert.Contains(t, snippet, `amount: 1000,`)
+	merchantUID := eval[string](tb, `document.querySelector("#req-merchant-uid").value`)
+
+	// Pay with a real click, approve in the mock window, read the response.
+	tb.do(chromedp.Click(chromedp.CSS("#pay")))
+	win := run(tb, imptest.WaitWindow())
+	assert.Equal(t, "nice", win.PG)
+	assert.Equal(t, "MID-d", win.MID)
+	assert.Equal(t, 1000.0, win.Amount)
+	demoScreenshot(tb, "window-open", 1280, false)
+	tb.do(imptest.Approve())
+	pollJS(tb, "the response is shown", `document.querySelector("#response").dataset.state === "success"`)
+	rsp, err := imptest.DecodeResponse([]byte(eval[string](tb, `document.querySelector("#response").textContent`)))
+	require.NoError(t, err)
+	assert.True(t, rsp.Success)
+	assert.Equal(t, "nice", rsp.PGProvider)
+	assert.Equal(t, merchantUID, rsp.MerchantUID)
+	assert.Equal(t, 1000.0, rsp.PaidAmount)
+	assert.Regexp(t, `^imps_\d{12}$`, rsp.ImpUID)
+	assert.Equal(t, []string{merchantUID + " true"}, eval[[]string](tb,
+		`[...document.querySelectorAll("#history tbody tr")].map(tr => tr.dataset.merchantUid + " " + tr.dataset.success)`))
+	assert.NotEqual(t, merchantUID, eval[string](tb, `document.querySelector("#req-merchant-uid").value`),
+		"a paid merchant_uid is replaced, so the next payment is not F1002")
+	demoScreenshot(tb, "paid", 1440, true)
+	demoScreenshot(tb, "paid", 375, true)
+
+	// The settings survive a reload (localStorage).
+	tb.do(chromedp.Reload())
+	require.True(t, eval[bool](tb, `window.impshimDemo.ready.then(() => true)`))
+	assert.Equal(t, "MID-d", eval[string](tb, `document.querySelector('li[data-setting="3"] [data-field=mid]').value`))
+	assert.Equal(t, "ok", eval[string](tb, `document.querySelector("#config-status").dataset.state`))
+}
+
+func TestDemoFailedPaymentAndStrictMode(t *testing.T) {
+	url := demoSite(t)
+	tb := newTab(t)
+	openDemo(tb, url+"/")
+
+	// Strict mode turns the fallback into an error before any window opens.
+	tb.do(chromedp.Click(chromedp.CSS("#req-strict")))
+	typeInto(tb, "#req-pg", "nicepay")
+	pollJS(tb, "the preview warns about strict mode", `!!document.querySelector(".strict-note")`)
+	pollJS(tb, "strict mode is applied", `document.querySelector("#config-status").textContent.includes("strict mode")`)
+	tb.do(chromedp.Click(chromedp.CSS("#pay")))
+	pollJS(tb, "the refusal is shown", `document.querySelector("#response").dataset.state === "failure"`)
+	rsp, err := imptest.DecodeResponse([]byte(eval[string](tb, `document.querySelector("#response").textContent`)))
+	require.NoError(t, err)
+	assert.Equal(t, "SANDBOX_STRICT", rsp.ErrorCode)
+	assert.Empty(t, rsp.ImpUID)
+
+	// Back to a matching pg: the window opens, "Fail" gives PG_FAILED in the page.
+	typeInto(tb, "#req-pg", "kakaopay")
+	pollJS(tb, "the preview picks kakaopay", `document.querySelector("#preview-body").dataset.index === "2"`)
+	assert.Equal(t, "", eval[string](tb, `document.querySelector("#req-pay-method").value`),
+		"a simple-pay PG picks the method itself, so pay_method is left out")
+	tb.do(chromedp.Click(chromedp.CSS("#pay")))
+	tb.do(imptest.Fail())
+	pollJS(tb, "the failure is shown", `document.querySelector("#history tbody tr[data-success=false]:first-child") &&
+		document.querySelector("#response").textContent.includes("PG_FAILED")`)
+	assert.Equal(t, 2, eval[int](tb, `document.querySelectorAll("#history tbody tr").length`))
+}
+
+// demoScreenshot keeps a screenshot of the demo at a given width when IMPSHIM_ARTIFACTS is set
+// (full page, or just the viewport when something is overlaid on it).
+func demoScreenshot(tb *tab, name string, width int64, full bool) {
+	tb.t.Helper()
+	if os.Getenv("IMPSHIM_ARTIFACTS") == "" {
+		return
+	}
+	dir := filepath.Join(artifactsRoot(), unsafeName.ReplaceAllString(tb.t.Name(), "_"))
+	require.NoError(tb.t, os.MkdirAll(dir, 0o755))
+	tb.do(chromedp.EmulateViewport(width, 900))
+	var png []byte
+	if full {
+		png = run(tb, chromedp.FullScreenshot(100))
+	} else {
+		png = run(tb, chromedp.CaptureScreenshot())
+	}
+	require.NoError(tb.t, os.WriteFile(filepath.Join(dir, name+"-"+strconv.FormatInt(width, 10)+".png"), png, 0o644))
+	tb.do(chromedp.EmulateViewport(1280, 900))
+}

@@ -1,0 +1,542 @@
+// Package ledger is impshim's server-side sandbox: a payment ledger in SQLite, the i'mport V1
+// REST API a merchant's server uses to verify and cancel payments, the endpoints the JS bridge
+// records payments through, and webhook delivery to the request's notice_url.
+package ledger
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"strings"
+	"sync"
+
+	_ "modernc.org/sqlite" // pure Go: `make run` needs no C toolchain
+)
+
+// Store is the ledger: payments, access tokens and webhook attempts. It is safe for concurrent
+// use, and a file-backed Store keeps everything across restarts.
+type Store struct {
+	db *sql.DB
+	// write serializes writers inside this process: SQLite admits one writer at a time, and
+	// queuing here is cheaper and fairer than every writer spinning on SQLITE_BUSY.
+	write sync.Mutex
+}
+
+// Error is a refusal the client can fix: it reaches the client as Status with Message.
+type Error struct {
+	Status  int
+	Message string
+}
+
+func (e *Error) Error() string { return e.Message }
+
+func refuse(status int, msg string) *Error { return &Error{Status: status, Message: msg} }
+
+// ErrNotFound means no payment matched (for this merchant: others' payments are invisible).
+var ErrNotFound = &Error{Status: http.StatusNotFound, Message: "no such payment"}
+
+const schema = `
+CREATE TABLE IF NOT EXISTS payments (
+	imp_uid       TEXT PRIMARY KEY,
+	merchant_code TEXT NOT NULL,
+	merchant_uid  TEXT NOT NULL,
+	status        TEXT NOT NULL,
+	started_at    INTEGER NOT NULL,
+	paid_at       INTEGER NOT NULL,
+	updated_at    INTEGER NOT NULL,
+	seq           INTEGER NOT NULL,
+	notice_urls   TEXT NOT NULL,
+	doc           TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS payments_by_merchant_uid ON payments (merchant_code, merchant_uid, seq);
+CREATE INDEX IF NOT EXISTS payments_by_status ON payments (merchant_code, status, started_at);
+CREATE TABLE IF NOT EXISTS tokens (
+	token         TEXT PRIMARY KEY,
+	merchant_code TEXT NOT NULL,
+	expired_at    INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS webhook_attempts (
+	id            INTEGER PRIMARY KEY AUTOINCREMENT,
+	merchant_code TEXT NOT NULL,
+	imp_uid       TEXT NOT NULL,
+	merchant_uid  TEXT NOT NULL,
+	status        TEXT NOT NULL,
+	url           TEXT NOT NULL,
+	attempt       INTEGER NOT NULL,
+	http_status   INTEGER NOT NULL,
+	error         TEXT NOT NULL,
+	at            INTEGER NOT NULL,
+	final         INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS webhook_attempts_by_merchant ON webhook_attempts (merchant_code, id);
+`
+
+// Open opens (creating if needed) the ledger at path, or a private in-memory one for ":memory:".
+func Open(path string) (*Store, error) {
+	if path == "" {
+		return nil, errors.New(`ledger: empty database path: name a file, or ":memory:" for a throwaway ledger`)
+	}
+	var dsn string
+	memory := path == ":memory:"
+	if memory {
+		dsn = ":memory:?_pragma=foreign_keys(1)"
+	} else {
+		if strings.ContainsAny(path, "?#") {
+			return nil, errors.New("ledger: database path " + path + " must not contain ? or #: rename the file")
+		}
+		// WAL lets the many readers of GET /payments proceed while one writer records.
+		dsn = "file:" + path + "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_txlock=immediate"
+	}
+	db, err := sql.Open("sqlite", dsn)
+	if err != nil {
+		return nil, errors.New("ledger: opening " + path + ": " + err.Error())
+	}
+	if memory {
+		// Each connection to ":memory:" is a separate empty database: one connection, kept
+		// forever, is the only way every caller sees the same ledger.
+		db.SetMaxOpenConns(1)
+		db.SetMaxIdleConns(1)
+		db.SetConnMaxLifetime(0)
+		db.SetConnMaxIdleTime(0)
+	} else {
+		db.SetMaxOpenConns(8)
+		db.SetMaxIdleConns(8)
+	}
+	if _, err := db.Exec(schema); err != nil {
+		db.Close()
+		return nil, errors.New("ledger: preparing " + path + " (is it an impshim ledger?): " + err.Error())
+	}
+	return &Store{db: db}, nil
+}
+
+// Close closes the database.
+func (s *Store) Close() error { return s.db.Close() }
+
+// tx runs fn in one write transaction, serialized with every other writer of this Store.
+func (s *Store) tx(ctx context.Context, fn func(*sql.Tx) error) error {
+	s.write.Lock()
+	defer s.write.Unlock()
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	if err := fn(tx); err != nil {
+		tx.Rollback()
+		return err
+	}
+	return tx.Commit()
+}
+
+// Record is a payment as the bridge saw it complete in the browser.
+type Record struct {
+	MerchantCode string
+	Payment      Payment
+	// NoticeURLs are the request's notice_url(s): where webhooks for this payment go.
+	NoticeURLs []string
+}
+
+// Record stores r. Recording the same status twice is harmless; a "ready" virtual-account
+// payment may later become paid, failed or cancelled; any other change of a known payment is
+// refused, because the browser cannot undo what the ledger already settled. changed reports
+// whether the status is new, i.e. whether a webhook is due.
+func (s *Store) Record(ctx context.Context, r Record, now int64) (changed bool, err error) {
+	p := r.Payment
+	if p.CancelHistory == nil {
+		p.CancelHistory = []Cancellation{}
+	}
+	if p.CancelReceiptURLs == nil {
+		p.CancelReceiptURLs = []string{}
+	}
+	err = s.tx(ctx, func(tx *sql.Tx) error {
+		old, oldCode, _, err := loadPayment(ctx, tx, "imp_uid = ?", p.ImpUID)
+		switch {
+		case err == ErrNotFound:
+			changed = true
+			return insertPayment(ctx, tx, r.MerchantCode, p, r.NoticeURLs, now)
+		case err != nil:
+			return err
+		case oldCode != r.MerchantCode:
+			return refuse(http.StatusConflict, "imp_uid "+p.ImpUID+" is already recorded for another merchant; imp_uids are unique")
+		case old.Status == p.Status:
+			return nil
+		case old.Status != StatusReady:
+			return refuse(http.StatusConflict, "payment "+p.ImpUID+" is already "+old.Status+
+				" in the ledger and cannot become "+p.Status+"; start a new payment (new imp_uid) instead")
+		}
+		// ready → paid/failed/cancelled: the deposit (or its failure) of a virtual account.
+		old.Status = p.Status
+		old.PaidAt, old.FailedAt, old.CancelledAt = p.PaidAt, p.FailedAt, p.CancelledAt
+		if p.FailReason != "" {
+			old.FailReason = p.FailReason
+		}
+		changed = true
+		return updatePayment(ctx, tx, old, now)
+	})
+	return changed, err
+}
+
+func insertPayment(ctx context.Context, tx *sql.Tx, code string, p Payment, notice []string, now int64) error {
+	doc, err := json.Marshal(p)
+	if err != nil {
+		return err
+	}
+	if notice == nil {
+		notice = []string{}
+	}
+	urls, _ := json.Marshal(notice)
+	_, err = tx.ExecContext(ctx, `INSERT INTO payments
+		(imp_uid, merchant_code, merchant_uid, status, started_at, paid_at, updated_at, seq, notice_urls, doc)
+		VALUES (?, ?, ?, ?, ?, ?, ?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM payments), ?, ?)`,
+		p.ImpUID, code, p.MerchantUID, p.Status, p.StartedAt, p.PaidAt, now, string(urls), string(doc))
+	return err
+}
+
+func updatePayment(ctx context.Context, tx *sql.Tx, p Payment, now int64) error {
+	doc, err := json.Marshal(p)
+	if err != nil {
+		return err
+	}
+	_, err = tx.ExecContext(ctx, `UPDATE payments SET status = ?, paid_at = ?, updated_at = ?, doc = ? WHERE imp_uid = ?`,
+		p.Status, p.PaidAt, now, string(doc), p.ImpUID)
+	return err
+}
+
+type queryer interface {
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// loadPayment reads the one payment matching where (a fixed SQL fragment; values go in args).
+func loadPayment(ctx context.Context, q queryer, where string, args ...any) (p Payment, code string, notice []string, err error) {
+	var doc, urls string
+	err = q.QueryRowContext(ctx, `SELECT merchant_code, notice_urls, doc FROM payments WHERE `+where, args...).Scan(&code, &urls, &doc)
+	if err == sql.ErrNoRows {
+		return p, "", nil, ErrNotFound
+	}
+	if err != nil {
+		return p, "", nil, err
+	}
+	if err := json.Unmarshal([]byte(doc), &p); err != nil {
+		return p, "", nil, errors.New("ledger: a stored payment is unreadable: " + err.Error())
+	}
+	_ = json.Unmarshal([]byte(urls), &notice)
+	return p, code, notice, nil
+}
+
+// Payment returns the merchant's payment with that imp_uid.
+func (s *Store) Payment(ctx context.Context, merchantCode, impUID string) (Payment, error) {
+	p, _, _, err := loadPayment(ctx, s.db, "imp_uid = ? AND merchant_code = ?", impUID, merchantCode)
+	return p, err
+}
+
+// FindByMerchantUID returns the merchant's latest payment for that order, of that status
+// unless status is "" or "all". An order may have several: failed attempts, then a paid one.
+func (s *Store) FindByMerchantUID(ctx context.Context, merchantCode, merchantUID, status string) (Payment, error) {
+	if status == "" || status == "all" {
+		p, _, _, err := loadPayment(ctx, s.db, "merchant_code = ? AND merchant_uid = ? ORDER BY seq DESC LIMIT 1", merchantCode, merchantUID)
+		return p, err
+	}
+	p, _, _, err := loadPayment(ctx, s.db, "merchant_code = ? AND merchant_uid = ? AND status = ? ORDER BY seq DESC LIMIT 1",
+		merchantCode, merchantUID, status)
+	return p, err
+}
+
+// ListQuery selects a page of payments, as GET /payments/status/{status} does.
+type ListQuery struct {
+	Status   string // "all" or a payment status
+	Page     int    // from 1
+	Limit    int
+	From, To int64  // started_at bounds in unix seconds, inclusive; 0 means none
+	Sorting  string // "-started" (default), "started", "-paid", "paid", "-updated", "updated"
+	// MerchantUID, when set, keeps only that order's payments.
+	MerchantUID string
+}
+
+var sortings = map[string]string{
+	"":         "started_at DESC, seq DESC",
+	"-started": "started_at DESC, seq DESC",
+	"started":  "started_at ASC, seq ASC",
+	"-paid":    "paid_at DESC, seq DESC",
+	"paid":     "paid_at ASC, seq ASC",
+	"-updated": "updated_at DESC, seq DESC",
+	"updated":  "updated_at ASC, seq ASC",
+}
+
+// List returns one page of the merchant's payments and how many match in all.
+func (s *Store) List(ctx context.Context, merchantCode string, q ListQuery) ([]Payment, int, error) {
+	order, ok := sortings[q.Sorting]
+	if !ok {
+		return nil, 0, refuse(http.StatusBadRequest, "sorting must be one of -started, started, -paid, paid, -updated, updated")
+	}
+	where := "merchant_code = ?"
+	args := []any{merchantCode}
+	if q.Status != "" && q.Status != "all" {
+		where += " AND status = ?"
+		args = append(args, q.Status)
+	}
+	if q.MerchantUID != "" {
+		where += " AND merchant_uid = ?"
+		args = append(args, q.MerchantUID)
+	}
+	if q.From > 0 {
+		where += " AND started_at >= ?"
+		args = append(args, q.From)
+	}
+	if q.To > 0 {
+		where += " AND started_at <= ?"
+		args = append(args, q.To)
+	}
+	var total int
+	if err := s.db.QueryRowContext(ctx, "SELECT COUNT(*) FROM payments WHERE "+where, args...).Scan(&total); err != nil {
+		return nil, 0, err
+	}
+	rows, err := s.db.QueryContext(ctx, "SELECT doc FROM payments WHERE "+where+" ORDER BY "+order+" LIMIT ? OFFSET ?",
+		append(args, q.Limit, (q.Page-1)*q.Limit)...)
+	if err != nil {
+		return nil, 0, err
+	}
+	defer rows.Close()
+	list := []Payment{}
+	for rows.Next() {
+		var doc string
+		var p Payment
+		if err := rows.Scan(&doc); err != nil {
+			return nil, 0, err
+		}
+		if err := json.Unmarshal([]byte(doc), &p); err != nil {
+			return nil, 0, err
+		}
+		list = append(list, p)
+	}
+	return list, total, rows.Err()
+}
+
+// Cancel is a cancellation request (POST /payments/cancel).
+type Cancel struct {
+	ImpUID, MerchantUID string
+	Amount              *Amount // nil or 0: everything that remains
+	TaxFree             *Amount
+	Checksum            *Amount // what the caller believes remains cancellable; nil skips the check
+	Reason              string
+	RefundHolder        string
+	RefundBank          string
+	RefundAccount       string
+	RefundTel           string
+}
+
+// Cancel takes back all or part of a payment. It refuses a checksum that is not the amount
+// still cancellable, more than remains, and a paid virtual-account payment without the refund
+// account. changed reports whether the status changed (full cancellation: a webhook is due).
+func (s *Store) Cancel(ctx context.Context, merchantCode string, c Cancel, now int64) (p Payment, notice []string, changed bool, err error) {
+	err = s.tx(ctx, func(tx *sql.Tx) error {
+		var err error
+		if c.ImpUID != "" {
+			p, _, notice, err = loadPayment(ctx, tx, "imp_uid = ? AND merchant_code = ?", c.ImpUID, merchantCode)
+		} else {
+			// The paid attempt of an order is the one to cancel, not a failed retry before it.
+			p, _, notice, err = loadPayment(ctx, tx,
+				"merchant_code = ? AND merchant_uid = ? ORDER BY (status IN ('paid', 'ready')) DESC, seq DESC LIMIT 1",
+				merchantCode, c.MerchantUID)
+		}
+		if err != nil {
+			return err
+		}
+		if err := checkCancel(&p, c); err != nil {
+			return err
+		}
+		amount := p.Cancellable()
+		if c.Amount != nil && *c.Amount != 0 {
+			amount = *c.Amount
+		}
+		p.CancelAmount += amount
+		p.CancelReason = Text(c.Reason)
+		p.CancelledAt = now
+		receipt := p.ReceiptURL
+		p.CancelHistory = append(p.CancelHistory, Cancellation{
+			PGTID: p.PGTID, Amount: amount, CancelledAt: now, Reason: Text(c.Reason), ReceiptURL: receipt,
+		})
+		if receipt != "" {
+			p.CancelReceiptURLs = append(p.CancelReceiptURLs, string(receipt))
+		}
+		// A partial cancellation leaves the payment paid, as the real service does; only
+		// taking back the last of it makes it cancelled.
+		if p.CancelAmount >= p.Amount {
+			p.Status = StatusCancelled
+			changed = true
+		}
+		return updatePayment(ctx, tx, p, now)
+	})
+	return p, notice, changed, err
+}
+
+func checkCancel(p *Payment, c Cancel) error {
+	switch p.Status {
+	case StatusFailed:
+		return refuse(http.StatusBadRequest, "payment "+p.ImpUID+" failed, so there is nothing to cancel")
+	case StatusCancelled:
+		return refuse(http.StatusBadRequest, "payment "+p.ImpUID+" is already fully cancelled")
+	}
+	remain := p.Cancellable()
+	if c.Checksum != nil && *c.Checksum != remain {
+		return refuse(http.StatusBadRequest, "checksum "+c.Checksum.String()+" does not match the cancellable amount "+
+			remain.String()+" of payment "+p.ImpUID+": fetch the payment again (GET /payments/"+p.ImpUID+
+			") and send amount - cancel_amount as checksum")
+	}
+	if c.Amount != nil && *c.Amount > remain {
+		return refuse(http.StatusBadRequest, "amount "+c.Amount.String()+" is more than the "+remain.String()+
+			" still cancellable on payment "+p.ImpUID)
+	}
+	if p.Status == StatusReady && c.Amount != nil && *c.Amount != 0 && *c.Amount != remain {
+		return refuse(http.StatusBadRequest, "payment "+p.ImpUID+" is an unpaid virtual account: it can only be cancelled in full; omit amount")
+	}
+	cancelling := remain
+	if c.Amount != nil && *c.Amount != 0 {
+		cancelling = *c.Amount
+	}
+	if c.TaxFree != nil && *c.TaxFree > cancelling {
+		return refuse(http.StatusBadRequest, "tax_free "+c.TaxFree.String()+" is more than the "+cancelling.String()+" being cancelled")
+	}
+	if p.PayMethod == "vbank" && p.Status == StatusPaid {
+		var missing []string
+		for _, f := range [][2]string{{"refund_holder", c.RefundHolder}, {"refund_bank", c.RefundBank}, {"refund_account", c.RefundAccount}} {
+			if strings.TrimSpace(f[1]) == "" {
+				missing = append(missing, f[0])
+			}
+		}
+		if len(missing) > 0 {
+			return refuse(http.StatusBadRequest, "payment "+p.ImpUID+" was paid into a virtual account: the refund needs "+
+				strings.Join(missing, ", ")+" (the account the money goes back to)")
+		}
+	}
+	return nil
+}
+
+// Reset forgets every payment and webhook attempt of the merchant and returns how many
+// payments it forgot.
+func (s *Store) Reset(ctx context.Context, merchantCode string) (int, error) {
+	var n int64
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, "DELETE FROM payments WHERE merchant_code = ?", merchantCode)
+		if err != nil {
+			return err
+		}
+		n, _ = res.RowsAffected()
+		_, err = tx.ExecContext(ctx, "DELETE FROM webhook_attempts WHERE merchant_code = ?", merchantCode)
+		return err
+	})
+	return int(n), err
+}
+
+// Token is an access token of the REST API.
+type Token struct {
+	AccessToken string `json:"access_token"`
+	Now         int64  `json:"now"`
+	ExpiredAt   int64  `json:"expired_at"`
+}
+
+// IssueToken creates a token for the merchant valid for ttl seconds from now, and drops
+// tokens that have expired.
+func (s *Store) IssueToken(ctx context.Context, merchantCode string, now, ttl int64) (Token, error) {
+	var raw [20]byte
+	if _, err := rand.Read(raw[:]); err != nil {
+		return Token{}, err
+	}
+	t := Token{AccessToken: hex.EncodeToString(raw[:]), Now: now, ExpiredAt: now + ttl}
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, "DELETE FROM tokens WHERE expired_at <= ?", now); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, "INSERT INTO tokens (token, merchant_code, expired_at) VALUES (?, ?, ?)",
+			t.AccessToken, merchantCode, t.ExpiredAt)
+		return err
+	})
+	return t, err
+}
+
+// TokenMerchant returns the merchant a token belongs to, and false when the token is unknown
+// or has expired.
+func (s *Store) TokenMerchant(ctx context.Context, token string, now int64) (string, bool, error) {
+	var code string
+	var exp int64
+	err := s.db.QueryRowContext(ctx, "SELECT merchant_code, expired_at FROM tokens WHERE token = ?", token).Scan(&code, &exp)
+	if err == sql.ErrNoRows {
+		return "", false, nil
+	}
+	if err != nil {
+		return "", false, err
+	}
+	return code, exp > now, nil
+}
+
+// Attempt is one webhook delivery attempt.
+type Attempt struct {
+	MerchantCode string `json:"-"`
+	ImpUID       string `json:"imp_uid"`
+	MerchantUID  string `json:"merchant_uid"`
+	Status       string `json:"status"`
+	URL          string `json:"url"`
+	Attempt      int    `json:"attempt"`
+	HTTPStatus   int    `json:"http_status"` // 0: no response
+	Error        string `json:"error"`       // "" on success
+	At           int64  `json:"at"`
+	// Final is set on the last attempt of a delivery: it succeeded or no retry follows.
+	Final bool `json:"final"`
+}
+
+// AddAttempt records one delivery attempt.
+func (s *Store) AddAttempt(ctx context.Context, a Attempt) error {
+	return s.tx(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `INSERT INTO webhook_attempts
+			(merchant_code, imp_uid, merchant_uid, status, url, attempt, http_status, error, at, final)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			a.MerchantCode, a.ImpUID, a.MerchantUID, a.Status, a.URL, a.Attempt, a.HTTPStatus, a.Error, a.At, a.Final)
+		return err
+	})
+}
+
+// Attempts returns the merchant's latest webhook attempts, oldest first.
+func (s *Store) Attempts(ctx context.Context, merchantCode string, limit int) ([]Attempt, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT merchant_code, imp_uid, merchant_uid, status, url, attempt, http_status, error, at, final
+		FROM (SELECT * FROM webhook_attempts WHERE merchant_code = ? ORDER BY id DESC LIMIT ?) ORDER BY id ASC`, merchantCode, limit)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	list := []Attempt{}
+	for rows.Next() {
+		var a Attempt
+		if err := rows.Scan(&a.MerchantCode, &a.ImpUID, &a.MerchantUID, &a.Status, &a.URL, &a.Attempt, &a.HTTPStatus, &a.Error, &a.At, &a.Final); err != nil {
+			return nil, err
+		}
+		list = append(list, a)
+	}
+	return list, rows.Err()
+}
+
+// exists reports whether the payment is still in the ledger (a reset may have dropped it
+// while its webhook was being retried).
+func (s *Store) exists(ctx context.Context, impUID string) bool {
+	var n int
+	err := s.db.QueryRowContext(ctx, "SELECT COUNT(*) FROM payments WHERE imp_uid = ?", impUID).Scan(&n)
+	return err == nil && n > 0
+}
+
+// Deposit turns an unpaid virtual-account payment ("ready") into a paid one.
+func (s *Store) Deposit(ctx context.Context, merchantCode, impUID string, now int64) (p Payment, notice []string, err error) {
+	err = s.tx(ctx, func(tx *sql.Tx) error {
+		var err error
+		p, _, notice, err = loadPayment(ctx, tx, "imp_uid = ? AND merchant_code = ?", impUID, merchantCode)
+		if err != nil {
+			return err
+		}
+		if p.Status != StatusReady {
+			return refuse(http.StatusConflict, "payment "+impUID+" is "+p.Status+", not ready: only an unpaid virtual account takes a deposit")
+		}
+		p.Status, p.PaidAt = StatusPaid, now
+		return updatePayment(ctx, tx, p, now)
+	})
+	return p, notice, err
+}

@@ -44,7 +44,8 @@ func pollJS(tb *tab, what, js string) {
 // typeInto replaces an input's text with real key presses, so the page sees input events.
 func typeInto(tb *tab, selector, text string) {
 	tb.t.Helper()
-	tb.do(chromedp.SetValue(chromedp.CSS(selector), ""), chromedp.SendKeys(chromedp.CSS(selector), text))
+	eval[bool](tb, `(document.querySelector(`+strconv.Quote(selector)+`).value = "") === ""`)
+	tb.do(chromedp.SendKeys(chromedp.CSS(selector), text))
 }
 
 func TestDemoAddSettingPreviewAndPay(t *testing.T) {
@@ -67,8 +68,8 @@ func TestDemoAddSettingPreviewAndPay(t *testing.T) {
 			return p && !p.hidden && p.textContent.includes("mid is empty"); })()`)
 	assert.Equal(t, "error", eval[string](tb, `document.querySelector("#config-status").dataset.state`))
 
-	tb.do(chromedp.SetValue(chromedp.CSS(`li[data-setting="3"] [data-field=pg]`), "nice"))
-	eval[bool](tb, `document.querySelector('li[data-setting="3"] [data-field=pg]').dispatchEvent(new Event("change", {bubbles: true}))`)
+	eval[bool](tb, `(() => { const s = document.querySelector('li[data-setting="3"] [data-field=pg]');
+		s.value = "nice"; return s.dispatchEvent(new Event("change", {bubbles: true})); })()`)
 	typeInto(tb, `li[data-setting="3"] [data-field=mid]`, "MID-d")
 	pollJS(tb, "the four settings are applied",
 		`document.querySelector("#config-status").dataset.state === "ok" && document.querySelector("#config-status").textContent.includes("4 settings")`)

@@ -109,6 +109,7 @@
   let configSeq = 0;
   let lastTrace = null;
   let paying = false;
+  let methodsFor = null; // the PG code whose methods the pay_method list shows
   const history = [];
 
   function newMerchantUID() {
@@ -213,7 +214,7 @@
       const group = el("optgroup", { label });
       for (const pg of pgs) {
         const ko = pg.name_ko && pg.name_ko !== pg.name ? ` (${pg.name_ko})` : "";
-        group.append(el("option", { value: pg.code, text: `${pg.name}${ko} — ${pg.code}` }));
+        group.append(el("option", { value: pg.code, text: `${pg.code} — ${pg.name}${ko}` }));
       }
       select.append(group);
     }
@@ -241,24 +242,24 @@
         PAY_TYPES.some(([v]) => v === s.pay_type) ? null : el("option", { value: s.pay_type || "", text: s.pay_type || "(none)" }));
       payType.value = s.pay_type || "";
       const pgSel = catalog.length ? pgSelect(s, i) : el("input", { value: s.pg, spellcheck: "false", autocomplete: "off" });
+      // Direct children of the row are grid cells: a card on narrow screens, one table-like line on wide ones.
       const row = el("li", { class: "setting", data: { setting: String(i) } },
         el("div", { class: "setting-head" },
           el("span", { class: "setting-index", text: `#${i}` }),
           el("label", { class: "default-pick" },
-            el("input", { type: "radio", name: "default-setting", checked: i === def, data: { field: "default" }, "aria-describedby": `setting-${i}-default-error` }),
-            el("span", { text: i === def ? "Default PG" : "Make default" })),
-          el("span", { class: "setting-tools" },
-            el("button", { type: "button", class: "icon-btn", data: { action: "up" }, disabled: i === 0, "aria-label": `Move setting #${i} up`, title: "Move up", text: "↑" }),
-            el("button", { type: "button", class: "icon-btn", data: { action: "down" }, disabled: i === settings.length - 1, "aria-label": `Move setting #${i} down`, title: "Move down", text: "↓" }),
-            el("button", { type: "button", class: "icon-btn danger", data: { action: "remove" }, "aria-label": `Remove setting #${i}`, title: "Remove", text: "✕" }))),
-        el("p", { class: "field-error", id: `setting-${i}-default-error`, data: { errorFor: "default" }, hidden: true }),
-        el("div", { class: "setting-fields" },
-          field(i, "pg", "PG", pgSel),
-          field(i, "mid", "MID (PG merchant ID)", el("input", { value: s.mid || "", spellcheck: "false", autocomplete: "off" })),
-          field(i, "pay_type", "Pay type", payType),
-          field(i, "label", "Label (optional)", el("input", { value: s.label || "", autocomplete: "off" })),
-          field(i, "channel_key", "Channel key (optional)", el("input", { value: s.channel_key || "", spellcheck: "false", autocomplete: "off" }))),
-        el("p", { class: "field-error", data: { errorFor: "row" }, hidden: true }));
+            el("input", { type: "radio", name: "default-setting", checked: i === def, data: { field: "default" }, "aria-describedby": `setting-${i}-default-error`, "aria-label": `Setting #${i} is the default PG` }),
+            el("span", { text: i === def ? "Default" : "Default?" })),
+          el("p", { class: "field-error", id: `setting-${i}-default-error`, data: { errorFor: "default" }, hidden: true })),
+        field(i, "pg", "PG", pgSel),
+        field(i, "mid", "MID (PG merchant ID)", el("input", { value: s.mid || "", spellcheck: "false", autocomplete: "off", placeholder: "e.g. INIpayTest" })),
+        field(i, "pay_type", "Pay type", payType),
+        field(i, "label", "Label (optional)", el("input", { value: s.label || "", autocomplete: "off" })),
+        field(i, "channel_key", "Channel key (optional)", el("input", { value: s.channel_key || "", spellcheck: "false", autocomplete: "off" })),
+        el("span", { class: "setting-tools" },
+          el("button", { type: "button", class: "icon-btn", data: { action: "up" }, disabled: i === 0, "aria-label": `Move setting #${i} up`, title: "Move up", text: "↑" }),
+          el("button", { type: "button", class: "icon-btn", data: { action: "down" }, disabled: i === settings.length - 1, "aria-label": `Move setting #${i} down`, title: "Move down", text: "↓" }),
+          el("button", { type: "button", class: "icon-btn danger", data: { action: "remove" }, "aria-label": `Remove setting #${i}`, title: "Remove", text: "✕" })),
+        el("p", { class: "field-error row-error", data: { errorFor: "row" }, hidden: true }));
       list.append(row);
     });
     if (settings.length === 0) {
@@ -591,8 +592,13 @@
     const methods = pg && pg.methods && pg.methods.length ? pg.methods : ["card", "trans", "vbank", "phone"];
     const methodOpts = methods.map((m) => [m, METHOD_NAMES[m] || m]);
     if (pg && pg.simple_pay) methodOpts.unshift(["", `(left out — ${pg.name} picks the method)`]);
-    const wantMethod = pg && pg.simple_pay && !methods.includes(r.pay_method) ? "" : r.pay_method;
-    fillSelect($("#req-pay-method"), methodOpts, wantMethod || (pg && pg.simple_pay ? "" : "card"));
+    // On a switch to a simple-pay PG, leave pay_method out as the guide's kakaopay example does;
+    // a method picked by hand afterwards stays (and the preview warns PAY_METHOD_IGNORED).
+    const code = pg ? pg.code : "";
+    let wantMethod = r.pay_method;
+    if (code !== methodsFor) wantMethod = pg && pg.simple_pay ? "" : r.pay_method || "card";
+    methodsFor = code;
+    fillSelect($("#req-pay-method"), methodOpts, wantMethod);
     const currencies = pg && pg.currencies && pg.currencies.length ? pg.currencies : ["KRW"];
     fillSelect($("#req-currency"), currencies.map((c) => [c, c]), r.currency);
   }
@@ -616,7 +622,7 @@
     const t = res.trace;
     const settings = state.config.pg_settings;
     const nodes = [];
-    const input = t.input === undefined || t.input === null || t.input === "" ? "(no pg)" : `pg: “${t.input}”`;
+    const input = t.input === undefined || t.input === null || t.input === "" ? "pg: (none)" : `pg: “${t.input}”`;
     if (!t.setting) {
       body.dataset.state = "error";
       const e = t.error || t.err || {};

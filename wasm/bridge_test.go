@@ -1,0 +1,392 @@
+//go:build js && wasm
+
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"math"
+	"strings"
+	"syscall/js"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+const seedConfig = `{"merchant_code":"imp10391932","pg_settings":[
+ {"pg":"html5_inicis","mid":"MID-a","pay_type":"general","default":true,"label":"KG INICIS"},
+ {"pg":"html5_inicis","mid":"MID-b","pay_type":"subscription"},
+ {"pg":"kakaopay","mid":"MID-c","pay_type":"simple"}]}`
+
+// answer is the union of every shape the bridge answers with.
+type answer struct {
+	OK          *bool                           `json:"ok"`
+	Error       *struct{ Code, Message string } `json:"error"`
+	Errors      []map[string]any                `json:"errors"`
+	Warnings    []map[string]any                `json:"warnings"`
+	Config      map[string]any                  `json:"config"`
+	ID          int                             `json:"id"`
+	ImpUID      string                          `json:"imp_uid"`
+	MerchantUID string                          `json:"merchant_uid"`
+	Window      map[string]any                  `json:"window"`
+	Trace       map[string]any                  `json:"trace"`
+	Response    map[string]any                  `json:"response"`
+	Catalog     []map[string]any                `json:"catalog"`
+}
+
+func decode(t *testing.T, v any) answer {
+	t.Helper()
+	s, ok := v.(string)
+	if jv, isJS := v.(js.Value); isJS {
+		require.Equal(t, js.TypeString, jv.Type(), "the bridge must answer with a string")
+		s, ok = jv.String(), true
+	}
+	require.True(t, ok, "answer is %T, not a string", v)
+	var a answer
+	require.NoError(t, json.Unmarshal([]byte(s), &a), "answer is not JSON: %s", s)
+	return a
+}
+
+func freshObject(t *testing.T) (*state, js.Value) {
+	t.Helper()
+	s := newState()
+	return s, s.object()
+}
+
+func TestGuardTurnsPanicsIntoErrors(t *testing.T) {
+	var nilMap map[string]int
+	tests := []struct {
+		name string
+		h    handler
+		want string
+	}{
+		{"string panic", func([]js.Value) []byte { panic("boom") }, "boom"},
+		{"error panic", func([]js.Value) []byte { panic(errors.New("bad state")) }, "bad state"},
+		{"runtime error", func([]js.Value) []byte { nilMap["x"] = 1; return nil }, "nil map"},
+		{"index out of range", func(a []js.Value) []byte { return []byte(a[5].String()) }, "index out of range"},
+		{"odd panic value", func([]js.Value) []byte { panic(42) }, "unexpected panic"},
+		{"nil answer", func([]js.Value) []byte { return nil }, "no answer"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := guard("probe", tt.h)
+			defer f.Release()
+			a := decode(t, f.Invoke())
+			require.NotNil(t, a.Error)
+			assert.Equal(t, "INTERNAL", a.Error.Code)
+			assert.Contains(t, a.Error.Message, "probe")
+			assert.Contains(t, a.Error.Message, tt.want)
+		})
+	}
+}
+
+func jsValues() map[string]js.Value {
+	return map[string]js.Value{
+		"undefined": js.Undefined(),
+		"null":      js.Null(),
+		"number":    js.ValueOf(42),
+		"NaN":       js.ValueOf(math.NaN()),
+		"boolean":   js.ValueOf(true),
+		"array":     js.Global().Get("Array").New(1, 2, 3),
+		"object":    js.Global().Get("Object").New(),
+		"function":  js.Global().Get("Object"),
+	}
+}
+
+func TestArgStringRejectsEverythingButStrings(t *testing.T) {
+	for name, v := range jsValues() {
+		t.Run(name, func(t *testing.T) {
+			_, err := argString([]js.Value{v}, 0, "pg", 100)
+			require.NotNil(t, err)
+			assert.Contains(t, err.Error(), "pg must be a string, got ")
+		})
+	}
+	s, err := argString([]js.Value{js.ValueOf("héllo")}, 0, "pg", 100)
+	require.Nil(t, err)
+	assert.Equal(t, "héllo", s)
+
+	_, err = argString(nil, 3, "pg", 100)
+	require.NotNil(t, err, "a missing argument reads as undefined")
+	assert.Contains(t, err.Error(), "got undefined")
+
+	_, err = argString([]js.Value{js.ValueOf(strings.Repeat("x", 101))}, 0, "pg", 100)
+	require.NotNil(t, err)
+	assert.Contains(t, err.Error(), "longer than 100")
+}
+
+func TestArgIntTakesOnlyWholeNumbersInRange(t *testing.T) {
+	tests := []struct {
+		name string
+		v    js.Value
+		want int
+		ok   bool
+	}{
+		{"zero", js.ValueOf(0), 0, true},
+		{"seven", js.ValueOf(7), 7, true},
+		{"max", js.ValueOf(1000), 1000, true},
+		{"over max", js.ValueOf(1001), 0, false},
+		{"negative", js.ValueOf(-1), 0, false},
+		{"fraction", js.ValueOf(1.5), 0, false},
+		{"NaN", js.ValueOf(math.NaN()), 0, false},
+		{"Infinity", js.ValueOf(math.Inf(1)), 0, false},
+		{"string", js.ValueOf("7"), 0, false},
+		{"undefined", js.Undefined(), 0, false},
+		{"null", js.Null(), 0, false},
+		{"array", js.Global().Get("Array").New(7), 0, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			n, err := argInt([]js.Value{tt.v}, 0, "id", 1000)
+			if tt.ok {
+				require.Nil(t, err)
+				assert.Equal(t, tt.want, n)
+			} else {
+				assert.NotNil(t, err)
+			}
+		})
+	}
+}
+
+// Every published function, called with arguments of every wrong type, answers JSON text and
+// keeps the Go program alive.
+func TestPublishedFunctionsSurviveAnyArguments(t *testing.T) {
+	_, obj := freshObject(t)
+	names := []string{"configure", "sandbox", "request", "complete", "abandon", "reset", "catalog", "config", "resolve"}
+	for _, name := range names {
+		require.Equal(t, js.TypeFunction, obj.Get(name).Type(), name)
+		for vname, v := range jsValues() {
+			t.Run(name+"/"+vname, func(t *testing.T) {
+				a := decode(t, obj.Call(name, v, v))
+				switch name {
+				case "reset", "catalog", "config":
+					assert.Nil(t, a.Error, "%s takes no arguments and ignores extra ones", name)
+				case "abandon":
+					if vname == "number" {
+						assert.Nil(t, a.Error, "abandoning an unknown id is harmless")
+						return
+					}
+					require.NotNil(t, a.Error)
+				default:
+					require.NotNil(t, a.Error)
+					assert.Equal(t, "INTERNAL", a.Error.Code)
+					assert.Contains(t, a.Error.Message, "must be a")
+				}
+			})
+		}
+		t.Run(name+"/no arguments", func(t *testing.T) {
+			decode(t, obj.Call(name))
+		})
+	}
+	assert.Equal(t, Version, obj.Get("version").String())
+}
+
+func TestConfigure(t *testing.T) {
+	tests := []struct {
+		name      string
+		config    string
+		ok        bool
+		wantError string // substring of some error message or field
+		wantWarn  string
+	}{
+		{"seed config", seedConfig, true, "", ""},
+		{"unknown pg warns", `{"merchant_code":"imp1","pg_settings":[{"pg":"foopay","mid":"M1","pay_type":"general"}]}`, true, "", "foopay"},
+		{"empty list", `{"merchant_code":"imp1","pg_settings":[]}`, false, "", ""},
+		{"two defaults", `{"merchant_code":"imp1","pg_settings":[{"pg":"kcp","mid":"A","pay_type":"general","default":true},{"pg":"kcp","mid":"B","pay_type":"general","default":true}]}`, false, "default", ""},
+		{"not JSON", `{"merchant_code":`, false, "", ""},
+		{"not an object", `[1,2]`, false, "", ""},
+		{"NaN token", `{"merchant_code":NaN,"pg_settings":NaN}`, false, "", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, obj := freshObject(t)
+			a := decode(t, obj.Call("configure", tt.config))
+			require.Nil(t, a.Error)
+			require.NotNil(t, a.OK)
+			assert.Equal(t, tt.ok, *a.OK)
+			if !tt.ok {
+				require.NotEmpty(t, a.Errors, "a rejected config says why")
+				assert.Contains(t, mustJSON(t, a.Errors), tt.wantError)
+				assert.Nil(t, decode(t, obj.Call("config")).Config, "nothing was configured")
+				return
+			}
+			assert.Equal(t, "imp", mustJSON(t, a.Config["merchant_code"])[1:4])
+			if tt.wantWarn != "" {
+				assert.Contains(t, mustJSON(t, a.Warnings), tt.wantWarn)
+			}
+			assert.Equal(t, a.Config, decode(t, obj.Call("config")).Config)
+		})
+	}
+}
+
+func mustJSON(t *testing.T, v any) string {
+	t.Helper()
+	b, err := json.Marshal(v)
+	require.NoError(t, err)
+	return string(b)
+}
+
+func TestRejectedConfigKeepsThePreviousOne(t *testing.T) {
+	_, obj := freshObject(t)
+	require.True(t, *decode(t, obj.Call("configure", seedConfig)).OK)
+	bad := decode(t, obj.Call("configure", `{"merchant_code":"other","pg_settings":[]}`))
+	require.False(t, *bad.OK)
+	cfg := decode(t, obj.Call("config")).Config
+	assert.Equal(t, "imp10391932", cfg["merchant_code"])
+	tr := decode(t, obj.Call("resolve", `"kakaopay"`)).Trace
+	assert.Equal(t, "MID-c", tr["setting"].(map[string]any)["mid"])
+}
+
+func TestSandboxMerchantHasEveryCatalogCode(t *testing.T) {
+	_, obj := freshObject(t)
+	a := decode(t, obj.Call("sandbox", "imp_demo"))
+	require.True(t, *a.OK)
+	cat := decode(t, obj.Call("catalog")).Catalog
+	require.NotEmpty(t, cat)
+	settings := a.Config["pg_settings"].([]any)
+	codes := map[string]bool{}
+	for _, s := range settings {
+		codes[s.(map[string]any)["pg"].(string)] = true
+	}
+	for _, pg := range cat {
+		assert.True(t, codes[pg["code"].(string)], "catalog code %v has a sandbox setting", pg["code"])
+		for _, k := range []string{"code", "name", "name_ko", "legacy", "simple_pay", "pay_type", "methods", "currencies", "color"} {
+			assert.Contains(t, pg, k)
+		}
+	}
+	tr := decode(t, obj.Call("resolve", `"nice"`)).Trace
+	assert.Equal(t, "nice_sandbox", tr["setting"].(map[string]any)["mid"])
+}
+
+func TestRequestCompleteAndLedger(t *testing.T) {
+	_, obj := freshObject(t)
+	assert.Equal(t, "NOT_INITIALIZED", decode(t, obj.Call("request", `{"amount":1000}`)).Error.Code)
+	require.True(t, *decode(t, obj.Call("configure", seedConfig)).OK)
+
+	params := `{"pg":"html5_inicis.MID-b","amount":1000,"name":"Sample","merchant_uid":"o_1","buyer_name":"Buyer","custom_data":{"a":[1,2,{"b":null}]}}`
+	a := decode(t, obj.Call("request", params))
+	require.Nil(t, a.Error)
+	require.True(t, *a.OK, "%+v", a)
+	assert.Regexp(t, `^imps_\d{12}$`, a.ImpUID)
+	assert.Equal(t, "o_1", a.MerchantUID)
+	assert.Equal(t, "MID-b", a.Window["mid"])
+	assert.Equal(t, "html5_inicis", a.Window["pg"].(map[string]any)["code"])
+	assert.Equal(t, "R1", a.Trace["rule"])
+
+	// Until it completes, a second request for the same order is not yet a duplicate.
+	second := decode(t, obj.Call("request", params))
+	require.True(t, *second.OK)
+	decode(t, obj.Call("abandon", second.ID))
+	assert.Equal(t, "INTERNAL", decode(t, obj.Call("complete", second.ID, `{"result":"paid"}`)).Error.Code, "abandoned ids are gone")
+
+	bad := decode(t, obj.Call("complete", a.ID, `{"result":"maybe"}`))
+	require.NotNil(t, bad.Error)
+	r := decode(t, obj.Call("complete", a.ID, `{"result":"paid"}`)).Response
+	require.NotNil(t, r, "a bad outcome does not use up the open request")
+	assert.Equal(t, true, r["success"])
+	assert.Equal(t, a.ImpUID, r["imp_uid"])
+	assert.Equal(t, map[string]any{"a": []any{1.0, 2.0, map[string]any{"b": nil}}}, r["custom_data"])
+	assert.NotNil(t, decode(t, obj.Call("complete", a.ID, `{"result":"paid"}`)).Error, "each request completes once")
+
+	dup := decode(t, obj.Call("request", params))
+	require.False(t, *dup.OK)
+	assert.Equal(t, "F1002", dup.Response["error_code"])
+	assert.Nil(t, dup.Response["imp_uid"])
+	assert.Equal(t, "o_1", dup.Response["merchant_uid"])
+	assert.NotNil(t, dup.Trace, "F1002 comes after resolution, so the trace is there")
+
+	decode(t, obj.Call("reset"))
+	assert.True(t, *decode(t, obj.Call("request", params)).OK, "reset forgets paid merchant_uids")
+}
+
+func TestRequestFailures(t *testing.T) {
+	_, obj := freshObject(t)
+	require.True(t, *decode(t, obj.Call("configure", seedConfig)).OK)
+	tests := []struct {
+		name   string
+		params string
+		code   string
+		trace  bool
+	}{
+		{"not an object", `"pay me"`, "INVALID_PARAMS", false},
+		{"null", `null`, "INVALID_PARAMS", false},
+		{"NaN amount", `{"amount":NaN}`, "INVALID_AMOUNT", false},
+		{"Infinity amount", `{"amount":-Infinity}`, "INVALID_AMOUNT", false},
+		{"long merchant_uid", `{"amount":1,"merchant_uid":"` + strings.Repeat("가", 41) + `"}`, "INVALID_MERCHANT_UID", false},
+		{"method", `{"amount":1,"pg":"html5_inicis","pay_method":"paypal"}`, "PAY_METHOD_NOT_SUPPORTED", true},
+		{"broken JSON", `{"amount":`, "INVALID_PARAMS", false},
+		{"deep nesting", strings.Repeat(`{"a":`, 5000) + `1` + strings.Repeat(`}`, 5000), "INVALID_PARAMS", false},
+		{"over 1 MiB", `{"amount":1,"name":"` + strings.Repeat("x", 2<<20) + `"}`, "INVALID_PARAMS", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			a := decode(t, obj.Call("request", tt.params))
+			require.Nil(t, a.Error)
+			require.False(t, *a.OK)
+			assert.Equal(t, tt.code, a.Response["error_code"], "%v", a.Response["error_msg"])
+			assert.Equal(t, false, a.Response["success"])
+			assert.NotEmpty(t, a.Response["error_msg"])
+			assert.Equal(t, tt.trace, a.Trace != nil)
+		})
+	}
+	huge := decode(t, obj.Call("request", strings.Repeat(" ", maxText+1)))
+	require.NotNil(t, huge.Error, "text over the bridge's cap is refused before parsing")
+}
+
+// resolveExport drives the //go:wasmexport path the way imp.js does, through Go's buffers.
+func resolveExport(t *testing.T, query string) answer {
+	t.Helper()
+	ptr := impshimInput(uint32(len(query)))
+	require.NotZero(t, ptr)
+	n := copy(inBuf, query)
+	size := impshimResolve(uint32(n))
+	require.NotZero(t, impshimOutput())
+	return decode(t, string(outBuf[:size]))
+}
+
+func TestResolveExport(t *testing.T) {
+	saved := core
+	defer func() { core = saved }()
+	core = newState()
+
+	a := resolveExport(t, `"kakaopay"`)
+	require.NotNil(t, a.Error)
+	assert.Equal(t, "NOT_INITIALIZED", a.Error.Code)
+
+	require.True(t, *decode(t, string(core.configure([]js.Value{js.ValueOf(seedConfig)}))).OK)
+	tests := []struct {
+		query, rule, mid string
+		fallback         bool
+	}{
+		{`"kakaopay"`, "R2", "MID-c", false},
+		{`"html5_inicis"`, "R2", "MID-a", false},
+		{`"html5_inicis.MID-b"`, "R1", "MID-b", false},
+		{`"html_inicis"`, "R3", "MID-a", true},
+		{`"kakaopay.MID-x"`, "R3", "MID-a", true},
+		{`""`, "R3", "MID-a", true},
+		{`null`, "R3", "MID-a", true},
+		{`{"pg":"html5_inicis.MID-b","amount":1}`, "R1", "MID-b", false},
+		{`{"pg":12}`, "R3", "MID-a", true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.query, func(t *testing.T) {
+			tr := resolveExport(t, tt.query).Trace
+			require.NotNil(t, tr)
+			assert.Equal(t, tt.rule, tr["rule"])
+			assert.Equal(t, tt.fallback, tr["fallback"])
+			assert.Equal(t, tt.mid, tr["setting"].(map[string]any)["mid"])
+		})
+	}
+
+	bad := resolveExport(t, `[1,2`)
+	require.NotNil(t, bad.Error)
+	assert.Equal(t, "INVALID_PARAMS", bad.Error.Code)
+
+	assert.Zero(t, impshimInput(maxInput+1), "an oversized request gets no buffer")
+	assert.Contains(t, string(resolveInto(nil, uint32(len(inBuf)+1))), "bridge bug", "a length past the buffer is refused")
+
+	// The buffer is reused: a smaller query after a bigger one must not read stale bytes.
+	big := `{"pg":"kakaopay","name":"` + strings.Repeat("x", 5000) + `"}`
+	assert.Equal(t, "MID-c", resolveExport(t, big).Trace["setting"].(map[string]any)["mid"])
+	assert.Equal(t, "MID-b", resolveExport(t, `"html5_inicis.MID-b"`).Trace["setting"].(map[string]any)["mid"])
+}

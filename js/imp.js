@@ -65,7 +65,8 @@
     if (typeof v === 'bigint') return 'a BigInt';
     if (typeof v === 'symbol') return 'a Symbol';
     if (typeof v === 'function') return 'a function';
-    return typeof v;
+    if (typeof v === 'undefined') return 'undefined';
+    return typeof v === 'object' ? 'an object' : `a ${typeof v}`;
   }
 
   // copyPlain copies v into plain JSON-shaped data. strictPaths are the paths under which a value
@@ -76,6 +77,15 @@
     const ancestors = [];
     let total = 0;
     const fail = (path, msg) => { throw new SnapshotError(`${path} ${msg}`); };
+
+    // Getters and Proxy traps are merchant code that may throw; the message names where.
+    const threw = (path, err) => fail(path, `could not be read: it threw "${err && err.message ? err.message : String(err)}"; pass plain data`);
+    function read(obj, key, path) {
+      try { return obj[key]; } catch (err) { return threw(path, err); }
+    }
+    function readKeys(obj, path) {
+      try { return Object.keys(obj); } catch (err) { return threw(path, err); }
+    }
 
     function walk(v, path, depth, strict) {
       if (depth > MAX_DEPTH) fail(path, `is nested deeper than ${MAX_DEPTH} levels; flatten it`);
@@ -102,8 +112,9 @@
       if (v === null) { total += 4; return null; }
       if (ancestors.includes(v)) fail(path, 'refers back to itself (a cycle); JSON cannot carry it');
       // Honour toJSON (Date and friends), as JSON.stringify and the real SDK do.
-      if (typeof v.toJSON === 'function') {
-        const j = v.toJSON();
+      if (typeof read(v, 'toJSON', path) === 'function') {
+        let j;
+        try { j = v.toJSON(); } catch (err) { threw(path, err); }
         if (j !== v) {
           ancestors.push(v);
           try { return walk(j, path, depth, strict); } finally { ancestors.pop(); }
@@ -113,18 +124,18 @@
       try {
         if (Array.isArray(v)) {
           const out = [];
-          const n = v.length;
+          const n = read(v, 'length', path);
           for (let i = 0; i < n; i++) {
-            const x = walk(v[i], `${path}[${i}]`, depth + 1, strict);
+            const x = walk(read(v, i, `${path}[${i}]`), `${path}[${i}]`, depth + 1, strict);
             out.push(x === undefined ? null : x);
           }
           return out;
         }
         const out = {};
-        for (const k of Object.keys(v)) {
+        for (const k of readKeys(v, path)) {
           if (k.length > MAX_STRING) fail(path, 'has a key longer than 64 KiB');
           const childStrict = strict || (depth === 0 && strictKeys.includes(k) ? `${rootName}.${k}` : '');
-          const x = walk(v[k], `${path}.${k}`, depth + 1, childStrict);
+          const x = walk(read(v, k, `${path}.${k}`), `${path}.${k}`, depth + 1, childStrict);
           if (x !== undefined) { out[k] = x; total += k.length + 4; }
         }
         return out;
@@ -566,7 +577,9 @@
     let settle;
     const promise = new Promise((r) => { settle = r; });
     const cb = typeof callback === 'function' ? callback : null;
-    const snap = snapshot(params, 'params', ['custom_data']);
+    const snap = params !== null && typeof params === 'object' && !Array.isArray(params)
+      ? snapshot(params, 'params', ['custom_data'])
+      : { ok: false, message: `IMP.request_pay(params, callback): params must be an object like {pg, amount, name, …}, got ${describe(params)}` };
     const top = snap.ok && snap.value && typeof snap.value === 'object' && !Array.isArray(snap.value) ? snap.value : {};
     const redirect = isHTTPURL(top.m_redirect_url) && MOBILE_UA.test(navigator.userAgent) ? top.m_redirect_url : null;
     let done = false;

@@ -28,6 +28,11 @@ func ParseAmount(s string) (Amount, error) {
 	if len(s) > 64 || !decimal.MatchString(s) {
 		return 0, errAmount
 	}
+	if len(s) <= 15 && !strings.ContainsAny(s, ".eE") {
+		// Whole amounts, nearly all of them, need no big.Rat.
+		n, _ := strconv.ParseInt(s, 10, 64)
+		return Amount(n * 100), nil
+	}
 	if i := strings.IndexAny(s, "eE"); i >= 0 {
 		// big.Rat would build 10^999999999 in full: bound the exponent first.
 		if exp, err := strconv.Atoi(s[i+1:]); err != nil || exp > 20 || exp < -20 {

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"net/http"
 	"net/http/httptest"
 	"strconv"
 	"sync"
@@ -207,3 +208,18 @@ func resp(r reply) map[string]any {
 	m, _ := r.Body["response"].(map[string]any)
 	return m
 }
+
+func newRecorder(f *fixture, method, path string) *httptest.ResponseRecorder {
+	w := httptest.NewRecorder()
+	f.api.ServeHTTP(w, httptest.NewRequest(method, path, nil))
+	return w
+}
+
+// newLoopback serves h on a loopback port and returns its base URL.
+func newLoopback(t *testing.T, h http.Handler) string {
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+	return srv.URL
+}
+
+func httptestRecorder() *httptest.ResponseRecorder { return httptest.NewRecorder() }

@@ -58,12 +58,15 @@ func (a *API) deliver(code string, p Payment, target string) {
 			case <-t.C:
 			}
 			wait = min(wait*2, a.opts.WebhookMaxBackoff)
-			if !a.store.exists(a.ctx, p.ImpUID) {
-				return // reset while we waited: the merchant asked to forget this payment
-			}
+		}
+		if !a.store.exists(a.ctx, p.ImpUID) {
+			return // reset meanwhile: the merchant asked to forget this payment and its history
 		}
 		attempt.Attempt = n
 		attempt.HTTPStatus, attempt.Error = a.post(target, body)
+		if !a.store.exists(a.ctx, p.ImpUID) {
+			return
+		}
 		attempt.Final = attempt.Error == "" || n == a.opts.WebhookAttempts
 		save()
 		if attempt.Error == "" {

@@ -1,0 +1,177 @@
+package ledger
+
+import (
+	"sync"
+	"time"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestCancelRefusals(t *testing.T) {
+	f := newFixture(t, Options{})
+	card, fail, vb, vbReady := impUID(), impUID(), impUID(), impUID()
+	f.mustRecord(paid(card, "order-c", 1000))
+	f.mustRecord(failed(fail, "order-f", 1000))
+	vbPaid := vbank(vb, "order-vb", 3000)
+	vbPaid["response"].(map[string]any)["status"] = "paid"
+	f.mustRecord(vbPaid)
+	f.mustRecord(vbank(vbReady, "order-vr", 3000))
+	tok := f.token(DemoKeys)
+	before := f.snapshot(DemoMerchant)
+
+	tests := []struct {
+		name   string
+		body   any
+		status int
+		msg    string
+	}{
+		{"no uid", map[string]any{"reason": "x"}, 400, "imp_uid or merchant_uid"},
+		{"unknown imp_uid", map[string]any{"imp_uid": "imps_000000000000"}, 404, "nothing was cancelled"},
+		{"unknown merchant_uid", map[string]any{"merchant_uid": "nope"}, 404, "merchant_uid nope"},
+		{"checksum mismatch", map[string]any{"imp_uid": card, "amount": 100, "checksum": 900}, 400, "cancellable amount 1000"},
+		{"more than paid", map[string]any{"imp_uid": card, "amount": 1001}, 400, "more than the 1000"},
+		{"negative amount", map[string]any{"imp_uid": card, "amount": -5}, 400, "amount must be a non-negative"},
+		{"amount not a number", map[string]any{"imp_uid": card, "amount": "lots"}, 400, "amount must be"},
+		{"too many decimals", map[string]any{"imp_uid": card, "amount": 0.001}, 400, "at most 2 decimals"},
+		{"tax_free above amount", map[string]any{"imp_uid": card, "amount": 100, "tax_free": 200}, 400, "tax_free 200"},
+		{"imp_uid not a string", map[string]any{"imp_uid": 12}, 400, "imp_uid must be a string"},
+		{"failed payment", map[string]any{"imp_uid": fail}, 400, "nothing to cancel"},
+		{"paid vbank without refund account", map[string]any{"imp_uid": vb}, 400, "refund_holder, refund_bank, refund_account"},
+		{"paid vbank without refund_bank", map[string]any{"imp_uid": vb, "refund_holder": "Hong", "refund_account": "123"}, 400, "refund_bank"},
+		{"partial cancel of an unpaid vbank", map[string]any{"imp_uid": vbReady, "amount": 100}, 400, "only be cancelled in full"},
+		{"malformed JSON", `{"imp_uid":`, 400, "not a JSON object"},
+		{"GET", nil, 405, "use POST"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var r reply
+			if tt.name == "GET" {
+				r = f.do("GET", "/payments/cancel", nil, "Authorization", tok)
+			} else {
+				r = f.post("/payments/cancel", tok, tt.body)
+			}
+			require.Equal(t, tt.status, r.Status, r.Raw)
+			assert.Equal(t, float64(-1), r.Body["code"])
+			assert.Contains(t, r.Body["message"], tt.msg)
+			assert.Equal(t, before, f.snapshot(DemoMerchant), "a refused cancellation leaves the ledger unchanged")
+		})
+	}
+	t.Run("another merchant cannot cancel", func(t *testing.T) {
+		r := f.post("/payments/cancel", f.token(testMerchants["imp_other"]), map[string]any{"imp_uid": card})
+		assert.Equal(t, 404, r.Status)
+		assert.Equal(t, before, f.snapshot(DemoMerchant))
+	})
+}
+
+func TestCancelPartialThenFull(t *testing.T) {
+	f := newFixture(t, Options{})
+	uid := impUID()
+	f.mustRecord(paid(uid, "order-p", 10000))
+	tok := f.token(DemoKeys)
+
+	steps := []struct {
+		body         map[string]any
+		cancelAmount float64
+		status       string
+		history      int
+	}{
+		{map[string]any{"imp_uid": uid, "amount": 3000, "checksum": 10000, "reason": "one item back"}, 3000, "paid", 1},
+		{map[string]any{"imp_uid": uid, "amount": "2000", "checksum": "7000", "reason": "another"}, 5000, "paid", 2},
+		// No amount: everything that remains.
+		{map[string]any{"merchant_uid": "order-p", "checksum": 5000, "reason": "all of it"}, 10000, "cancelled", 3},
+	}
+	for i, s := range steps {
+		f.clock.Advance(time.Minute)
+		r := f.post("/payments/cancel", tok, s.body)
+		require.Equal(t, 200, r.Status, "step %d: %s", i, r.Raw)
+		p := resp(r)
+		assert.Equal(t, s.cancelAmount, p["cancel_amount"], "step %d", i)
+		assert.Equal(t, s.status, p["status"], "step %d", i)
+		assert.Equal(t, s.body["reason"], p["cancel_reason"], "step %d", i)
+		assert.Equal(t, float64(f.clock.Now().Unix()), p["cancelled_at"], "step %d", i)
+		hist := p["cancel_history"].([]any)
+		require.Len(t, hist, s.history, "step %d", i)
+		last := hist[len(hist)-1].(map[string]any)
+		assert.Equal(t, s.body["reason"], last["reason"])
+		assert.Equal(t, "tid_"+uid, last["pg_tid"])
+		got := f.get("/payments/"+uid, tok)
+		assert.Equal(t, p, resp(got), "GET shows what cancel answered")
+	}
+	r := f.post("/payments/cancel", tok, map[string]any{"imp_uid": uid})
+	assert.Equal(t, 400, r.Status)
+	assert.Contains(t, r.Body["message"], "already fully cancelled")
+}
+
+func TestCancelForms(t *testing.T) {
+	f := newFixture(t, Options{})
+	tok := f.token(DemoKeys)
+	tests := []struct {
+		name   string
+		rec    map[string]any
+		body   string
+		ctype  string
+		status string
+		cancel float64
+	}{
+		{"form body", paid("imps_100000000001", "f1", 1000), "imp_uid=imps_100000000001&amount=400&checksum=1000&reason=r",
+			"application/x-www-form-urlencoded", "paid", 400},
+		{"usd cents", usd(paid("imps_100000000002", "f2", 10.5)), `{"imp_uid":"imps_100000000002","amount":0.25,"checksum":10.5}`,
+			"application/json", "paid", 0.25},
+		{"amount 0 is everything", paid("imps_100000000003", "f3", 700), `{"imp_uid":"imps_100000000003","amount":0}`,
+			"application/json", "cancelled", 700},
+		{"paid vbank with refund account", paidVbank("imps_100000000004", "f4", 3000),
+			`{"imp_uid":"imps_100000000004","refund_holder":"Hong","refund_bank":"088","refund_account":"110123456789"}`,
+			"application/json", "cancelled", 3000},
+		{"unpaid vbank cancelled whole without account", vbank("imps_100000000005", "f5", 3000), `{"imp_uid":"imps_100000000005"}`,
+			"application/json", "cancelled", 3000},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f.mustRecord(tt.rec)
+			r := f.do("POST", "/payments/cancel", tt.body, "Authorization", tok, "Content-Type", tt.ctype)
+			require.Equal(t, 200, r.Status, r.Raw)
+			assert.Equal(t, tt.status, resp(r)["status"])
+			assert.Equal(t, tt.cancel, resp(r)["cancel_amount"])
+		})
+	}
+}
+
+func TestCancelConcurrent(t *testing.T) {
+	// 150 buyers' refunds of 1 each race on a payment of 100: exactly 100 succeed, nothing is
+	// cancelled twice, and the payment ends cancelled.
+	f := newFixture(t, Options{})
+	uid := impUID()
+	f.mustRecord(paid(uid, "order-race", 100))
+	tok := f.token(DemoKeys)
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	codes := map[int]int{}
+	for range 150 {
+		wg.Go(func() {
+			r := f.post("/payments/cancel", tok, map[string]any{"imp_uid": uid, "amount": 1})
+			mu.Lock()
+			codes[r.Status]++
+			mu.Unlock()
+		})
+	}
+	wg.Wait()
+	assert.Equal(t, map[int]int{200: 100, 400: 50}, codes)
+	p := resp(f.get("/payments/"+uid, tok))
+	assert.Equal(t, float64(100), p["cancel_amount"])
+	assert.Equal(t, "cancelled", p["status"])
+	assert.Len(t, p["cancel_history"], 100)
+}
+
+func usd(rec map[string]any) map[string]any {
+	rec["request"].(map[string]any)["currency"] = "USD"
+	rec["response"].(map[string]any)["currency"] = "USD"
+	return rec
+}
+
+func paidVbank(uid, merchantUID string, amount any) map[string]any {
+	rec := vbank(uid, merchantUID, amount)
+	rec["response"].(map[string]any)["status"] = "paid"
+	return rec
+}

@@ -1,0 +1,202 @@
+package ledger
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestBackendJSON(t *testing.T) {
+	f := newFixture(t, Options{})
+	r := f.do("GET", "/sdk/sandbox/backend.json", nil)
+	require.Equal(t, 200, r.Status)
+	assert.Equal(t, true, r.Body["ledger"])
+	assert.Equal(t, 405, f.do("POST", "/sdk/sandbox/backend.json", nil).Status)
+	assert.Equal(t, 404, f.do("GET", "/sdk/sandbox/nothing", nil).Status)
+}
+
+func TestRecordRefusals(t *testing.T) {
+	f := newFixture(t, Options{})
+	keep := impUID()
+	f.mustRecord(paid(keep, "order-keep", 1000))
+	before := f.snapshot(DemoMerchant)
+	fresh := impUID()
+
+	edit := func(fn func(rec, req, resp map[string]any)) map[string]any {
+		rec := paid(fresh, "order-new", 1000)
+		fn(rec, rec["request"].(map[string]any), rec["response"].(map[string]any))
+		return rec
+	}
+	tests := []struct {
+		name   string
+		body   any
+		status int
+		msg    string
+	}{
+		{"malformed JSON", `{"merchant_code":`, 400, "JSON object"},
+		{"not an object", `[1,2]`, 400, "JSON object"},
+		{"empty body", ``, 400, "JSON object"},
+		{"no merchant_code", edit(func(rec, _, _ map[string]any) { delete(rec, "merchant_code") }), 400, "merchant_code is required"},
+		{"merchant_code not a string", edit(func(rec, _, _ map[string]any) { rec["merchant_code"] = 7 }), 400, "merchant_code must be a string"},
+		{"unknown merchant", edit(func(rec, _, _ map[string]any) { rec["merchant_code"] = "imp_nobody" }), 404, "unknown merchant"},
+		{"request missing", edit(func(rec, _, _ map[string]any) { delete(rec, "request") }), 400, "request must be an object"},
+		{"response a string", edit(func(rec, _, _ map[string]any) { rec["response"] = "paid" }), 400, "response must be an object"},
+		{"imp_uid of another shape", edit(func(_, _, resp map[string]any) { resp["imp_uid"] = "imp_123" }), 400, "not an impshim imp_uid"},
+		{"imp_uid a number", edit(func(_, _, resp map[string]any) { resp["imp_uid"] = 123 }), 400, "imp_uid must be a string"},
+		{"unknown status", edit(func(_, _, resp map[string]any) { resp["status"] = "done" }), 400, "response.status must be"},
+		{"success but failed", edit(func(_, _, resp map[string]any) { resp["status"] = "failed" }), 400, "success is true"},
+		{"paid without success", edit(func(_, _, resp map[string]any) { resp["success"] = false }), 400, "success is not true"},
+		{"no amount", edit(func(_, req, resp map[string]any) { delete(resp, "paid_amount"); delete(req, "amount") }), 400, "no amount"},
+		{"negative amount", edit(func(_, _, resp map[string]any) { resp["paid_amount"] = -1 }), 400, "non-negative"},
+		{"amount NaN-ish string", edit(func(_, _, resp map[string]any) { resp["paid_amount"] = "NaN" }), 400, "non-negative"},
+		{"no merchant_uid", edit(func(_, req, resp map[string]any) { delete(resp, "merchant_uid"); delete(req, "merchant_uid") }), 400, "merchant_uid is required"},
+		{"merchant_uid too long", edit(func(_, _, resp map[string]any) { resp["merchant_uid"] = strings.Repeat("가", 41) }), 400, "over 40"},
+		{"currency lower case", edit(func(_, _, resp map[string]any) { resp["currency"] = "krw" }), 400, "3-letter"},
+		{"notice_url an object", edit(func(_, req, _ map[string]any) { req["notice_url"] = map[string]any{} }), 400, "notice_url must be"},
+		{"eleven notice_urls", edit(func(_, req, _ map[string]any) {
+			req["notice_url"] = strings.Split(strings.Repeat("http://x/,", 11), ",")[:11]
+		}), 400, "at most 10"},
+		{"over 1 MiB", `{"merchant_code":"imp10391932","pad":"` + strings.Repeat("x", MaxBodyBytes) + `"}`, 413, "1 MiB"},
+		{"imp_uid of another merchant", edit(func(rec, _, resp map[string]any) { resp["imp_uid"] = keep; rec["merchant_code"] = "imp_other" }), 409, "another merchant"},
+		{"paid payment cannot fail later", edit(func(_, _, resp map[string]any) {
+			resp["imp_uid"], resp["success"], resp["status"] = keep, false, "failed"
+		}), 409, "already paid"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := f.do("POST", "/sdk/sandbox/payments", tt.body, "Content-Type", "application/json")
+			require.Equal(t, tt.status, r.Status, r.Raw)
+			assert.Equal(t, false, r.Body["ok"])
+			assert.Contains(t, r.Body["error"], tt.msg)
+			assert.Equal(t, before, f.snapshot(DemoMerchant), "the ledger is unchanged")
+			assert.Zero(t, f.count("imp_other"))
+		})
+	}
+	f.api.Wait()
+	attempts, err := f.store.Attempts(t.Context(), DemoMerchant, 10)
+	require.NoError(t, err)
+	assert.Empty(t, attempts, "refused records send no webhooks")
+}
+
+func TestRecordKinds(t *testing.T) {
+	f := newFixture(t, Options{})
+	tok := f.token(DemoKeys)
+
+	t.Run("check failed before a window: nothing to keep", func(t *testing.T) {
+		rec := failed("", "order-x", 1000)
+		rec["response"].(map[string]any)["imp_uid"] = nil
+		r := f.record(rec)
+		require.Equal(t, 200, r.Status, r.Raw)
+		assert.Equal(t, true, r.Body["ok"])
+		assert.Equal(t, false, r.Body["recorded"])
+		assert.Zero(t, f.count(DemoMerchant))
+	})
+	t.Run("failed in the window", func(t *testing.T) {
+		uid := impUID()
+		f.mustRecord(failed(uid, "order-f", "1000"))
+		p := resp(f.get("/payments/"+uid, tok))
+		assert.Equal(t, "failed", p["status"])
+		assert.Equal(t, float64(t0), p["failed_at"])
+		assert.Equal(t, float64(0), p["paid_at"])
+		assert.Equal(t, "[USER_CANCEL] the buyer closed the window", p["fail_reason"])
+		assert.Equal(t, float64(1000), p["amount"], "from request.amount, a digit string")
+		assert.Equal(t, "kakaopay", p["pg_provider"], "from request.pg when the response has none")
+		assert.Equal(t, "KRW", p["currency"])
+		assert.Equal(t, "card", p["pay_method"])
+	})
+	t.Run("vbank issued, then deposited", func(t *testing.T) {
+		uid := impUID()
+		f.mustRecord(vbank(uid, "order-v", 3000))
+		p := resp(f.get("/payments/"+uid, tok))
+		assert.Equal(t, "ready", p["status"])
+		assert.Equal(t, "5678901234", p["vbank_num"])
+		assert.Equal(t, float64(1800025199), p["vbank_date"], "2027-01-15 23:59:59 KST")
+		assert.Equal(t, float64(t0), p["vbank_issued_at"])
+
+		r := f.do("POST", "/sdk/sandbox/deposit", map[string]any{"merchant_code": DemoMerchant, "imp_uid": uid})
+		require.Equal(t, 200, r.Status, r.Raw)
+		p = resp(f.get("/payments/"+uid, tok))
+		assert.Equal(t, "paid", p["status"])
+		assert.Equal(t, float64(t0), p["paid_at"])
+
+		r = f.do("POST", "/sdk/sandbox/deposit", map[string]any{"merchant_code": DemoMerchant, "imp_uid": uid})
+		assert.Equal(t, 409, r.Status, "a paid payment takes no second deposit")
+		r = f.do("POST", "/sdk/sandbox/deposit", map[string]any{"merchant_code": DemoMerchant, "imp_uid": "imps_000000000000"})
+		assert.Equal(t, 404, r.Status)
+	})
+	t.Run("the same record twice is one payment", func(t *testing.T) {
+		uid := impUID()
+		n := f.count(DemoMerchant)
+		f.mustRecord(paid(uid, "order-twice", 10))
+		f.mustRecord(paid(uid, "order-twice", 10))
+		assert.Equal(t, n+1, f.count(DemoMerchant))
+	})
+	t.Run("numbers where strings belong are kept as text", func(t *testing.T) {
+		uid := impUID()
+		rec := paid(uid, "order-num", 10)
+		rec["request"].(map[string]any)["buyer_tel"] = 1012345678
+		rec["response"].(map[string]any)["name"] = 42
+		f.mustRecord(rec)
+		p := resp(f.get("/payments/"+uid, tok))
+		assert.Equal(t, "1012345678", p["buyer_tel"])
+		assert.Equal(t, "42", p["name"])
+	})
+	t.Run("a merchant without REST keys still records", func(t *testing.T) {
+		rec := paid(impUID(), "order-nokeys", 10)
+		rec["merchant_code"] = "imp_nokeys"
+		f.mustRecord(rec)
+		assert.Equal(t, 1, f.count("imp_nokeys"))
+	})
+	t.Run("the bridge can list what it recorded", func(t *testing.T) {
+		r := f.do("GET", "/sdk/sandbox/payments?merchant_code="+DemoMerchant, nil)
+		require.Equal(t, 200, r.Status)
+		assert.Equal(t, float64(f.count(DemoMerchant)), r.Body["total"])
+		assert.Equal(t, 404, f.do("GET", "/sdk/sandbox/payments?merchant_code=imp_nobody", nil).Status)
+		assert.Equal(t, 400, f.do("GET", "/sdk/sandbox/payments", nil).Status)
+	})
+}
+
+func TestReset(t *testing.T) {
+	f := newFixture(t, Options{})
+	uid := impUID()
+	f.mustRecord(paid(uid, "order-r", 1000))
+	f.mustRecord(paid(impUID(), "order-r2", 1000))
+	other := paid(impUID(), "order-o", 1000)
+	other["merchant_code"] = "imp_other"
+	f.mustRecord(other)
+
+	for _, bad := range []struct {
+		body   any
+		status int
+	}{
+		{`{`, 400}, {`[]`, 400}, {map[string]any{}, 400}, {map[string]any{"merchant_code": "imp_nobody"}, 404},
+		{map[string]any{"merchant_code": true}, 400},
+	} {
+		r := f.do("POST", "/sdk/sandbox/reset", bad.body)
+		assert.Equal(t, bad.status, r.Status, r.Raw)
+		assert.Equal(t, false, r.Body["ok"])
+	}
+	assert.Equal(t, 2, f.count(DemoMerchant), "refused resets forget nothing")
+	assert.Equal(t, 405, f.do("GET", "/sdk/sandbox/reset", nil).Status)
+
+	r := f.do("POST", "/sdk/sandbox/reset", map[string]any{"merchant_code": DemoMerchant})
+	require.Equal(t, 200, r.Status, r.Raw)
+	assert.Equal(t, float64(2), r.Body["forgotten"])
+	assert.Zero(t, f.count(DemoMerchant))
+	assert.Equal(t, 1, f.count("imp_other"), "other merchants keep their payments")
+	assert.Equal(t, 404, f.get("/payments/"+uid, f.token(DemoKeys)).Status)
+	// After a reset the same merchant_uid can be paid again, as in a fresh sandbox.
+	f.mustRecord(paid(impUID(), "order-r", 1000))
+}
+
+func TestSandboxCORS(t *testing.T) {
+	f := newFixture(t, Options{})
+	req := f.do("GET", "/sdk/sandbox/backend.json", nil)
+	require.Equal(t, 200, req.Status)
+	w := newRecorder(f, "OPTIONS", "/sdk/sandbox/payments")
+	assert.Equal(t, 204, w.Code)
+	assert.Equal(t, "*", w.Header().Get("Access-Control-Allow-Origin"))
+	assert.Contains(t, w.Header().Get("Access-Control-Allow-Headers"), "Content-Type")
+}

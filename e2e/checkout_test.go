@@ -97,3 +97,15 @@ func warningCodes(tr imptest.Trace) []string {
 	}
 	return codes
 }
+
+// mustJSON is JSON text for embedding Go values in page scripts.
+func mustJSON(v any) []byte {
+	b, err := json.Marshal(v)
+	if err != nil {
+		panic(err)
+	}
+	return b
+}
+
+// jsString quotes s as a JavaScript string literal.
+func jsString(s string) string { return string(mustJSON(s)) }

@@ -67,6 +67,7 @@ func TestDemoAddSettingPreviewAndPay(t *testing.T) {
 		`(() => { const p = document.querySelector('li[data-setting="3"] [data-error-for=mid]');
 			return p && !p.hidden && p.textContent.includes("mid is empty"); })()`)
 	assert.Equal(t, "error", eval[string](tb, `document.querySelector("#config-status").dataset.state`))
+	demoScreenshot(tb, "config-error", 1440, true)
 
 	eval[bool](tb, `(() => { const s = document.querySelector('li[data-setting="3"] [data-field=pg]');
 		s.value = "nice"; return s.dispatchEvent(new Event("change", {bubbles: true})); })()`)
@@ -83,6 +84,7 @@ func TestDemoAddSettingPreviewAndPay(t *testing.T) {
 	assert.Contains(t, warning, `did you mean "html5_inicis"?`)
 	assert.Equal(t, "chosen", eval[string](tb,
 		`document.querySelector('[data-preview=candidates] tr[data-index="0"]').dataset.status`))
+	demoScreenshot(tb, "did-you-mean", 1440, true)
 	tb.do(chromedp.Click(chromedp.CSS(`[data-use-pg="html5_inicis"]`)))
 	pollJS(tb, "the suggestion was taken", `document.querySelector("#preview-body").dataset.rule === "R2"`)
 	assert.Equal(t, "html5_inicis", eval[string](tb, `document.querySelector("#req-pg").value`))
@@ -128,6 +130,18 @@ func TestDemoAddSettingPreviewAndPay(t *testing.T) {
 	require.True(t, eval[bool](tb, `window.impshimDemo.ready.then(() => true)`))
 	assert.Equal(t, "MID-d", eval[string](tb, `document.querySelector('li[data-setting="3"] [data-field=mid]').value`))
 	assert.Equal(t, "ok", eval[string](tb, `document.querySelector("#config-status").dataset.state`))
+	assertCleanConsole(t, tb)
+}
+
+// assertCleanConsole fails on page exceptions and on anything the browser blocked (CSP, 404s):
+// the demo is the first page people see, and its console is where they look for answers.
+func assertCleanConsole(t *testing.T, tb *tab) {
+	t.Helper()
+	for _, line := range tb.consoleLines() {
+		assert.NotContains(t, line, "exception:")
+		assert.NotContains(t, line, "Content Security Policy")
+		assert.NotContains(t, line, "Failed to load resource")
+	}
 }
 
 func TestDemoFailedPaymentAndStrictMode(t *testing.T) {
@@ -157,6 +171,7 @@ func TestDemoFailedPaymentAndStrictMode(t *testing.T) {
 	pollJS(tb, "the failure is shown", `document.querySelector("#history tbody tr[data-success=false]:first-child") &&
 		document.querySelector("#response").textContent.includes("PG_FAILED")`)
 	assert.Equal(t, 2, eval[int](tb, `document.querySelectorAll("#history tbody tr").length`))
+	assertCleanConsole(t, tb)
 }
 
 // demoScreenshot keeps a screenshot of the demo at a given width when IMPSHIM_ARTIFACTS is set

@@ -233,6 +233,15 @@ func Pay(params any) chromedp.Action[chromedp.Void] {
 	})
 }
 
+// PayJS is Pay with params written as a JavaScript expression, for params that JSON cannot
+// express: functions, cycles, throwing getters, NaN.
+func PayJS(params string) chromedp.Action[chromedp.Void] {
+	return chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+		_, err := chromedp.Evaluate[int](payJS(params), userGesture)(ctx, t)
+		return wrap("IMP.request_pay", err)
+	})
+}
+
 // payJS records the callback calls and the Promise of one request_pay, so that Result can read them.
 func payJS(params string) string {
 	return `(() => {

@@ -1,0 +1,478 @@
+// Tests of the bridge's own logic (snapshot, queue, load failure, messaging, modes, ledger seam)
+// with the browser and the Go module replaced by small fakes. Run: node --test js/
+// The real module and a real browser are covered by wasm/ and e2e/.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import vm from 'node:vm';
+
+const SOURCE = readFileSync(new URL('./imp.js', import.meta.url), 'utf8');
+const SDK = 'https://cdn.test/sdk/';
+const PAGE = 'https://shop.test';
+
+// fakeCore stands in for Go's __impshim object and records every call.
+function fakeCore(over = {}) {
+  const calls = [];
+  let next = 0;
+  const core = {
+    version: '0.1.0',
+    calls,
+    lastRequest: null,
+    configure(text) {
+      calls.push(['configure', text]);
+      const cfg = JSON.parse(text.replace(/\bNaN\b|-?Infinity\b/g, 'null'));
+      if (!cfg || !Array.isArray(cfg.pg_settings) || cfg.pg_settings.length === 0) {
+        return JSON.stringify({ ok: false, errors: [{ index: -1, field: 'pg_settings', message: 'pg_settings is empty' }] });
+      }
+      core.cfg = cfg;
+      return JSON.stringify({ ok: true, warnings: [], config: cfg });
+    },
+    sandbox(code) { calls.push(['sandbox', code]); return JSON.stringify({ ok: true, warnings: [], config: { merchant_code: code } }); },
+    request(text) {
+      calls.push(['request', text]);
+      core.lastRequest = text;
+      const uid = (/"merchant_uid":"([^"]*)"/.exec(text) || [])[1] || 'nobody_1';
+      if (text.includes('"fail_check"')) {
+        return JSON.stringify({ ok: false, response: { success: false, imp_success: false, imp_uid: null, merchant_uid: uid, error_code: 'INVALID_AMOUNT', error_msg: 'x', status: 'failed' }, trace: null });
+      }
+      next++;
+      return JSON.stringify({ ok: true, id: next, imp_uid: `imps_00000000000${next}`, merchant_uid: uid, window: { pg: { code: 'html5_inicis' } }, trace: { rule: 'R2', warnings: [{ code: 'PG_MISSING', message: 'pg is missing' }] } });
+    },
+    complete(id, outcome) {
+      calls.push(['complete', id, outcome]);
+      const o = JSON.parse(outcome);
+      const ok = o.result === 'paid';
+      return JSON.stringify({ response: { success: ok, imp_success: ok, imp_uid: `imps_00000000000${id}`, merchant_uid: 'm', status: ok ? 'paid' : 'failed', ...(ok ? {} : { error_code: o.error_code || (o.result === 'cancelled' ? 'USER_CANCEL' : 'PG_FAILED'), error_msg: o.error_msg || 'e' }) } });
+    },
+    abandon(id) { calls.push(['abandon', id]); return '{"ok":true}'; },
+    reset() { calls.push(['reset']); return '{"ok":true}'; },
+    catalog() { return '{"catalog":[{"code":"html5_inicis"}]}'; },
+    config() { return JSON.stringify({ config: core.cfg || null }); },
+    resolve() { return '{"trace":{}}'; },
+    ...over,
+  };
+  return core;
+}
+
+// makePage builds a fake browser around imp.js. files maps URLs (relative to the SDK) to
+// {status, body, type}; anything else answers 404.
+function makePage({ files = {}, core = fakeCore(), ua = 'Mozilla/5.0 (X11; Linux x86_64)', popup = 'open' } = {}) {
+  const listeners = { message: [], keydown: [] };
+  const warnings = [];
+  const fetches = [];
+  const frames = [];
+  const popups = [];
+  const assigned = [];
+  const allFiles = {
+    'wasm_exec.js': { status: 200, body: '' },
+    'impshim.wasm': { status: 200, body: 'wasm', type: 'application/wasm' },
+    ...files,
+  };
+  const el = (tag) => ({
+    tag, style: {}, remove() { this.removed = true; }, focus() {}, setAttribute() {},
+    contentWindow: tag === 'iframe' ? { postMessage(data, origin) { this.sent.push({ data, origin }); }, sent: [] } : null,
+  });
+  const parent = {
+    appendChild(node) {
+      if (node.tag === 'script') {
+        // Loading wasm_exec.js defines Go, whose run() publishes the fake core.
+        setTimeout(() => {
+          if (allFiles['wasm_exec.js'].status !== 200) { node.onerror(); return; }
+          ctx.Go = class { constructor() { this.importObject = {}; } run() { ctx.__impshim = core; return new Promise(() => {}); } };
+          node.onload();
+        }, 0);
+      }
+      if (node.tag === 'iframe') frames.push(node);
+    },
+  };
+  const ctx = {
+    console: { ...console, warn: (...a) => warnings.push(a.join(' ')), error() {} },
+    document: {
+      currentScript: { src: `${SDK}imp.js` },
+      createElement: el,
+      getElementsByTagName: () => [],
+      head: parent, body: parent, documentElement: parent,
+      addEventListener: (t, f) => (listeners[t] ||= []).push(f),
+      removeEventListener: (t, f) => { listeners[t] = (listeners[t] || []).filter((x) => x !== f); },
+    },
+    location: { href: `${PAGE}/checkout`, origin: PAGE, assign: (u) => assigned.push(u) },
+    navigator: { userAgent: ua },
+    addEventListener: (t, f) => (listeners[t] ||= []).push(f),
+    open(url, name) {
+      if (popup === 'blocked') return null;
+      const w = { url, name, closed: false, close() { this.closed = true; }, postMessage(data, origin) { this.sent.push({ data, origin }); }, sent: [] };
+      popups.push(w);
+      return w;
+    },
+    fetch: async (url, init = {}) => {
+      fetches.push({ url: String(url), init });
+      const rel = String(url).startsWith(SDK) ? String(url).slice(SDK.length) : String(url);
+      const f = allFiles[rel] || { status: 404, body: 'not found' };
+      return {
+        ok: f.status >= 200 && f.status < 300, status: f.status,
+        headers: { get: (h) => (h.toLowerCase() === 'content-type' ? f.type || 'application/json' : null) },
+        text: async () => f.body, json: async () => JSON.parse(f.body), arrayBuffer: async () => new ArrayBuffer(4),
+      };
+    },
+    WebAssembly: {
+      instantiateStreaming: async () => ({ instance: { exports: {} } }),
+      instantiate: async () => ({ instance: { exports: {} } }),
+    },
+    crypto: globalThis.crypto,
+    TextEncoder, TextDecoder, URL, URLSearchParams, Promise, clearTimeout, clearInterval,
+    // Unref'd so a test that leaves a window open does not keep node alive for its load timeout.
+    setTimeout: (f, ms) => { const t = setTimeout(f, ms); if (ms >= 1000) t.unref(); return t; },
+    setInterval,
+    reportError: (e) => { throw e; },
+  };
+  ctx.window = ctx;
+  ctx.globalThis = ctx;
+  vm.createContext(ctx);
+  vm.runInContext(SOURCE, ctx);
+  const page = {
+    ctx, IMP: ctx.IMP, core, warnings, fetches, frames, popups, assigned,
+    // post delivers a message event to imp.js as the browser would.
+    post(data, { origin = new URL(SDK).origin, source } = {}) {
+      for (const f of listeners.message) f({ data, origin, source });
+    },
+    key(k) { for (const f of listeners.keydown || []) f({ key: k }); },
+    session() {
+      // The window of the open request: the newest iframe or popup.
+      const frame = frames.filter((f) => !f.removed).at(-1);
+      if (frame) return { win: frame.contentWindow, nonce: new URLSearchParams(new URL(frame.src).hash.slice(1)).get('n') };
+      const p = popups.filter((w) => !w.closed).at(-1);
+      return p ? { win: p, nonce: new URLSearchParams(new URL(p.url).hash.slice(1)).get('n') } : null;
+    },
+  };
+  return page;
+}
+
+const tick = (ms = 0) => new Promise((r) => setTimeout(r, ms));
+async function until(cond, what) {
+  for (let i = 0; i < 200; i++) {
+    if (cond()) return;
+    await tick(5);
+  }
+  assert.fail(`timed out waiting for ${what}`);
+}
+const seed = { merchant_code: 'imp1', pg_settings: [{ pg: 'html5_inicis', mid: 'MID-a', pay_type: 'general' }] };
+
+// plain converts a value from the page's realm so deepStrictEqual compares data, not prototypes.
+const plain = (v) => JSON.parse(JSON.stringify(v));
+
+test('IMP exists synchronously and is frozen', () => {
+  const { IMP } = makePage();
+  assert.equal(typeof IMP.request_pay, 'function');
+  assert.equal(IMP.sandbox.version, '0.1.0');
+  assert.ok(Object.isFrozen(IMP));
+  assert.throws(() => IMP.sandbox.resolve('kakaopay'), /await IMP\.sandbox\.ready/);
+});
+
+test('a module that cannot load fails every request with SDK_LOAD_FAILED, and ready rejects', async () => {
+  const page = makePage({ files: { 'impshim.wasm': { status: 404, body: '' } } });
+  const { IMP } = page;
+  const calls = [];
+  IMP.init('imp1');
+  const early = IMP.request_pay({ amount: 1000, merchant_uid: 'a' }, (r) => calls.push(r));
+  await assert.rejects(IMP.sandbox.ready, (err) => {
+    assert.match(err.message, /impshim\.wasm: HTTP 404/);
+    assert.match(err.message, /cdn\.test\/sdk\//);
+    return true;
+  });
+  const r1 = await early;
+  const r2 = await IMP.request_pay({ amount: 1000 });
+  assert.equal(r1.error_code, 'SDK_LOAD_FAILED');
+  assert.equal(r1.merchant_uid, 'a');
+  assert.equal(r2.error_code, 'SDK_LOAD_FAILED');
+  assert.equal(calls.length, 1, 'callback exactly once');
+  const conf = await IMP.sandbox.configure(seed);
+  assert.equal(conf.ok, false);
+  assert.match(conf.errors[0].message, /could not load/);
+});
+
+test('a missing wasm_exec.js rejects ready with the file name', async () => {
+  const { IMP } = makePage({ files: { 'wasm_exec.js': { status: 404 } } });
+  await assert.rejects(IMP.sandbox.ready, /wasm_exec\.js/);
+});
+
+test('the wrong MIME type falls back to instantiate from bytes', async () => {
+  const page = makePage({ files: { 'impshim.wasm': { status: 200, body: 'x', type: 'application/octet-stream' } } });
+  let streamed = false;
+  page.ctx.WebAssembly.instantiateStreaming = async () => { streamed = true; throw new TypeError('bad MIME'); };
+  await page.IMP.sandbox.ready;
+  assert.equal(streamed, false);
+});
+
+test('calls queued before ready run in order; configure queued first is in force', async () => {
+  const page = makePage();
+  const { IMP, core } = page;
+  IMP.sandbox.setOutcome({ result: 'paid', delay_ms: 0 });
+  const conf = IMP.sandbox.configure(seed);
+  const pay = IMP.request_pay({ amount: 1000, merchant_uid: 'q1' });
+  await IMP.sandbox.ready;
+  assert.deepEqual(plain(await conf), { ok: true, warnings: [] });
+  assert.deepEqual(core.calls.slice(0, 2).map((c) => c[0]), ['configure', 'request']);
+  assert.equal(IMP.sandbox.config().merchant_code, 'imp1');
+  await until(() => page.frames.length === 1, 'the iframe');
+  const { win, nonce } = page.session();
+  page.post({ impshim: 1, nonce, type: 'hello' }, { source: win });
+  assert.equal(win.sent[0].data.type, 'show');
+  page.post({ impshim: 1, nonce, type: 'shown' }, { source: win });
+  const r = await pay;
+  assert.equal(r.success, true);
+  assert.equal(page.frames[0].removed, true, 'the window goes away on completion');
+  assert.ok(page.warnings.some((w) => w.startsWith('[impshim] PG_MISSING')), 'trace warnings reach console.warn');
+});
+
+test('request_pay without init answers NOT_INITIALIZED', async () => {
+  const { IMP } = makePage();
+  const r = await IMP.request_pay({ amount: 1000 });
+  assert.equal(r.error_code, 'NOT_INITIALIZED');
+  assert.equal(r.imp_uid, null);
+  assert.match(r.error_msg, /IMP\.init/);
+});
+
+test('snapshot: JSON text Go receives', async () => {
+  const shared = { k: 1 };
+  const cases = [
+    ['NaN amount', { amount: NaN }, '"amount":NaN'],
+    ['Infinity', { amount: Infinity }, '"amount":Infinity'],
+    ['-Infinity', { amount: -Infinity }, '"amount":-Infinity'],
+    ['undefined dropped, array hole null', { amount: 1, x: undefined, a: [1, undefined, () => 1] }, '{"amount":1,"a":[1,null,null]}'],
+    ['function outside custom_data dropped', { amount: 1, f() {} }, '{"amount":1}'],
+    ['Date via toJSON', { amount: 1, custom_data: { d: new Date(0) } }, '"custom_data":{"d":"1970-01-01T00:00:00.000Z"}'],
+    ['shared reference is not a cycle', { amount: 1, custom_data: { a: shared, b: shared } }, '"custom_data":{"a":{"k":1},"b":{"k":1}}'],
+    ['unicode and escapes', { name: '주문 "1"\n<b>' }, '"name":"주문 \\"1\\"\\n<b>"'],
+  ];
+  for (const [name, params, want] of cases) {
+    const page = makePage();
+    page.IMP.sandbox.configure(seed);
+    page.IMP.request_pay(params);
+    await until(() => page.core.lastRequest, name);
+    assert.ok(page.core.lastRequest.includes(want), `${name}: ${page.core.lastRequest} lacks ${want}`);
+  }
+});
+
+test('snapshot: INVALID_PARAMS with a precise message, before Go sees anything', async () => {
+  const cyclic = { amount: 1 };
+  cyclic.custom_data = { me: null };
+  cyclic.custom_data.me = cyclic.custom_data;
+  let deep = { amount: 1 };
+  const root = deep;
+  for (let i = 0; i < 33; i++) { deep.x = {}; deep = deep.x; }
+  const revoked = Proxy.revocable({}, {});
+  revoked.revoke();
+  const cases = [
+    ['throwing getter', { amount: 1, get name() { throw new Error('boom'); } }, /params\.name could not be read: it threw "boom"/],
+    ['proxy ownKeys trap', new Proxy({}, { ownKeys() { throw new Error('trap'); } }), /params could not be read: it threw "trap"/],
+    ['revoked proxy', { amount: 1, custom_data: revoked.proxy }, /params/],
+    ['cycle', cyclic, /params\.custom_data\.me refers back to itself/],
+    ['too deep', root, /nested deeper than 32 levels/],
+    ['string over 64 KiB in UTF-8', { amount: 1, name: '가'.repeat(22000) }, /params\.name is longer than 64 KiB/],
+    ['BigInt', { amount: 10n }, /params\.amount is a BigInt/],
+    ['function in custom_data', { amount: 1, custom_data: { f() {} } }, /params\.custom_data\.f is a function.*JSON-serializable/],
+    ['symbol in custom_data', { amount: 1, custom_data: [Symbol('s')] }, /params\.custom_data\[0\] is a Symbol/],
+    ['function as custom_data', { amount: 1, custom_data: () => 1 }, /params\.custom_data is a function/],
+    ['not an object', 'pay', /params must be an object.*got a string/],
+    ['undefined', undefined, /got undefined/],
+    ['array', [1], /got an array/],
+  ];
+  for (const [name, params, want] of cases) {
+    const page = makePage();
+    page.IMP.sandbox.configure(seed);
+    let calls = 0;
+    const r = await page.IMP.request_pay(params, () => calls++);
+    assert.equal(r.error_code, 'INVALID_PARAMS', name);
+    assert.match(r.error_msg, want, name);
+    assert.equal(calls, 1, name);
+    assert.equal(page.core.lastRequest, null, `${name}: Go never saw it`);
+  }
+  const page = makePage();
+  page.IMP.sandbox.configure(seed);
+  page.IMP.request_pay({ amount: 1, name: '가'.repeat(21000) });
+  await until(() => page.core.lastRequest, 'a 63 KB string passes');
+});
+
+test('forged messages are ignored; the right one completes exactly once', async () => {
+  const page = makePage();
+  const { IMP } = page;
+  IMP.sandbox.configure(seed);
+  let calls = 0;
+  const pay = IMP.request_pay({ amount: 1000 }, () => calls++);
+  await until(() => page.frames.length === 1, 'the iframe');
+  const { win, nonce } = page.session();
+  const bogus = [
+    'junk', null, 42, [], { impshim: 1 },
+    { impshim: 1, nonce: 'wrong', type: 'result', result: 'paid' },
+    { impshim: 1, nonce, type: 'result', result: 'stolen' },
+    { impshim: 1, nonce, type: { toString() { throw new Error('x'); } } },
+  ];
+  for (const d of bogus) page.post(d, { source: win });
+  page.post({ impshim: 1, nonce, type: 'result', result: 'paid' }, { source: win, origin: 'https://evil.test' });
+  page.post({ impshim: 1, nonce, type: 'result', result: 'paid' }, { source: {} });
+  await tick(10);
+  assert.equal(calls, 0);
+  assert.equal(page.frames[0].removed, undefined, 'still open');
+  page.post({ impshim: 1, nonce, type: 'result', result: 'failed' }, { source: win });
+  page.post({ impshim: 1, nonce, type: 'result', result: 'paid' }, { source: win });
+  IMP.close();
+  const r = await pay;
+  await tick(5);
+  assert.equal(r.error_code, 'PG_FAILED');
+  assert.equal(calls, 1);
+});
+
+test('WINDOW_BUSY while open; Escape and IMP.close cancel', async () => {
+  const page = makePage();
+  const { IMP } = page;
+  IMP.sandbox.configure(seed);
+  const first = IMP.request_pay({ amount: 1000, merchant_uid: 'a' });
+  const second = await IMP.request_pay({ amount: 1000, merchant_uid: 'b' });
+  assert.equal(second.error_code, 'WINDOW_BUSY');
+  assert.equal(second.merchant_uid, 'b');
+  page.key('Escape');
+  assert.equal((await first).error_code, 'USER_CANCEL');
+  const third = IMP.request_pay({ amount: 1000 });
+  await until(() => page.frames.length === 2, 'the second iframe');
+  IMP.close();
+  assert.equal((await third).error_code, 'USER_CANCEL');
+});
+
+test('setOutcome: validated, used by the next window only, not by failed checks', async () => {
+  const page = makePage();
+  const { IMP } = page;
+  assert.throws(() => IMP.sandbox.setOutcome({ result: 'ok' }), /"paid", "failed" or "cancelled"/);
+  assert.throws(() => IMP.sandbox.setOutcome({ result: 'paid', delay_ms: -1 }), /delay_ms/);
+  assert.throws(() => IMP.sandbox.setOutcome('paid'), /takes an object/);
+  IMP.sandbox.configure(seed);
+  IMP.sandbox.setOutcome({ result: 'failed', error_code: 'CARD_LIMIT', error_msg: 'limit', delay_ms: 0 });
+  assert.equal((await IMP.request_pay({ amount: 'fail_check' })).error_code, 'INVALID_AMOUNT');
+  const pay = IMP.request_pay({ amount: 1000 });
+  await until(() => page.frames.length === 1, 'the iframe');
+  const { win, nonce } = page.session();
+  page.post({ impshim: 1, nonce, type: 'hello' }, { source: win });
+  page.post({ impshim: 1, nonce, type: 'shown' }, { source: win });
+  const r = await pay;
+  assert.equal(r.error_code, 'CARD_LIMIT');
+  assert.equal(r.error_msg, 'limit');
+});
+
+test('popup: opened synchronously, closed when a check fails, POPUP_BLOCKED when blocked', async () => {
+  let page = makePage();
+  page.IMP.sandbox.configure(seed);
+  const bad = page.IMP.request_pay({ amount: 'fail_check', popup: true });
+  assert.equal(page.popups.length, 1, 'opened inside the call');
+  assert.match(page.popups[0].url, /^https:\/\/cdn\.test\/sdk\/window\.html#n=[0-9a-f]{32}&o=https%3A%2F%2Fshop\.test&m=popup$/);
+  assert.equal((await bad).error_code, 'INVALID_AMOUNT');
+  assert.equal(page.popups[0].closed, true);
+
+  const good = page.IMP.request_pay({ amount: 1000, popup: true });
+  await until(() => page.core.calls.some((c) => c[0] === 'request' && c[1].includes('1000')), 'the request');
+  page.popups[1].closed = true; // the user closes it
+  assert.equal((await good).error_code, 'USER_CANCEL');
+
+  page = makePage({ popup: 'blocked' });
+  page.IMP.sandbox.configure(seed);
+  const r = await page.IMP.request_pay({ amount: 1000, popup: true, merchant_uid: 'p1' });
+  assert.equal(r.error_code, 'POPUP_BLOCKED');
+  assert.match(r.error_msg, /click handler/);
+  assert.equal(r.merchant_uid, 'p1');
+  assert.ok(page.core.calls.some((c) => c[0] === 'abandon'));
+});
+
+test('redirect mode: mobile UA + m_redirect_url navigates with the result, keeps its query, no callback', async () => {
+  const page = makePage({ ua: 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) Mobile' });
+  const { IMP } = page;
+  let calls = 0;
+  // A failed check navigates too.
+  IMP.request_pay({ amount: 1000, merchant_uid: 'r1', m_redirect_url: 'https://shop.test/done?order=7' }, () => calls++);
+  await until(() => page.assigned.length === 1, 'navigation');
+  const u = new URL(page.assigned[0]);
+  assert.equal(u.searchParams.get('order'), '7');
+  assert.equal(u.searchParams.get('imp_success'), 'false');
+  assert.equal(u.searchParams.get('error_code'), 'NOT_INITIALIZED');
+  assert.equal(u.searchParams.get('merchant_uid'), 'r1');
+  assert.equal(u.searchParams.get('imp_uid'), '');
+
+  IMP.sandbox.configure(seed);
+  IMP.sandbox.setOutcome({ result: 'paid', delay_ms: 0 });
+  IMP.request_pay({ amount: 1000, merchant_uid: 'r2', popup: true, m_redirect_url: 'https://shop.test/done' }, () => calls++);
+  await until(() => page.frames.length === 1, 'the overlay (redirect wins over popup)');
+  assert.equal(page.popups.length, 0);
+  const { win, nonce } = page.session();
+  page.post({ impshim: 1, nonce, type: 'hello' }, { source: win });
+  page.post({ impshim: 1, nonce, type: 'shown' }, { source: win });
+  await until(() => page.assigned.length === 2, 'second navigation');
+  const v = new URL(page.assigned[1]);
+  assert.equal(v.searchParams.get('imp_success'), 'true');
+  assert.equal(v.searchParams.get('imp_uid'), 'imps_000000000001');
+  assert.equal(v.searchParams.has('error_code'), false);
+  assert.equal(calls, 0);
+});
+
+test('IMP.init: 404 → sandbox merchant with a warning; invalid file → MERCHANT_CONFIG naming the URL', async () => {
+  let page = makePage();
+  page.IMP.init('imp777');
+  await page.IMP.sandbox.ready;
+  assert.deepEqual(page.core.calls.find((c) => c[0] === 'sandbox'), ['sandbox', 'imp777']);
+  assert.ok(page.warnings.some((w) => w.startsWith('[impshim] no merchant file at https://cdn.test/sdk/merchants/imp777.json') && w.includes('IMP.sandbox.configure')));
+
+  page = makePage({ files: { 'merchants/imp9.json': { status: 200, body: '{"merchant_code":"imp9","pg_settings":[]}' } } });
+  page.IMP.init('imp9');
+  const r = await page.IMP.request_pay({ amount: 1000 });
+  assert.equal(r.error_code, 'MERCHANT_CONFIG');
+  assert.match(r.error_msg, /https:\/\/cdn\.test\/sdk\/merchants\/imp9\.json is invalid: pg_settings: pg_settings is empty/);
+
+  page = makePage({ files: { 'merchants/imp8.json': { status: 500, body: '' } } });
+  page.IMP.init('imp8');
+  assert.match((await page.IMP.request_pay({ amount: 1000 })).error_msg, /imp8\.json: HTTP 500/);
+
+  page = makePage({ files: { 'merchants/imp5.json': { status: 200, body: JSON.stringify(seed) } } });
+  page.IMP.init('imp5');
+  await page.IMP.sandbox.ready;
+  assert.equal(page.IMP.sandbox.config().merchant_code, 'imp1');
+});
+
+test('ledger seam: payments and reset are POSTed when the backend says so', async () => {
+  const page = makePage({ files: { 'sandbox/backend.json': { status: 200, body: '{"ledger":true}' }, 'sandbox/payments': { status: 201, body: '' }, 'sandbox/reset': { status: 500, body: '' } } });
+  const { IMP } = page;
+  IMP.sandbox.configure(seed);
+  IMP.sandbox.setOutcome({ result: 'paid', delay_ms: 0 });
+  const pay = IMP.request_pay({ amount: 1000, merchant_uid: 'L1', custom_data: { x: 1 } });
+  await until(() => page.frames.length === 1, 'the iframe');
+  const { win, nonce } = page.session();
+  page.post({ impshim: 1, nonce, type: 'hello' }, { source: win });
+  page.post({ impshim: 1, nonce, type: 'shown' }, { source: win });
+  await pay;
+  await until(() => page.fetches.some((f) => f.url.endsWith('sandbox/payments')), 'the POST');
+  const post = page.fetches.find((f) => f.url.endsWith('sandbox/payments'));
+  assert.equal(post.init.method, 'POST');
+  const body = JSON.parse(post.init.body);
+  assert.equal(body.merchant_code, 'imp1');
+  assert.deepEqual(body.request.custom_data, { x: 1 });
+  assert.equal(body.response.success, true);
+  IMP.sandbox.reset();
+  await until(() => page.warnings.some((w) => w.includes('sandbox/reset answered HTTP 500')), 'the reset warning');
+  assert.deepEqual(JSON.parse(page.fetches.find((f) => f.url.endsWith('sandbox/reset')).init.body), { merchant_code: 'imp1' });
+  assert.equal(IMP.sandbox.lastTrace(), null);
+});
+
+test('no backend (404): nothing is POSTed', async () => {
+  const page = makePage();
+  page.IMP.sandbox.configure(seed);
+  page.IMP.sandbox.reset();
+  await page.IMP.sandbox.ready;
+  await tick(20);
+  assert.equal(page.fetches.filter((f) => f.init.method === 'POST').length, 0);
+});
+
+test('a window that never loads ends the request instead of hanging', async () => {
+  const page = makePage();
+  const { IMP } = page;
+  const realSetTimeout = page.ctx.setTimeout;
+  page.ctx.setTimeout = (f, ms) => realSetTimeout(f, ms >= 15000 ? 1 : ms);
+  IMP.sandbox.configure(seed);
+  const r = await IMP.request_pay({ amount: 1000 });
+  assert.equal(r.error_code, 'INTERNAL');
+  assert.match(r.error_msg, /window\.html/);
+});

@@ -120,6 +120,18 @@ func (s *server) route(w http.ResponseWriter, r *http.Request) {
 
 func (s *server) serveBackend(w http.ResponseWriter, r *http.Request) {
 	if s.backend == nil {
+		if r.URL.Path == "/sdk/sandbox/backend.json" {
+			// imp.js probes this to learn whether a server-side ledger records payments; a plain
+			// "no" keeps a sandbox without one free of red 404s in the browser console.
+			if allowRead(w, r) {
+				h := w.Header()
+				h.Set("Content-Type", "application/json; charset=utf-8")
+				h.Set("Cache-Control", "no-store")
+				h.Set("Access-Control-Allow-Origin", "*")
+				w.Write([]byte(`{"ledger": false, "webhooks": false, "rest": false}` + "\n"))
+			}
+			return
+		}
 		writeError(w, http.StatusNotFound, "NO_BACKEND",
 			"this server runs without the sandbox backend, so "+r.URL.Path+" does not exist")
 		return

@@ -230,7 +230,8 @@ func TestBadRequestsGetJSONErrors(t *testing.T) {
 		{"PUT a merchant", "PUT", "/sdk/merchants/imp10391932.json", strings.NewReader("{}"), 405, "METHOD_NOT_ALLOWED"},
 		{"oversized body", "POST", "/sdk/imp.js", big, 413, "PAYLOAD_TOO_LARGE"},
 		{"backend path without backend", "POST", "/users/getToken", strings.NewReader("{}"), 404, "NO_BACKEND"},
-		{"sandbox path without backend", "GET", "/sdk/sandbox/backend.json", nil, 404, "NO_BACKEND"},
+		{"sandbox path without backend", "POST", "/sdk/sandbox/payments", strings.NewReader("{}"), 404, "NO_BACKEND"},
+		{"POST the backend probe", "POST", "/sdk/sandbox/backend.json", nil, 405, "METHOD_NOT_ALLOWED"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -259,6 +260,14 @@ func TestMissingDistSaysToBuildIt(t *testing.T) {
 	assert.Contains(t, err.Error(), "imp.js, impshim.wasm, wasm_exec.js")
 	assert.Contains(t, err.Error(), "make dist")
 	assert.NoError(t, web.CheckDist(fakeDist(t, false)))
+}
+
+func TestNoBackendSaysSoToTheProbe(t *testing.T) {
+	h := web.New(web.Options{Dist: fakeDist(t, false)})
+	rec := do(t, h, http.MethodGet, "/sdk/sandbox/backend.json", nil, nil)
+	require.Equal(t, http.StatusOK, rec.Code)
+	assert.Equal(t, "application/json; charset=utf-8", rec.Header().Get("Content-Type"))
+	assert.JSONEq(t, `{"ledger": false, "webhooks": false, "rest": false}`, rec.Body.String())
 }
 
 func TestBackendGetsItsPaths(t *testing.T) {

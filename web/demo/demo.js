@@ -248,7 +248,7 @@
           el("span", { class: "setting-index", text: `#${i}` }),
           el("label", { class: "default-pick" },
             el("input", { type: "radio", name: "default-setting", checked: i === def, data: { field: "default" }, "aria-describedby": `setting-${i}-default-error`, "aria-label": `Setting #${i} is the default PG` }),
-            el("span", { text: i === def ? "Default" : "Default?" })),
+            el("span", { text: i === def ? "Default" : "Make default" })),
           el("p", { class: "field-error", id: `setting-${i}-default-error`, data: { errorFor: "default" }, hidden: true })),
         field(i, "pg", "PG", pgSel),
         field(i, "mid", "MID (PG merchant ID)", el("input", { value: s.mid || "", spellcheck: "false", autocomplete: "off", placeholder: "e.g. INIpayTest" })),

@@ -100,7 +100,12 @@ const (
 	ResultCancelled = "cancelled"
 )
 
-// Response is the object the merchant's callback receives (SPEC §7).
+// Response is the object the merchant's callback receives (SPEC §7). Field names follow the
+// i'mport "Payment response parameters" page (https://portone.gitbook.io/docs-en/sdk/javascript-sdk/undefined-1,
+// fetched with the search tool): success/imp_success, imp_uid (null when validation failed),
+// merchant_uid, pay_method, paid_amount, status (ready|paid|failed), name, pg_provider, pg_tid,
+// buyer_*, custom_data, paid_at (UNIX seconds), receipt_url, apply_num (card), card_name,
+// card_number, card_quota, bank_name, vbank_num, vbank_name, vbank_holder, vbank_date (UNIX).
 type Response struct {
 	Success     bool
 	ImpUID      string // "" is written as null

@@ -122,18 +122,18 @@ func TestMeasureSizes(t *testing.T) {
 
 func TestGoPackage(t *testing.T) {
 	for sym, want := range map[string]string{
-		"github.com/impshim/impshim/resolver.(*Merchant).Resolve": "github.com/impshim/impshim/resolver",
+		"github.com_impshim_impshim_resolver.__Merchant_.Resolve": "github.com_impshim_impshim_resolver",
+		"github.com_impshim_impshim_internal_jsonv.Parse":         "github.com_impshim_impshim_internal_jsonv",
 		"runtime.mallocgc":                     "runtime",
-		"syscall/js.Value.Get":                 "syscall/js",
-		"type:.eq.internal/abi.Type":           "internal/abi",
-		"go:itab.*strings.Reader,io.Reader":    "strings",
-		"unicode/utf8.DecodeRuneInString":      "unicode/utf8",
+		"syscall_js.FuncOf.func1":              "syscall_js",
+		"type_.eq.internal_abi.ITab":           "internal_abi",
+		"type_.eq.internal_runtime_maps.table": "internal_runtime_maps",
+		"internal_strconv.__decimal_.Round":    "internal_strconv",
 		"main.main":                            "main",
 		"_rt0_wasm_js":                         "_rt0_wasm_js",
 		"":                                     "(unnamed)",
-		"strconv.appendQuotedWith.func1.1":     "strconv",
-		"internal/jsonv.(*parser).value":       "internal/jsonv",
-		"vendor/golang.org/x/net/idna.ToASCII": "vendor/golang.org/x/net/idna",
+		"go_itab.*strings.Reader,io.Reader":    "strings",
+		"type:.eq.internal/abi.Type":           "internal/abi",
 	} {
 		assert.Equal(t, want, goPackage(sym), sym)
 	}
@@ -182,22 +182,27 @@ func wasmModule(bodies []int, names []string) []byte {
 
 func TestCodeByPackage(t *testing.T) {
 	mod := wasmModule([]int{300, 10, 200, 50}, []string{"go.debug", "runtime.main", "main.main",
-		"github.com/impshim/impshim/resolver.(*Merchant).Resolve", "runtime.gc"})
-	pkgs, code, data, err := codeByPackage(mod)
+		"github.com_impshim_impshim_resolver.__Merchant_.Resolve", "runtime.gc"})
+	pkgs, code, data, err := codeByPackage(mod, []string{"runtime", "github.com/impshim/impshim/resolver"})
 	require.NoError(t, err)
 	assert.Equal(t, []PackageCode{
 		{Package: "runtime", Bytes: 350, Funcs: 2},
 		{Package: "github.com/impshim/impshim/resolver", Bytes: 200, Funcs: 1},
 		{Package: "main", Bytes: 10, Funcs: 1},
 	}, pkgs)
+
+	// Without the dependency list, names keep the linker's mangling.
+	pkgs, _, _, err = codeByPackage(mod, nil)
+	require.NoError(t, err)
+	assert.Equal(t, "github.com_impshim_impshim_resolver", pkgs[1].Package)
 	assert.Greater(t, code, 560, "the code section holds the bodies and their sizes")
 	assert.Equal(t, 37, data)
 
-	_, _, _, err = codeByPackage(wasmModule([]int{10}, nil))
+	_, _, _, err = codeByPackage(wasmModule([]int{10}, nil), nil)
 	assert.ErrorContains(t, err, "no name section")
-	_, _, _, err = codeByPackage([]byte("not wasm"))
+	_, _, _, err = codeByPackage([]byte("not wasm"), nil)
 	assert.Error(t, err)
-	_, _, _, err = codeByPackage(mod[:len(mod)-5])
+	_, _, _, err = codeByPackage(mod[:len(mod)-5], nil)
 	assert.Error(t, err, "a truncated module is an error, not a panic")
 }
 

@@ -156,7 +156,9 @@ func run(o options) (*Results, error) {
 		fail("code size", err)
 	} else if data, err := os.ReadFile(symWasm); err != nil {
 		fail("code size", err)
-	} else if pkgs, code, dataBytes, err := codeByPackage(data); err != nil {
+	} else if deps, err := goDeps(o.goCmd, o.moduleDir, "./wasm"); err != nil {
+		fail("code size", err)
+	} else if pkgs, code, dataBytes, err := codeByPackage(data, deps); err != nil {
 		fail("code size", err)
 	} else {
 		res.Code = CodeSize{CodeBytes: code, DataBytes: dataBytes, Packages: pkgs[:min(len(pkgs), 15)]}

@@ -135,7 +135,10 @@ type PackageCode struct {
 // to Go packages, using the function names in its "name" section. (`go tool
 // nm` does not read wasm.) Data (the data section) is returned separately: it
 // has no per-package names.
-func codeByPackage(module []byte) (pkgs []PackageCode, codeBytes, dataBytes int, err error) {
+//
+// deps (from `go list -deps`) lets names be matched to exact import paths;
+// names outside it fall back to goPackage's guess.
+func codeByPackage(module []byte, deps []string) (pkgs []PackageCode, codeBytes, dataBytes int, err error) {
 	if len(module) < 8 || string(module[:4]) != "\x00asm" {
 		return nil, 0, 0, errors.New("not a wasm module")
 	}
@@ -172,9 +175,16 @@ func codeByPackage(module []byte) (pkgs []PackageCode, codeBytes, dataBytes int,
 	if len(names) == 0 {
 		return nil, codeBytes, dataBytes, errors.New("no name section: build without -ldflags=-s")
 	}
+	mangled := map[string]string{}
+	for _, d := range deps {
+		mangled[strings.ReplaceAll(d, "/", "_")] = d
+	}
 	byPkg := map[string]*PackageCode{}
 	for i, sz := range bodySizes {
 		pkg := goPackage(names[imported+i])
+		if path, ok := mangled[longestDep(stripSymPrefix(names[imported+i]), mangled)]; ok {
+			pkg = path
+		}
 		pc := byPkg[pkg]
 		if pc == nil {
 			pc = &PackageCode{Package: pkg}
@@ -298,22 +308,61 @@ func funcNames(sec []byte, names map[int]string) error {
 	return r.err
 }
 
-// goPackage returns the import path of a Go symbol name such as
-// "github.com/impshim/impshim/resolver.(*Merchant).Resolve" or "type:.eq.runtime.x".
+// goPackage returns the package of a function name from a Go WASM name
+// section, where the linker writes import paths with '_' for '/' and
+// "__T_" for "(*T)": "github.com_impshim_impshim_resolver.__Merchant_.Resolve",
+// "internal_strconv.ParseFloat", "type_.eq.internal_abi.ITab". The '_' is
+// kept (it cannot be told apart from a '_' in a path element).
 func goPackage(sym string) string {
 	if sym == "" {
 		return "(unnamed)"
 	}
-	for _, prefix := range []string{"type:.eq.", "type:.hash.", "type:", "go:itab.", "go:"} {
-		sym = strings.TrimPrefix(sym, prefix)
+	sym = stripSymPrefix(sym)
+	// A leading domain ("github.com_…") has a dot that is not the package's end.
+	start := 0
+	if us := strings.IndexByte(sym, '_'); us > 0 && strings.Contains(sym[:us], ".") {
+		start = us
 	}
-	sym = strings.TrimLeft(sym, "*")
-	slash := strings.LastIndexByte(sym, '/')
-	dot := strings.IndexByte(sym[slash+1:], '.')
+	dot := strings.IndexByte(sym[start:], '.')
 	if dot < 0 {
 		return sym
 	}
-	return sym[:slash+1+dot]
+	return sym[:start+dot]
+}
+
+func stripSymPrefix(sym string) string {
+	for _, prefix := range []string{"type_.eq.", "type_.hash.", "type_.", "go_itab.", "go_", "type:.eq.", "type:.hash.", "type:"} {
+		if rest, ok := strings.CutPrefix(sym, prefix); ok {
+			sym = rest
+			break
+		}
+	}
+	return strings.TrimLeft(sym, "*")
+}
+
+// longestDep returns the longest key of mangled that sym starts with, followed by '.'.
+func longestDep(sym string, mangled map[string]string) string {
+	best := ""
+	for i := 0; i < len(sym); i++ {
+		if sym[i] == '.' {
+			if _, ok := mangled[sym[:i]]; ok && i > len(best) {
+				best = sym[:i]
+			}
+		}
+	}
+	return best
+}
+
+// goDeps lists the packages pkg imports for GOOS=js GOARCH=wasm.
+func goDeps(goCmd, moduleDir, pkg string) ([]string, error) {
+	cmd := exec.Command(goCmd, "list", "-deps", pkg)
+	cmd.Dir = moduleDir
+	cmd.Env = append(os.Environ(), "GOOS=js", "GOARCH=wasm")
+	out, err := cmd.Output()
+	if err != nil {
+		return nil, errors.New("go list -deps " + pkg + ": " + err.Error())
+	}
+	return strings.Fields(string(out)), nil
 }
 
 // copyTree copies the regular files of dir (one level, plus sub-directories) to dst.

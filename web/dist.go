@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"compress/gzip"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -60,6 +61,7 @@ type distFS struct {
 
 	mu    sync.Mutex
 	etags map[etagKey]string
+	gz    map[string]gzEntry
 }
 
 type etagKey struct {
@@ -69,7 +71,7 @@ type etagKey struct {
 }
 
 func newDistFS(dir string) *distFS {
-	return &distFS{dir: dir, etags: map[etagKey]string{}}
+	return &distFS{dir: dir, etags: map[etagKey]string{}, gz: map[string]gzEntry{}}
 }
 
 // serve answers GET/HEAD for name (relative to the dist directory, already checked by badPath).
@@ -123,7 +125,55 @@ func (d *distFS) serve(w http.ResponseWriter, r *http.Request, name string) {
 		return
 	}
 	defer f.Close()
+	// `make dist` writes no .br/.gz files, yet a phone on the LAN (redirect mode) should not
+	// fetch 2-3 MB of raw wasm: text-like files are gzipped once per build and kept in memory.
+	if compressible[path.Ext(name)] && info.Size() >= minGzipSize && accepts(r.Header.Get("Accept-Encoding"), "gzip") {
+		if data, etag, err := d.gzipped(name, f, info); err == nil {
+			h.Set("Content-Encoding", "gzip")
+			h.Set("ETag", etag)
+			http.ServeContent(w, r, name, info.ModTime(), bytes.NewReader(data))
+			return
+		}
+		if _, err := f.Seek(0, io.SeekStart); err != nil {
+			writeError(w, http.StatusInternalServerError, "READ_FAILED", "could not read /sdk/"+name+": "+err.Error())
+			return
+		}
+	}
 	d.serveFile(w, r, name, f, info)
+}
+
+// compressible are the types worth gzipping; below minGzipSize the header costs more than it saves.
+var compressible = map[string]bool{".wasm": true, ".js": true, ".css": true, ".html": true, ".json": true, ".ts": true}
+
+const minGzipSize = 1024
+
+type gzEntry struct {
+	key  etagKey
+	data []byte
+	etag string
+}
+
+// gzipped returns the gzip encoding of the file and its ETag, computed once per (name, size, mtime).
+// Only the newest build of each name is kept.
+func (d *distFS) gzipped(name string, f *os.File, info fs.FileInfo) ([]byte, string, error) {
+	key := etagKey{name, info.Size(), info.ModTime()}
+	d.mu.Lock()
+	defer d.mu.Unlock() // one compression at a time: a burst of first requests waits for one result
+	if e, ok := d.gz[name]; ok && e.key == key {
+		return e.data, e.etag, nil
+	}
+	var buf bytes.Buffer
+	zw := gzip.NewWriter(&buf)
+	if _, err := io.Copy(zw, f); err != nil {
+		return nil, "", err
+	}
+	if err := zw.Close(); err != nil {
+		return nil, "", err
+	}
+	data := buf.Bytes()
+	e := gzEntry{key: key, data: data, etag: etagOf(data)}
+	d.gz[name] = e
+	return e.data, e.etag, nil
 }
 
 func (d *distFS) serveFile(w http.ResponseWriter, r *http.Request, name string, f *os.File, info fs.FileInfo) {

@@ -168,7 +168,8 @@ func TestPrecompressedWasm(t *testing.T) {
 		{"wildcard but not br", withFiles, "*, br;q=0", "gzip"},
 		{"identity", withFiles, "identity", ""},
 		{"no header", withFiles, "", ""},
-		{"accepted but no precompressed file", without, "br, gzip", ""},
+		{"no precompressed file: gzipped on the fly", without, "br, gzip", "gzip"},
+		{"no precompressed file, brotli only", without, "br", ""},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -194,6 +195,31 @@ func TestPrecompressedWasm(t *testing.T) {
 			assert.Equal(t, wasmBytes, got)
 		})
 	}
+}
+
+func TestOnTheFlyGzip(t *testing.T) {
+	dist := fakeDist(t, false)
+	h := web.New(web.Options{Dist: dist})
+	gz := map[string]string{"Accept-Encoding": "gzip"}
+	first := do(t, h, http.MethodGet, "/sdk/impshim.wasm", nil, gz)
+	require.Equal(t, "gzip", first.Header().Get("Content-Encoding"))
+	assert.Less(t, first.Body.Len(), len(wasmBytes))
+	etag := first.Header().Get("ETag")
+	assert.NotEqual(t, etag, do(t, h, http.MethodGet, "/sdk/impshim.wasm", nil, nil).Header().Get("ETag"))
+	assert.Equal(t, http.StatusNotModified, do(t, h, http.MethodGet, "/sdk/impshim.wasm", nil,
+		map[string]string{"Accept-Encoding": "gzip", "If-None-Match": etag}).Code)
+
+	// Tiny files are not worth it; a rebuilt file is compressed again.
+	assert.Empty(t, do(t, h, http.MethodGet, "/sdk/imp.js", nil, gz).Header().Get("Content-Encoding"))
+	rebuilt := append([]byte("\x00asm v2 "), wasmBytes...)
+	require.NoError(t, os.WriteFile(filepath.Join(dist, "impshim.wasm"), rebuilt, 0o644))
+	rec := do(t, h, http.MethodGet, "/sdk/impshim.wasm", nil, gz)
+	zr, err := gzip.NewReader(rec.Body)
+	require.NoError(t, err)
+	got, err := io.ReadAll(zr)
+	require.NoError(t, err)
+	assert.Equal(t, rebuilt, got)
+	assert.NotEqual(t, etag, rec.Header().Get("ETag"))
 }
 
 func TestPrecompressedVariantsHaveTheirOwnETag(t *testing.T) {

@@ -108,6 +108,8 @@
   let sdkReady = false;
   let configSeq = 0;
   let lastTrace = null;
+  let appliedSettings = null; // the settings the SDK holds: the preview explains these, not the draft
+  let draftApplied = true;
   let paying = false;
   let methodsFor = null; // the PG code whose methods the pay_method list shows
   const history = [];
@@ -434,7 +436,9 @@
     const warnings = $("#config-warnings");
     warnings.replaceChildren();
 
+    draftApplied = !!(result && result.ok);
     if (result && result.ok) {
+      appliedSettings = clone(state.config.pg_settings);
       const settings = state.config.pg_settings;
       const def = settings[effectiveDefault(settings)];
       cfgStatus.dataset.state = "ok";
@@ -620,8 +624,11 @@
       return;
     }
     const t = res.trace;
-    const settings = state.config.pg_settings;
+    const settings = appliedSettings || state.config.pg_settings;
     const nodes = [];
+    if (!draftApplied) {
+      nodes.push(el("p", { class: "stale-note", text: "Your edits to the PG settings are not applied yet (see the errors there): this shows the last settings that were valid." }));
+    }
     const input = t.input === undefined || t.input === null || t.input === "" ? "pg: (none)" : `pg: “${t.input}”`;
     if (!t.setting) {
       body.dataset.state = "error";

@@ -118,7 +118,9 @@
     pgName.dataset.code = code;
     $('[data-impshim=mid]').textContent = str(d.mid);
     const words = (str(pg.name) || code).split(/[\s_()]+/).filter((w) => /^[A-Za-z0-9]/.test(w));
-    $('.logo').textContent = words.slice(0, 2).map((w) => w[0].toUpperCase()).join('');
+    $('.logo').textContent = words.length && /^[A-Z0-9]{2,3}$/.test(words[0])
+      ? words[0]
+      : words.slice(0, 2).map((w) => w[0].toUpperCase()).join('');
     document.title = `${pgName.textContent} — impshim sandbox`;
 
     const currency = str(d.currency) || 'KRW';

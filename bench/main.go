@@ -39,6 +39,7 @@ type options struct {
 	windows   int
 	wasmOpt   string
 	goBench   bool
+	only      map[string]bool
 	moduleDir string
 	goCmd     string
 	flags     []string
@@ -54,7 +55,14 @@ func main() {
 	flag.IntVar(&o.windows, "windows", 60, "request_pay → window samples (at least 50)")
 	flag.StringVar(&o.wasmOpt, "wasm-opt", "-Oz", "also measure impshim.wasm after `wasm-opt <level>` when wasm-opt is on PATH; \"off\" to skip")
 	flag.BoolVar(&o.goBench, "gobench", true, "run the resolver's Go benchmarks")
+	only := flag.String("only", "", "comma-separated sections to run (cold,first,resolve,window,gobench); sizes always run")
 	flag.Parse()
+	if *only != "" {
+		o.only = map[string]bool{}
+		for _, s := range strings.Split(*only, ",") {
+			o.only[strings.TrimSpace(s)] = true
+		}
+	}
 	o.loads = max(o.loads, 15)
 	o.calls = max(o.calls, 10000)
 	o.windows = max(o.windows, 50)
@@ -189,25 +197,33 @@ func run(o options) (*Results, error) {
 	}
 	defer stop()
 
-	step(fmt.Sprintf("cold start: %d fresh loads each", o.loads))
-	if err := b.coldStarts(browser, res, optDir != ""); err != nil {
-		fail("cold start", err)
+	if o.runs("cold") {
+		step(fmt.Sprintf("cold start: %d fresh loads each", o.loads))
+		if err := b.coldStarts(browser, res, optDir != ""); err != nil {
+			fail("cold start", err)
+		}
 	}
-	step("bytes before the first IMP call")
-	if err := b.firstLoad(browser, res); err != nil {
-		fail("first load", err)
+	if o.runs("first") {
+		step("bytes before the first IMP call")
+		if err := b.firstLoad(browser, res); err != nil {
+			fail("first load", err)
+		}
 	}
-	step("resolve: Go vs JS reference")
-	if err := b.resolve(browser, res); err != nil {
-		fail("resolve", err)
+	if o.runs("resolve") {
+		step("resolve: Go vs JS reference")
+		if err := b.resolve(browser, res); err != nil {
+			fail("resolve", err)
+		}
 	}
-	step(fmt.Sprintf("request_pay → window visible: %d requests", o.windows))
-	if err := b.window(browser, res); err != nil {
-		fail("window", err)
+	if o.runs("window") {
+		step(fmt.Sprintf("request_pay → window visible: %d requests", o.windows))
+		if err := b.window(browser, res); err != nil {
+			fail("window", err)
+		}
 	}
 	stop()
 
-	if o.goBench {
+	if o.goBench && o.runs("gobench") {
 		step("go test -bench ./resolver/")
 		if gb, err := runGoBench(o.goCmd, o.moduleDir); err != nil {
 			fail("go bench", err)
@@ -221,6 +237,9 @@ func run(o options) (*Results, error) {
 	}
 	return res, nil
 }
+
+// runs reports whether section is selected (every section when -only is not given).
+func (o options) runs(section string) bool { return o.only == nil || o.only[section] }
 
 func step(what string) { fmt.Fprintln(os.Stderr, "bench:", what, "…") }
 

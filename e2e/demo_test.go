@@ -174,6 +174,62 @@ func TestDemoFailedPaymentAndStrictMode(t *testing.T) {
 	assertCleanConsole(t, tb)
 }
 
+func TestDemoReorderImportAndPopup(t *testing.T) {
+	url := demoSite(t)
+	tb := newTab(t)
+	openDemo(tb, url+"/")
+	settingsJS := `[...document.querySelectorAll("#setting-list > li[data-setting]")].map(li =>
+		li.querySelector("[data-field=pg]").value + "." + li.querySelector("[data-field=mid]").value)`
+
+	// Reorder, then make kakaopay the default: an empty pg now falls back to it.
+	tb.do(chromedp.Click(chromedp.CSS(`li[data-setting="2"] [data-action=up]`)))
+	assert.Equal(t, []string{"html5_inicis.MID-a", "kakaopay.MID-c", "html5_inicis.MID-b"}, eval[[]string](tb, settingsJS))
+	tb.do(chromedp.Click(chromedp.CSS(`li[data-setting="1"] [data-field=default]`)))
+	pollJS(tb, "the new default is applied", `document.querySelector("#config-status").textContent.includes("default kakaopay.MID-c")`)
+	assert.Contains(t, eval[string](tb, `document.querySelector("#console-order").textContent`),
+		"#1 kakaopay.MID-c → #0 html5_inicis.MID-a → #2 html5_inicis.MID-b")
+	typeInto(tb, "#req-pg", "nope")
+	pollJS(tb, "an unknown pg falls back to the new default",
+		`document.querySelector("#preview-body").dataset.rule === "R3" && document.querySelector("#preview-body").dataset.index === "1"`)
+
+	// Import: broken JSON is refused with a message; a valid file replaces the settings.
+	tb.do(chromedp.Click(chromedp.CSS("#json-details summary")))
+	eval[bool](tb, `(document.querySelector("#config-json").value = "{") === "{"`)
+	tb.do(chromedp.Click(chromedp.CSS("#apply-json")))
+	assert.Contains(t, eval[string](tb, `document.querySelector("#import-error").textContent`), "not JSON")
+	assert.Len(t, eval[[]string](tb, settingsJS), 3, "a refused import changes nothing")
+	eval[bool](tb, `(document.querySelector("#config-json").value = JSON.stringify({merchant_code: "imp777",
+		pg_settings: [{pg: "paypal_v2", mid: "pp-1", pay_type: "general"}]})) !== ""`)
+	tb.do(chromedp.Click(chromedp.CSS("#apply-json")))
+	pollJS(tb, "the imported settings are applied", `document.querySelector("#config-status").textContent.includes("1 setting, default paypal_v2.pp-1")`)
+	assert.True(t, eval[bool](tb, `document.querySelector("#import-error").hidden`))
+	assert.Equal(t, "imp777", eval[string](tb, `document.querySelector("#merchant-code").value`))
+	typeInto(tb, "#req-pg", "paypal_v2")
+	pollJS(tb, "the preview picks paypal_v2", `document.querySelector("#preview-body").dataset.rule === "R2"`)
+	currencies := eval[[]string](tb, `[...document.querySelectorAll("#req-currency option")].map(o => o.value)`)
+	assert.Contains(t, currencies, "USD")
+	assert.NotContains(t, currencies, "KRW", "only the chosen PG's currencies are offered")
+
+	// A popup opens from the click on Pay (the user gesture holds) and pays.
+	tb.do(chromedp.Click(chromedp.CSS("#more-params summary")), chromedp.Click(chromedp.CSS("#req-popup")))
+	tb.do(chromedp.Click(chromedp.CSS("#pay")))
+	win := run(tb, imptest.WaitWindow())
+	assert.Equal(t, "popup", win.Mode)
+	assert.Equal(t, "paypal_v2", win.PG)
+	tb.do(imptest.Approve())
+	pollJS(tb, "the popup payment is shown", `document.querySelector("#response").dataset.state === "success"`)
+	rsp, err := imptest.DecodeResponse([]byte(eval[string](tb, `document.querySelector("#response").textContent`)))
+	require.NoError(t, err)
+	assert.Equal(t, "paypal_v2", rsp.PGProvider)
+	assert.Equal(t, currencies[0], rsp.Raw["currency"])
+
+	// Back to the guide's example.
+	tb.do(chromedp.Click(chromedp.CSS("#reset-settings")))
+	pollJS(tb, "the example is applied", `document.querySelector("#config-status").textContent.includes("3 settings, default html5_inicis.MID-a")`)
+	assert.Equal(t, []string{"html5_inicis.MID-a", "html5_inicis.MID-b", "kakaopay.MID-c"}, eval[[]string](tb, settingsJS))
+	assertCleanConsole(t, tb)
+}
+
 // demoScreenshot keeps a screenshot of the demo at a given width when IMPSHIM_ARTIFACTS is set
 // (full page, or just the viewport when something is overlaid on it).
 func demoScreenshot(tb *tab, name string, width int64, full bool) {

@@ -397,14 +397,17 @@
   }
 
   let applyTimer = 0;
+  let applyPending = false;
   function scheduleApply() {
     saveState();
     clearTimeout(applyTimer);
+    applyPending = true;
     applyTimer = setTimeout(applyConfig, 150);
   }
 
   async function applyConfig() {
     clearTimeout(applyTimer);
+    applyPending = false;
     saveState();
     if (!sdkReady) return;
     const seq = ++configSeq;
@@ -765,10 +768,12 @@
 
   // ---- paying ----
 
+  // pay calls IMP.request_pay synchronously inside the click, so that the user gesture still
+  // holds when the SDK opens a popup. A settings edit still waiting for its debounce is sent
+  // first, without awaiting: request_pay runs after a configure called before it.
   async function pay() {
     if (paying || !sdkReady) return;
-    clearTimeout(applyTimer);
-    if (applyTimer) await applyConfig();
+    if (applyPending) applyConfig();
     readRequestForm();
     const params = buildParams();
     paying = true;

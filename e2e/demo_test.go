@@ -5,13 +5,16 @@ package e2e
 // by web.New itself (not the test site), so the server's CSP and routes are what the test sees.
 
 import (
+	"encoding/json"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strconv"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/device"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -228,6 +231,40 @@ func TestDemoReorderImportAndPopup(t *testing.T) {
 	pollJS(tb, "the example is applied", `document.querySelector("#config-status").textContent.includes("3 settings, default html5_inicis.MID-a")`)
 	assert.Equal(t, []string{"html5_inicis.MID-a", "html5_inicis.MID-b", "kakaopay.MID-c"}, eval[[]string](tb, settingsJS))
 	assertCleanConsole(t, tb)
+}
+
+func TestDemoRedirectModeComesBackWithTheResult(t *testing.T) {
+	url := demoSite(t)
+	tb := newTab(t)
+	tb.do(chromedp.Emulate(device.IPhone13))
+	openDemo(tb, url+"/")
+	typeInto(tb, "#req-pg", "kakaopay")
+	tb.do(chromedp.Click(chromedp.CSS("#more-params summary")))
+	typeInto(tb, "#req-redirect", url+"/")
+	merchantUID := eval[string](tb, `document.querySelector("#req-merchant-uid").value`)
+	tb.do(chromedp.Click(chromedp.CSS("#pay")))
+	win := run(tb, imptest.WaitWindow())
+	assert.Equal(t, "kakaopay", win.PG)
+	demoScreenshot(tb, "window-open", 375, false)
+	tb.do(imptest.Approve())
+
+	// The page navigates to m_redirect_url (the demo again), which shows the query it got.
+	var shown string
+	require.Eventually(t, func() bool {
+		v, err := chromedp.Run(tb.ctx, chromedp.Evaluate[string](`(() => {
+			const r = document.querySelector("#response");
+			return r && r.dataset.state === "success" && location.search === "" ? r.textContent : "";
+		})()`))
+		shown = v
+		return err == nil && v != ""
+	}, 30*time.Second, 100*time.Millisecond, "the demo did not show the redirect's result")
+	got := map[string]any{}
+	require.NoError(t, json.Unmarshal([]byte(shown), &got))
+	assert.Equal(t, "true", got["imp_success"])
+	assert.Equal(t, merchantUID, got["merchant_uid"])
+	assert.Regexp(t, `^imps_\d{12}$`, got["imp_uid"])
+	assert.Equal(t, []string{merchantUID + " true"}, eval[[]string](tb,
+		`[...document.querySelectorAll("#history tbody tr")].map(tr => tr.dataset.merchantUid + " " + tr.dataset.success)`))
 }
 
 // demoScreenshot keeps a screenshot of the demo at a given width when IMPSHIM_ARTIFACTS is set

@@ -369,6 +369,7 @@ type found struct {
 	win     Window
 	t       *chromedp.Target
 	popup   context.Context // set when the window is in a popup
+	popupID target.ID
 	release func()
 }
 
@@ -386,12 +387,12 @@ func (f *found) eval(ctx context.Context, js string) ([]byte, error) {
 	return chromedp.Evaluate[[]byte](js)(ctx, f.t)
 }
 
-// waitGone waits until the window no longer shows, so the next step sees the outcome.
+// waitGone waits until the SDK has taken the window down — the overlay iframe removed, the popup
+// closed — which it does in the same task that calls the merchant's callback. The window hides
+// itself a moment earlier, so waiting for that alone would race the callback.
 func (f *found) waitGone(ctx context.Context) error {
 	for {
-		raw, err := f.eval(ctx, windowJS)
-		if err != nil || string(raw) == "null" {
-			// A popup that closed itself is gone too.
+		if f.gone(ctx) {
 			return nil
 		}
 		if err := sleep(ctx, 25*time.Millisecond); err != nil {
@@ -399,6 +400,34 @@ func (f *found) waitGone(ctx context.Context) error {
 		}
 	}
 }
+
+func (f *found) gone(ctx context.Context) bool {
+	if f.popup != nil {
+		infos, err := chromedp.Targets(ctx)
+		if err != nil {
+			return false
+		}
+		for _, info := range infos {
+			if info.TargetID == f.popupID {
+				return false
+			}
+		}
+		return true
+	}
+	// An error means the page navigated away (redirect mode): gone too.
+	open, err := chromedp.Evaluate[bool](windowFrameJS)(ctx, f.t)
+	return err != nil || !open
+}
+
+// windowFrameJS reports whether the page still holds the window: an iframe with the window's
+// document, or a visible window in the page itself.
+const windowFrameJS = `(() => {
+	for (const f of document.querySelectorAll("iframe")) {
+		try { if (f.contentDocument && f.contentDocument.querySelector("[data-impshim=window]")) return true; } catch (e) {}
+	}
+	const w = document.querySelector("[data-impshim=window]");
+	return !!w && !w.hidden;
+})()`
 
 // windowJS finds the visible [data-impshim=window] in the page or one of its same-origin iframes
 // and reports what it shows; null when there is none.
@@ -527,7 +556,7 @@ func (l *looker) once(ctx context.Context) (*found, error) {
 		}
 		raw, err := chromedp.Run(pctx, chromedp.Evaluate[[]byte](windowJS))
 		if err == nil && string(raw) != "null" {
-			f := &found{t: l.t, popup: pctx, release: l.release}
+			f := &found{t: l.t, popup: pctx, popupID: info.TargetID, release: l.release}
 			err := json.Unmarshal(raw, &f.win)
 			f.win.Mode = "popup"
 			return f, err

@@ -70,23 +70,32 @@ func editDistance(a, b string, limit int) int {
 	if !utf8.ValidString(a) || !utf8.ValidString(b) {
 		return limit + 1
 	}
-	ra, rb := []rune(a), []rune(b)
-	if d := len(ra) - len(rb); d > limit || -d > limit {
+	na, nb := utf8.RuneCountInString(a), utf8.RuneCountInString(b)
+	if d := na - nb; d > limit || -d > limit {
 		return limit + 1
 	}
-	if len(ra) > 256 || len(rb) > 256 {
-		return limit + 1 // no PG code or MID is that long; a typo of one would not be
+	// Codes and MIDs are short: rows live on the stack. Longer input is not worth a suggestion.
+	const maxRunes = 64
+	if na > maxRunes || nb > maxRunes {
+		return limit + 1
 	}
-	prev2 := make([]int, len(rb)+1)
-	prev := make([]int, len(rb)+1)
-	cur := make([]int, len(rb)+1)
+	var bufA, bufB [maxRunes]rune
+	ra, rb := bufA[:0], bufB[:0]
+	for _, r := range a {
+		ra = append(ra, r)
+	}
+	for _, r := range b {
+		rb = append(rb, r)
+	}
+	var rows [3][maxRunes + 1]int
+	prev2, prev, cur := rows[0][:nb+1], rows[1][:nb+1], rows[2][:nb+1]
 	for j := range prev {
 		prev[j] = j
 	}
-	for i := 1; i <= len(ra); i++ {
+	for i := 1; i <= na; i++ {
 		cur[0] = i
 		rowMin := cur[0]
-		for j := 1; j <= len(rb); j++ {
+		for j := 1; j <= nb; j++ {
 			cost := 1
 			if ra[i-1] == rb[j-1] {
 				cost = 0
@@ -103,7 +112,7 @@ func editDistance(a, b string, limit int) int {
 		}
 		prev2, prev, cur = prev, cur, prev2
 	}
-	return prev[len(rb)]
+	return prev[nb]
 }
 
 var catalogCodeList = func() []string {

@@ -1,0 +1,75 @@
+package resolver
+
+import (
+	"strconv"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// merchantOf builds a merchant with n settings: INICIS default first, Kakao Pay last, and
+// n-2 KCP settings in between, so "kakaopay" walks the whole console order.
+func merchantOf(tb testing.TB, n int) *Merchant {
+	tb.Helper()
+	s := []Setting{{PG: "html5_inicis", MID: "MID-a", PayType: "general", Default: true}}
+	for i := 0; i < n-2; i++ {
+		s = append(s, Setting{PG: "kcp", MID: "KCP-" + strconv.Itoa(i), PayType: "general"})
+	}
+	s = append(s, Setting{PG: "kakaopay", MID: "MID-c", PayType: "simple"})
+	m, errs, _ := NewMerchant(Config{Settings: s})
+	require.Empty(tb, errs)
+	return m
+}
+
+// resolveQueries rotate through the rules without warnings: R2 at the end of the list, R1 in
+// the middle, R2 at the front.
+var resolveQueries = []Query{{PG: "kakaopay"}, {PG: "kcp.KCP-0"}, {PG: "html5_inicis"}, {PG: "kcp"}}
+
+// TestResolveAllocations holds the promise in Resolve's comment: a resolution without
+// warnings allocates at most twice, whatever the number of settings.
+func TestResolveAllocations(t *testing.T) {
+	for _, n := range []int{3, 200} {
+		m := merchantOf(t, n)
+		for _, q := range resolveQueries {
+			tr := m.Resolve(q)
+			require.Empty(t, tr.Warnings, q.PG)
+			allocs := testing.AllocsPerRun(100, func() { _ = m.Resolve(q) })
+			assert.LessOrEqual(t, allocs, 2.0, "%d settings, pg %q", n, q.PG)
+		}
+	}
+}
+
+func BenchmarkResolve(b *testing.B) {
+	for _, n := range []int{3, 200} {
+		b.Run(strconv.Itoa(n)+"_settings", func(b *testing.B) {
+			m := merchantOf(b, n)
+			b.ReportAllocs()
+			i := 0
+			for b.Loop() {
+				_ = m.Resolve(resolveQueries[i%len(resolveQueries)])
+				i++
+			}
+		})
+	}
+}
+
+// BenchmarkResolveJSON is the whole IMP.sandbox.resolve path inside Go: parse the query text,
+// resolve, write the trace into a reused buffer.
+func BenchmarkResolveJSON(b *testing.B) {
+	for _, n := range []int{3, 200} {
+		b.Run(strconv.Itoa(n)+"_settings", func(b *testing.B) {
+			m := merchantOf(b, n)
+			inputs := [][]byte{[]byte(`"kakaopay"`), []byte(`"kcp.KCP-0"`), []byte(`"html5_inicis"`), []byte(`"html_inicis"`)}
+			buf := make([]byte, 0, 64<<10)
+			b.ReportAllocs()
+			i := 0
+			for b.Loop() {
+				q, _ := ParseQuery(inputs[i%len(inputs)])
+				tr := m.Resolve(q)
+				buf = tr.AppendJSON(buf[:0])
+				i++
+			}
+		})
+	}
+}

@@ -35,6 +35,9 @@
   const WINDOW_ORIGIN = BASE.origin;
 
   const warn = (msg) => console.warn(`${TAG} ${msg}`);
+  // A stalled server must not stall the queue: merchant files and the backend probe give up.
+  const FETCH_MS = 10000;
+  const deadline = () => (typeof AbortSignal === 'function' && typeof AbortSignal.timeout === 'function' ? AbortSignal.timeout(FETCH_MS) : undefined);
   const noop = () => {};
   const report = (err) => {
     if (typeof reportError === 'function') reportError(err);
@@ -347,7 +350,7 @@
     const url = new URL(`merchants/${encodeURIComponent(code)}.json`, BASE).href;
     let res, text;
     try {
-      res = await fetch(url, { credentials: 'same-origin', cache: 'no-cache' });
+      res = await fetch(url, { credentials: 'same-origin', cache: 'no-cache', signal: deadline() });
       if (res.status === 404) { useSandboxMerchant(code, `no merchant file at ${url}`); return; }
       if (!res.ok) throw new Error(`HTTP ${res.status}`);
       text = await res.text();
@@ -389,7 +392,7 @@
   function probeBackend() {
     if (st.backend) return;
     const url = new URL('sandbox/backend.json', BASE).href;
-    st.backend = fetch(url, { cache: 'no-store' })
+    st.backend = fetch(url, { cache: 'no-store', signal: deadline() })
       .then((r) => (r.ok ? r.json() : null))
       .then((j) => !!(j && j.ledger === true), () => false);
   }

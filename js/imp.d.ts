@@ -130,7 +130,8 @@ declare namespace IMPShim {
     input: string;
     code: string;
     mid: string;
-    rule: 'R0' | 'R1' | 'R2' | 'R3' | '';
+    /** null when the merchant has no setting of the requested type (see error). */
+    rule: 'R0' | 'R1' | 'R2' | 'R3' | null;
     fallback: boolean;
     setting: (PGSetting & { index: number }) | null;
     considered: { index: number; why_not: string }[];
@@ -151,6 +152,8 @@ declare namespace IMPShim {
     currencies: string[];
     /** "#rrggbb", the mock window's brand colour. */
     color: string;
+    /** Used for identity verification, not payments. */
+    certification?: boolean;
   }
 
   interface Outcome {

@@ -32,6 +32,11 @@ type PG struct {
 //	[v1pg]    PortOne V1 integration guides per PG, https://developers.portone.io/opi/ko/integration/pg/v1/<pg>
 //	          (pay_method lists, currency notes; e.g. inicis: card trans vbank phone + easy-pay hubs).
 //	[seed]    the seed pages (000/001): the 19 codes of the "pg service code" list.
+//	[eximbay] https://portone.gitbook.io/docs-en/payment-integration-by-pg/payment-gateways/eximbay
+//	[pwall]   https://developers.portone.io/docs/ko/pg/payment-gateway/paymentwall — pay_method is
+//	          optional ("methods are enabled by the buyer's country"), currency is required.
+//	[rps]     https://portone.gitbook.io/docs-en/sdk/javascript-sdk/rps — "For PayPal, USD is the
+//	          default value as PayPal does not support KRW".
 //
 // Legacy marks codes whose service or module was retired or replaced: kakao (old Kakao Pay
 // module → kakaopay), jtnet and bluewalnut (dropped from the current V1 guides), chai (service
@@ -110,16 +115,16 @@ var catalog = []PG{
 	// [seed][codes][imp]
 	{Code: "syrup", Name: "Syrup Pay", NameKO: "시럽페이", Legacy: true, SimplePay: true, PayType: "simple",
 		Methods: []string{"card"}, Currencies: []string{"KRW"}, Color: "#ff5a00"},
-	// [seed][codes][imp][v1pg]: PayPal takes no KRW; card and paypal methods.
+	// [seed][codes][imp][v1pg][rps]: PayPal takes no KRW; card and paypal methods.
 	{Code: "paypal", Name: "PayPal", NameKO: "페이팔", PayType: "general",
 		Methods: []string{"card", "paypal"}, Currencies: payPalCurrencies, Color: "#003087"},
 	// [sdk][v1pg]: PayPal Smart Payment Buttons.
 	{Code: "paypal_v2", Name: "PayPal (Smart Payment Buttons)", NameKO: "페이팔 SPB", PayType: "general",
 		Methods: []string{"card", "paypal"}, Currencies: payPalCurrencies, Color: "#003087"},
-	// [seed][codes][imp][v1pg]: overseas cards and wallets, many currencies.
+	// [seed][codes][imp][eximbay]: overseas cards and wallets; the guide lists these methods and currencies.
 	{Code: "eximbay", Name: "Eximbay", NameKO: "엑심베이", PayType: "general",
-		Methods:    []string{"card", "unionpay", "alipay", "wechat", "tenpay", "econtext"},
-		Currencies: []string{"KRW", "USD", "EUR", "GBP", "JPY", "CNY", "SGD", "AUD", "CAD", "HKD", "THB", "TWD", "VND"}, Color: "#00a0e9"},
+		Methods:    []string{"card", "wechat", "alipay", "unionpay", "tenpay", "econtext"},
+		Currencies: []string{"KRW", "USD", "EUR", "GBP", "JPY", "THB", "SGD", "RUB", "HKD", "CAD", "AUD"}, Color: "#00a0e9"},
 	// [seed][codes][imp]: Naver Pay (order type) — Naver runs the whole checkout.
 	{Code: "naverco", Name: "Naver Pay (order)", NameKO: "네이버페이 주문형", SimplePay: true, PayType: "simple",
 		Methods: []string{"card"}, Currencies: []string{"KRW"}, Color: "#03c75a"},
@@ -132,7 +137,7 @@ var catalog = []PG{
 	// [codes][sdk][v1pg]: 키움페이 (formerly PAYJOA by Daou).
 	{Code: "daou", Name: "Kiwoom Pay (Daou PAYJOA)", NameKO: "키움페이(구 페이조아)", PayType: "general",
 		Methods: []string{"card", "trans", "vbank", "phone"}, Currencies: []string{"KRW"}, Color: "#ee2737"},
-	// [codes][sdk][v1pg]: Paymentwall shows its own method picker, so pay_method is ignored.
+	// [codes][sdk][pwall]: Paymentwall shows its own method picker, so pay_method is ignored.
 	{Code: "paymentwall", Name: "Paymentwall", NameKO: "페이먼트월", SimplePay: true, PayType: "general",
 		Methods: []string{"card"}, Currencies: []string{"USD", "KRW", "EUR", "GBP", "JPY", "CNY"}, Color: "#ff6600"},
 	// [codes][sdk][v1pg]

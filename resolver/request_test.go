@@ -206,6 +206,13 @@ func TestCheckDefaults(t *testing.T) {
 	assert.Equal(t, []string{WarnAmountAsString}, warningCodes(tr.Warnings), "AMOUNT_AS_STRING joins the trace's warnings")
 	assert.Contains(t, tr.Warnings[0].Message, "pass a number (amount: 1000)")
 
+	req, _ = ParseRequest([]byte(`{"pg": 12, "amount": 1000}`))
+	p, tr, err = m.Check(req, nil, Env{})
+	require.Nil(t, err, "pg of the wrong type is not an error outside strict mode")
+	assert.Equal(t, []string{WarnPGMissing, WarnFellBackToDefault}, warningCodes(tr.Warnings))
+	assert.Equal(t, RuleDefault, tr.Rule)
+	assert.Equal(t, "html5_inicis", p.PG.Code)
+
 	req, _ = ParseRequest([]byte(`{"pg": "my_pg", "amount": 5}`))
 	p, _, err = m.Check(req, nil, Env{})
 	require.Nil(t, err)

@@ -52,6 +52,7 @@ func typeInto(tb *tab, selector, text string) {
 }
 
 func TestDemoAddSettingPreviewAndPay(t *testing.T) {
+	t.Parallel()
 	url := demoSite(t)
 	tb := newTab(t)
 	openDemo(tb, url+"/")
@@ -148,6 +149,7 @@ func assertCleanConsole(t *testing.T, tb *tab) {
 }
 
 func TestDemoFailedPaymentAndStrictMode(t *testing.T) {
+	t.Parallel()
 	url := demoSite(t)
 	tb := newTab(t)
 	openDemo(tb, url+"/")
@@ -178,6 +180,7 @@ func TestDemoFailedPaymentAndStrictMode(t *testing.T) {
 }
 
 func TestDemoReorderImportAndPopup(t *testing.T) {
+	t.Parallel()
 	url := demoSite(t)
 	tb := newTab(t)
 	openDemo(tb, url+"/")
@@ -234,6 +237,7 @@ func TestDemoReorderImportAndPopup(t *testing.T) {
 }
 
 func TestDemoRedirectModeComesBackWithTheResult(t *testing.T) {
+	t.Parallel()
 	url := demoSite(t)
 	tb := newTab(t)
 	tb.do(chromedp.Emulate(device.IPhone13))

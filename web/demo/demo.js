@@ -24,7 +24,7 @@
  *   #pay  #pay-status
  *   #snippet (text: the IMP.request_pay call for the current form)  #copy-snippet
  *   #response[data-state=none|success|failure] (text: the last response as JSON)
- *   #history tbody tr[data-merchant-uid][data-success=true|false]
+ *   #history tbody tr[data-merchant-uid][data-success=true|false]  #reset-sandbox (IMP.sandbox.reset)
  */
 "use strict";
 
@@ -112,7 +112,7 @@
   let draftApplied = true;
   let paying = false;
   let methodsFor = null; // the PG code whose methods the pay_method list shows
-  const history = [];
+  const payments = []; // this session's, newest first
 
   function newMerchantUID() {
     return "order_" + Date.now().toString(36) + Math.floor(Math.random() * 1296).toString(36);
@@ -185,7 +185,24 @@
     $("#sdk-version").textContent = IMP.sandbox.version ? "v" + IMP.sandbox.version : "";
     renderSettings();
     await applyConfig();
+    showRedirectResult();
     resolveDemoReady();
+  }
+
+  // showRedirectResult shows what a redirect-mode payment (m_redirect_url on a mobile browser)
+  // brought back in the query string, then drops it from the address so a reload does not repeat it.
+  function showRedirectResult() {
+    const q = new URLSearchParams(location.search);
+    if (!q.has("imp_success") && !q.has("imp_uid")) return;
+    const rsp = { redirected: true };
+    for (const k of ["imp_uid", "merchant_uid", "imp_success", "error_code", "error_msg"]) {
+      if (q.has(k)) rsp[k] = q.get(k);
+    }
+    rsp.success = rsp.imp_success === "true";
+    showResponse(rsp);
+    $("#pay-status").textContent = "Back from m_redirect_url: " + $("#pay-status").textContent;
+    addHistory({ merchant_uid: rsp.merchant_uid }, rsp);
+    history.replaceState(null, "", location.pathname + location.hash);
   }
 
   // ---- PG settings ----
@@ -502,6 +519,7 @@
     $("#req-redirect").value = r.m_redirect_url;
     $("#req-language").value = r.language;
     $("#req-popup").checked = r.popup;
+    $("#req-redirect").placeholder = location.origin + "/";
     if (r.customer_uid || r.channelKey || r.m_redirect_url || r.language || r.popup) $("#more-params").open = true;
     fillSelect($("#req-currency"), ["KRW", "USD", "JPY"].map((c) => [c, c]), r.currency);
     fillSelect($("#req-pay-method"), [["card", METHOD_NAMES.card]], r.pay_method);
@@ -810,9 +828,9 @@
   }
 
   function addHistory(params, rsp) {
-    history.unshift({ at: new Date(), params, rsp });
+    payments.unshift({ at: new Date(), params, rsp });
     const tbody = $("#history tbody");
-    const h = history[0];
+    const h = payments[0];
     const row = el("tr", { data: { merchantUid: rsp.merchant_uid || params.merchant_uid || "", success: String(!!rsp.success) } },
       el("td", { text: h.at.toLocaleTimeString() }),
       el("td", {}, el("button", { type: "button", class: "link-btn", text: rsp.merchant_uid || "(none)", "aria-label": `Show the response for ${rsp.merchant_uid || "this payment"}`, onclick: () => showResponse(rsp) })),
@@ -904,6 +922,12 @@
   });
   $("#pay").addEventListener("click", pay);
   $("#copy-snippet").addEventListener("click", copySnippet);
+  $("#reset-sandbox").addEventListener("click", async () => {
+    if (!sdkReady) return;
+    await IMP.sandbox.reset();
+    $("#pay-status").textContent = "The sandbox forgot its paid merchant_uids: any of them can be paid again.";
+    $("#pay-status").dataset.state = "";
+  });
 
   start();
 })();

@@ -24,8 +24,15 @@ type bench struct {
 
 // pageResult is what the cold-start pages leave in window.benchResult.
 type pageResult struct {
-	Ms    float64 `json:"ms"`
-	Error string  `json:"error"`
+	Ms     float64          `json:"ms"`
+	Phases map[string]Phase `json:"phases"`
+	Error  string           `json:"error"`
+}
+
+// Phase is when one file's fetch started and ended, in ms after t0.
+type Phase struct {
+	Start float64 `json:"start"`
+	End   float64 `json:"end"`
 }
 
 // load opens url path (under a fresh run prefix) in a new tab and waits for
@@ -55,11 +62,13 @@ func (b *bench) coldStarts(browser context.Context, res *Results, withOpt bool) 
 	type variant struct {
 		tree, page string
 		samples    *[]float64
+		phases     map[string][]Phase
 	}
 	c := &res.ColdStart
-	variants := []variant{{"dist", "bench-cold.html", &c.Samples}, {"floor", "bench-floor.html", &c.FloorRuns}}
+	variants := []*variant{{"dist", "bench-cold.html", &c.Samples, map[string][]Phase{}},
+		{"floor", "bench-floor.html", &c.FloorRuns, map[string][]Phase{}}}
 	if withOpt {
-		variants = append(variants, variant{"opt", "bench-cold.html", &c.OptRuns})
+		variants = append(variants, &variant{"opt", "bench-cold.html", &c.OptRuns, map[string][]Phase{}})
 	}
 	c.Loads = b.o.loads
 	c.Method = fmt.Sprintf("median of %d loads each, every load in a new tab under its own URL prefix "+
@@ -75,12 +84,27 @@ func (b *bench) coldStarts(browser context.Context, res *Results, withOpt bool) 
 				continue
 			}
 			*v.samples = append(*v.samples, round2(r.Ms))
+			for f, p := range r.Phases {
+				v.phases[f] = append(v.phases[f], p)
+			}
 			if v.tree == "dist" {
 				res.ReadyLoadBytes, _ = b.srv.served(run)
 			}
 		}
 	}
 	c.Impshim, c.Floor = median(c.Samples), median(c.FloorRuns)
+	c.Phases = map[string]map[string]Phase{}
+	for _, v := range variants {
+		m := map[string]Phase{}
+		for f, ps := range v.phases {
+			var starts, ends []float64
+			for _, p := range ps {
+				starts, ends = append(starts, p.Start), append(ends, p.End)
+			}
+			m[f] = Phase{Start: round2(median(starts)), End: round2(median(ends))}
+		}
+		c.Phases[v.tree] = m
+	}
 	if withOpt {
 		m := median(c.OptRuns)
 		c.ImpshimOpt = &m

@@ -45,6 +45,8 @@ type ColdStart struct {
 	Samples    []float64 `json:"impshim_samples,omitempty"`
 	FloorRuns  []float64 `json:"floor_samples,omitempty"`
 	OptRuns    []float64 `json:"impshim_wasm_opt_samples,omitempty"`
+	// Phases: per variant (dist, floor, opt), per file, the median fetch start and end.
+	Phases map[string]map[string]Phase `json:"phases,omitempty"`
 }
 
 type ResolveResult struct {
@@ -197,6 +199,26 @@ func printTable(w io.Writer, r *Results) {
 		}
 	}
 	fmt.Fprintf(w, "\ncold start: %s\n", c.Method)
+	for _, v := range []struct {
+		tree, name string
+		ready      float64
+	}{
+		{"dist", "impshim", c.Impshim}, {"floor", "hello-world", c.Floor}} {
+		ph := c.Phases[v.tree]
+		if len(ph) == 0 {
+			continue
+		}
+		files := make([]string, 0, len(ph))
+		for f := range ph {
+			files = append(files, f)
+		}
+		sort.Slice(files, func(i, j int) bool { return ph[files[i]].Start < ph[files[j]].Start })
+		var parts []string
+		for _, f := range files {
+			parts = append(parts, fmt.Sprintf("%s %.1f→%.1f", f, ph[f].Start, ph[f].End))
+		}
+		fmt.Fprintf(w, "  %s fetches (median ms after t0, start→end): %s; ready at %.1f\n", v.name, strings.Join(parts, ", "), v.ready)
+	}
 	for _, n := range r.Notes {
 		fmt.Fprintln(w, "note:", n)
 	}

@@ -227,14 +227,25 @@ func TestBenchServer(t *testing.T) {
 	resp, body := get("/r/a/dist/imp.js")
 	assert.Equal(t, 200, resp.StatusCode)
 	assert.Equal(t, "window.IMP = {};", body)
-	assert.Equal(t, "no-store", resp.Header.Get("Cache-Control"))
+	assert.Equal(t, "no-cache", resp.Header.Get("Cache-Control"))
+	lastMod := resp.Header.Get("Last-Modified")
+	require.NotEmpty(t, lastMod)
 	assert.Contains(t, resp.Header.Get("Content-Type"), "javascript")
+
+	// A revalidation costs no body bytes.
+	req, _ := http.NewRequest("GET", ts.URL+"/r/a/dist/imp.js", nil)
+	req.Header.Set("If-Modified-Since", lastMod)
+	resp304, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	resp304.Body.Close()
+	assert.Equal(t, http.StatusNotModified, resp304.StatusCode)
 
 	resp, _ = get("/r/a/dist/impshim.wasm")
 	assert.Equal(t, "application/wasm", resp.Header.Get("Content-Type"))
 
 	resp, body = get("/r/a/dist/bench-cold.html")
 	assert.Equal(t, 200, resp.StatusCode)
+	assert.Equal(t, "no-store", resp.Header.Get("Cache-Control"))
 	assert.Contains(t, body, `<script src="imp.js"></script>`, "bench pages sit beside imp.js")
 
 	resp, _ = get("/r/a/dist/merchants/x.json")

@@ -72,7 +72,7 @@ func (b *bench) coldStarts(browser context.Context, res *Results, withOpt bool) 
 	}
 	c.Loads = b.o.loads
 	c.Method = fmt.Sprintf("median of %d loads each, every load in a new tab under its own URL prefix "+
-		"(cache-busting: no HTTP or compiled-WASM cache reuse; Cache-Control: no-store), variants interleaved, "+
+		"(cache-busting: no HTTP or compiled-WASM cache can be reused), variants interleaved, "+
 		"after 2 discarded warm-up loads each; t0 = inline script right before the tag, t1 = ready resolved", b.o.loads)
 	for i := -2; i < b.o.loads; i++ {
 		for _, v := range variants {

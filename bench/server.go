@@ -2,7 +2,6 @@ package main
 
 import (
 	"encoding/json"
-	"io"
 	"io/fs"
 	"mime"
 	"net/http"
@@ -48,8 +47,8 @@ func (s *benchServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	run, tree, file := parts[0], parts[1], path.Clean("/" + parts[2])[1:]
-	w.Header().Set("Cache-Control", "no-store")
 	if strings.HasPrefix(file, "bench-") {
+		w.Header().Set("Cache-Control", "no-store")
 		data, err := fs.ReadFile(s.pages, "pages/"+file)
 		if err != nil {
 			http.NotFound(w, r)
@@ -74,15 +73,31 @@ func (s *benchServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			f.Close()
 			continue
 		}
+		// Like `make run`'s server: no-cache with Last-Modified, so a page that opens the mock
+		// window again revalidates it (304, no body) instead of downloading it again. Cold
+		// loads stay cold: each has its own URL prefix.
 		setType(w, file)
-		n, _ := io.Copy(w, f)
+		w.Header().Set("Cache-Control", "no-cache")
+		cw := &countingWriter{ResponseWriter: w}
+		http.ServeContent(cw, r, file, st.ModTime(), f)
 		f.Close()
-		s.count(run, tree+"/"+file, n)
+		s.count(run, tree+"/"+file, cw.n)
 		return
 	}
 	// Missing files are counted as zero bytes so a 404 (a merchant file, say) still shows up.
 	s.count(run, tree+"/"+file, 0)
 	http.NotFound(w, r)
+}
+
+type countingWriter struct {
+	http.ResponseWriter
+	n int64
+}
+
+func (c *countingWriter) Write(p []byte) (int, error) {
+	n, err := c.ResponseWriter.Write(p)
+	c.n += int64(n)
+	return n, err
 }
 
 func setType(w http.ResponseWriter, file string) {

@@ -15,6 +15,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/device"
+	"github.com/chromedp/chromedp/kb"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -228,6 +229,18 @@ func TestDemoReorderImportAndPopup(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, "paypal_v2", rsp.PGProvider)
 	assert.Equal(t, currencies[0], rsp.Raw["currency"])
+
+	// Every control has a label, and the list works from the keyboard: Enter on "remove" removes
+	// the row and leaves the focus in the list.
+	assert.Empty(t, eval[[]string](tb, `[...document.querySelectorAll("input, select, textarea, button")]
+		.filter(e => e.type !== "hidden" && !(e.labels && e.labels.length) && !e.getAttribute("aria-label") && !e.textContent.trim())
+		.map(e => e.outerHTML.slice(0, 80))`), "controls without a label")
+	tb.do(chromedp.Click(chromedp.CSS("#add-setting")))
+	pollJS(tb, "a second setting is listed", `document.querySelectorAll("#setting-list > li[data-setting]").length === 2`)
+	tb.do(chromedp.Focus(chromedp.CSS(`li[data-setting="1"] [data-action=remove]`)), chromedp.KeyEvent(kb.Enter))
+	pollJS(tb, "the setting is removed", `document.querySelectorAll("#setting-list > li[data-setting]").length === 1`)
+	assert.True(t, eval[bool](tb, `document.querySelector("#setting-list").contains(document.activeElement)`),
+		"the focus stays in the list after a removal")
 
 	// Back to the guide's example.
 	tb.do(chromedp.Click(chromedp.CSS("#reset-settings")))

@@ -4,6 +4,7 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"unicode/utf8"
 
 	"github.com/impshim/impshim/internal/jsonv"
@@ -439,7 +440,7 @@ func (r *Request) amount(currency string) (float64, string, bool, *Error) {
 }
 
 // defaults used when Env leaves something out, so a zero Env never panics.
-var fallbackRand uint64 = 0x9e3779b97f4a7c15
+var fallbackRand atomic.Uint64
 
 func (e Env) now() int64 {
 	if e.Now != nil {
@@ -452,9 +453,9 @@ func (e Env) rand() uint64 {
 	if e.Rand != nil {
 		return e.Rand()
 	}
-	// splitmix64: deterministic, good enough for sandbox IDs when no source was injected.
-	fallbackRand += 0x9e3779b97f4a7c15
-	z := fallbackRand
+	// splitmix64: deterministic, good enough for sandbox IDs when no source was injected. The
+	// state is shared (the server may respond to many requests at once), hence atomic.
+	z := fallbackRand.Add(0x9e3779b97f4a7c15)
 	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9
 	z = (z ^ (z >> 27)) * 0x94d049bb133111eb
 	return z ^ (z >> 31)

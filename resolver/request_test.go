@@ -458,3 +458,34 @@ func FuzzParseRequest(f *testing.F) {
 		}
 	})
 }
+
+// TestConcurrentUse: a Merchant, the memory ledger and a zero Env are shared by the server's
+// request handlers; run with -race this catches unsynchronised state.
+func TestConcurrentUse(t *testing.T) {
+	m := mustMerchant(t, checkConfig)
+	ledger := NewMemoryLedger()
+	done := make(chan string)
+	for g := 0; g < 8; g++ {
+		go func(g int) {
+			uid := "order-" + strings.Repeat("x", g)
+			req, _ := ParseRequest([]byte(`{"pg": "kakaopay", "amount": 100, "merchant_uid": "` + uid + `"}`))
+			p, _, err := m.Check(req, ledger, Env{})
+			if err != nil {
+				done <- err.Message
+				return
+			}
+			p.Open(Env{})
+			_ = m.Resolve(Query{PG: "html_inicis"})
+			r := p.Respond(Outcome{Result: ResultPaid}, Env{}, ledger)
+			done <- r.ImpUID
+		}(g)
+	}
+	seen := map[string]bool{}
+	for g := 0; g < 8; g++ {
+		uid := <-done
+		assert.Regexp(t, impUIDPattern, uid)
+		seen[uid] = true
+	}
+	assert.Len(t, seen, 8, "every payment got its own imp_uid")
+	assert.True(t, ledger.Paid("order-xxx"))
+}

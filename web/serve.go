@@ -20,6 +20,7 @@ func Serve(ctx context.Context, addr string, h http.Handler, logger *slog.Logger
 	srv := &http.Server{
 		Handler:           h,
 		ReadHeaderTimeout: 10 * time.Second,
+		IdleTimeout:       2 * time.Minute,
 		MaxHeaderBytes:    64 << 10,
 	}
 	if logger != nil {

@@ -134,6 +134,8 @@
     try {
       const saved = JSON.parse(localStorage.getItem(STORE_KEY) || "null");
       if (saved && saved.config && Array.isArray(saved.config.pg_settings) && saved.request) {
+        // Whatever was saved, the page only ever renders objects; the SDK judges their fields.
+        saved.config.pg_settings = saved.config.pg_settings.filter((s) => s && typeof s === "object" && !Array.isArray(s));
         return { config: saved.config, request: { ...defaultRequest(), ...saved.request } };
       }
     } catch {

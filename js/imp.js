@@ -606,7 +606,18 @@
       try { w = window.open(windowURL(req.nonce, 'popup'), `impshim_${req.nonce}`, 'popup,width=480,height=760'); } catch { w = null; }
       if (w) req.popup = w; else req.popupBlocked = true;
     }
-    run(() => requestTask(req));
+    run(() => {
+      try {
+        requestTask(req);
+      } catch (err) {
+        // A bug here must still answer the merchant, and must not leave a window marked open.
+        const s = st.session;
+        if (s && s.req === req) { s.done = true; st.session = null; closeSession(s); }
+        if (req.popup && !req.popup.closed) req.popup.close();
+        req.finish(errorResponse('INTERNAL', `${TAG} internal error in request_pay: ${err && err.message}; please report it`, req.merchantUID));
+        report(err);
+      }
+    });
     return promise;
   }
 

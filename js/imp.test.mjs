@@ -476,3 +476,22 @@ test('a window that never loads ends the request instead of hanging', async () =
   assert.equal(r.error_code, 'INTERNAL');
   assert.match(r.error_msg, /window\.html/);
 });
+
+test('a bug while opening the window answers INTERNAL and leaves no window marked open', async () => {
+  const page = makePage();
+  const { IMP } = page;
+  IMP.sandbox.configure(seed);
+  await IMP.sandbox.ready;
+  const body = page.ctx.document.body;
+  const append = body.appendChild;
+  body.appendChild = () => { throw new Error('no DOM'); };
+  page.ctx.reportError = () => {};
+  const r = await IMP.request_pay({ amount: 1000 });
+  assert.equal(r.error_code, 'INTERNAL');
+  assert.match(r.error_msg, /no DOM/);
+  body.appendChild = append;
+  const next = IMP.request_pay({ amount: 1000 });
+  await until(() => page.frames.length === 1, 'a window for the next request');
+  IMP.close();
+  assert.equal((await next).error_code, 'USER_CANCEL');
+});

@@ -54,6 +54,9 @@ func ParseAmount(s string) (Amount, error) {
 	return Amount(n.Int64()), nil
 }
 
+// Whole is n units of the currency: Whole(64900) is 64,900 KRW.
+func Whole(n int64) Amount { return Amount(n * 100) }
+
 // String writes the amount as the shortest decimal: 1000, 10.5, 0.01.
 func (a Amount) String() string {
 	s := strconv.FormatInt(int64(a)/100, 10)

@@ -117,6 +117,12 @@ func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		if allow(w, r, http.MethodPost, a.fail) {
 			a.getToken(w, r)
 		}
+	case len(segs) == 1 && segs[0] == "payments":
+		if allow(w, r, http.MethodGet, a.fail) {
+			if code, ok := a.authorize(w, r); ok {
+				a.payments(w, r, code)
+			}
+		}
 	case len(segs) >= 2 && segs[0] == "payments":
 		a.servePayments(w, r, segs[1:])
 	default:
@@ -286,6 +292,29 @@ func (a *API) payment(w http.ResponseWriter, r *http.Request, code, impUID strin
 		return
 	}
 	a.ok(w, p)
+}
+
+// payments answers GET /payments?imp_uid[]=…&imp_uid[]=…: the ones found, in the order asked.
+func (a *API) payments(w http.ResponseWriter, r *http.Request, code string) {
+	q := r.URL.Query()
+	uids := append(q["imp_uid[]"], q["imp_uid"]...)
+	if len(uids) == 0 || len(uids) > 100 {
+		a.fail(w, http.StatusBadRequest, "give 1 to 100 imp_uid[] query parameters, e.g. /payments?imp_uid[]=imps_123456789012")
+		return
+	}
+	list := []Payment{}
+	for _, uid := range uids {
+		p, err := a.store.Payment(r.Context(), code, uid)
+		if err == ErrNotFound {
+			continue
+		}
+		if err != nil {
+			a.failErr(w, err, a.fail)
+			return
+		}
+		list = append(list, p)
+	}
+	a.ok(w, list)
 }
 
 func (a *API) find(w http.ResponseWriter, r *http.Request, code string, segs []string) {

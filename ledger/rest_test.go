@@ -2,6 +2,7 @@ package ledger
 
 import (
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -261,3 +262,35 @@ func TestPaymentsByStatus(t *testing.T) {
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+func TestGetPayments(t *testing.T) {
+	f := newFixture(t, Options{})
+	a, b := impUID(), impUID()
+	f.mustRecord(paid(a, "m-a", 1))
+	f.mustRecord(paid(b, "m-b", 2))
+	tok := f.token(DemoKeys)
+	tests := []struct {
+		query  string
+		status int
+		want   []string
+	}{
+		{"?imp_uid[]=" + b + "&imp_uid[]=" + a, 200, []string{b, a}},
+		{"?imp_uid[]=" + a + "&imp_uid[]=imps_000000000000", 200, []string{a}},
+		{"?imp_uid=" + a, 200, []string{a}},
+		{"", 400, nil},
+		{"?imp_uid[]=" + strings.TrimSuffix(strings.Repeat(a+"&imp_uid[]=", 101), "&imp_uid[]="), 400, nil},
+	}
+	for _, tt := range tests {
+		r := f.get("/payments"+tt.query, tok)
+		require.Equal(t, tt.status, r.Status, "%s: %s", tt.query, r.Raw)
+		if tt.status != 200 {
+			continue
+		}
+		var got []string
+		for _, p := range r.Body["response"].([]any) {
+			got = append(got, p.(map[string]any)["imp_uid"].(string))
+		}
+		assert.Equal(t, tt.want, got, tt.query)
+	}
+	assert.Equal(t, 401, f.do("GET", "/payments?imp_uid[]="+a, nil).Status)
+}

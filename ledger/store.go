@@ -486,6 +486,9 @@ type Attempt struct {
 	Final bool `json:"final"`
 }
 
+// keptAttempts bounds the webhook history per merchant.
+const keptAttempts = 1000
+
 // AddAttempt records one delivery attempt.
 func (s *Store) AddAttempt(ctx context.Context, a Attempt) error {
 	return s.tx(ctx, func(tx *sql.Tx) error {
@@ -493,6 +496,13 @@ func (s *Store) AddAttempt(ctx context.Context, a Attempt) error {
 			(merchant_code, imp_uid, merchant_uid, status, url, attempt, http_status, error, at, final)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			a.MerchantCode, a.ImpUID, a.MerchantUID, a.Status, a.URL, a.Attempt, a.HTTPStatus, a.Error, a.At, a.Final)
+		if err != nil {
+			return err
+		}
+		// History for the demo page, not an audit log: keep the latest keptAttempts per merchant.
+		_, err = tx.ExecContext(ctx, `DELETE FROM webhook_attempts WHERE merchant_code = ? AND id <=
+			(SELECT id FROM webhook_attempts WHERE merchant_code = ? ORDER BY id DESC LIMIT 1 OFFSET ?)`,
+			a.MerchantCode, a.MerchantCode, keptAttempts)
 		return err
 	})
 }

@@ -217,3 +217,22 @@ func BenchmarkGetPayment(b *testing.B) {
 		}
 	})
 }
+
+func TestAttemptHistoryIsBounded(t *testing.T) {
+	s, err := Open(":memory:")
+	require.NoError(t, err)
+	defer s.Close()
+	ctx := context.Background()
+	for i := range keptAttempts + 5 {
+		require.NoError(t, s.AddAttempt(ctx, Attempt{MerchantCode: DemoMerchant, ImpUID: "u", Attempt: i + 1}))
+	}
+	require.NoError(t, s.AddAttempt(ctx, Attempt{MerchantCode: "imp_other", ImpUID: "o", Attempt: 1}))
+	list, err := s.Attempts(ctx, DemoMerchant, 5000)
+	require.NoError(t, err)
+	require.Len(t, list, keptAttempts)
+	assert.Equal(t, 6, list[0].Attempt, "the oldest go first")
+	assert.Equal(t, keptAttempts+5, list[len(list)-1].Attempt)
+	other, err := s.Attempts(ctx, "imp_other", 10)
+	require.NoError(t, err)
+	assert.Len(t, other, 1)
+}

@@ -495,3 +495,9 @@ test('a bug while opening the window answers INTERNAL and leaves no window marke
   IMP.close();
   assert.equal((await next).error_code, 'USER_CANCEL');
 });
+
+test('imp.js and the Go module carry the same version', () => {
+  const goSource = readFileSync(new URL('../wasm/bridge.go', import.meta.url), 'utf8');
+  const goVersion = /const Version = "([^"]+)"/.exec(goSource)[1];
+  assert.equal(makePage().IMP.sandbox.version, goVersion);
+});

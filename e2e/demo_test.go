@@ -284,6 +284,37 @@ func TestDemoRedirectModeComesBackWithTheResult(t *testing.T) {
 		`[...document.querySelectorAll("#history tbody tr")].map(tr => tr.dataset.merchantUid + " " + tr.dataset.success)`))
 }
 
+func TestDemoSaysWhenTheSDKCannotLoad(t *testing.T) {
+	t.Parallel()
+	onlyBridge := t.TempDir()
+	for _, name := range []string{"imp.js", "wasm_exec.js"} {
+		data, err := os.ReadFile(filepath.Join(distDir, name))
+		require.NoError(t, err)
+		require.NoError(t, os.WriteFile(filepath.Join(onlyBridge, name), data, 0o644))
+	}
+	tests := []struct {
+		name, dist, want string
+	}{
+		{"no SDK at all", t.TempDir(), "make dist"},
+		{"no wasm module", onlyBridge, "The SDK could not start"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			srv := httptest.NewServer(web.New(web.Options{Dist: tc.dist}))
+			t.Cleanup(srv.Close)
+			tb := newTab(t)
+			tb.open(srv.URL + "/")
+			pollJS(tb, "the page reports the failure", `document.querySelector("#sdk-status").dataset.state === "failed"`)
+			status := eval[string](tb, `document.querySelector("#sdk-status").textContent`)
+			t.Log(status)
+			assert.Contains(t, status, tc.want)
+			assert.True(t, eval[bool](tb, `document.querySelector("#pay").disabled`))
+			assert.Len(t, eval[[]string](tb, `[...document.querySelectorAll("#setting-list > li[data-setting]")].map(li => li.dataset.setting)`), 3,
+				"the saved settings are still shown, to be applied once the SDK loads")
+		})
+	}
+}
+
 // demoScreenshot keeps a screenshot of the demo at a given width when IMPSHIM_ARTIFACTS is set
 // (full page, or just the viewport when something is overlaid on it).
 func demoScreenshot(tb *tab, name string, width int64, full bool) {

@@ -57,6 +57,7 @@ const (
 	whyKey
 	whyMissing
 	whyNotString
+	whyNoCode
 )
 
 // Resolve picks the setting for q by the rules R0–R3 of SPEC §4 and explains the choice.
@@ -97,6 +98,8 @@ func (m *Merchant) Resolve(q Query) Trace {
 			mode = whyNotString
 		case q.PG == "":
 			mode = whyMissing
+		case t.Code == "":
+			mode = whyNoCode
 		case t.MID != "":
 			mode = whyMID
 			for pos, i := range list {
@@ -144,10 +147,13 @@ func (m *Merchant) considered(idx []int, mode whyKind, code, mid, key string) []
 	}
 	out := make([]Considered, len(idx))
 	switch mode {
-	case whyMissing, whyNotString:
+	case whyMissing, whyNotString, whyNoCode:
 		why := "no pg was given"
-		if mode == whyNotString {
+		switch mode {
+		case whyNotString:
 			why = "pg is not a string"
+		case whyNoCode:
+			why = "pg has no PG code before the '.'"
 		}
 		for k, i := range idx {
 			out[k] = Considered{Index: i, WhyNot: why}

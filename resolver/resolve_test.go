@@ -228,6 +228,7 @@ func TestTraceConsidered(t *testing.T) {
 		{"R0 past a setting with no key", mixedConfig, `{"pg": "x", "channelKey": "zz"}`, []Considered{
 			{1, "pg is html5_inicis, not x"}, {2, "pg is html5_inicis, not x"}, {3, "pg is kakao, not x"}, {4, "pg is my_pg, not x"}, {6, "pg is KakaoPay, not x"}}},
 		{"missing pg", noDefaultConfig, `""`, []Considered{{0, "no pg was given"}, {1, "no pg was given"}}},
+		{"pg with nothing before the dot", noDefaultConfig, `".MID-a"`, []Considered{{0, "pg has no PG code before the '.'"}, {1, "pg has no PG code before the '.'"}}},
 		{"pg not a string", noDefaultConfig, `{"pg": 1}`, []Considered{{0, "pg is not a string"}, {1, "pg is not a string"}}},
 		{"certification only lists certification settings", mixedConfig, `{"pg": "nope", "type": "certification"}`, []Considered{{0, "pg is inicis_unified, not nope"}, {5, "pg is danal, not nope"}}},
 	}

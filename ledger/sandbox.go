@@ -211,6 +211,10 @@ func (a *API) webhooks(w http.ResponseWriter, r *http.Request) {
 
 var impUIDPattern = regexp.MustCompile(`^imps_[0-9]{12}$`)
 
+// mobileUA is how the SDK tells a mobile browser (SPEC §6); the bridge posts from the buyer's
+// browser, so its User-Agent is the buyer's.
+var mobileUA = regexp.MustCompile(`Mobi|Android|iPhone|iPad`)
+
 // paymentFromBridge builds the ledger's payment from the params snapshot and the SDK response.
 // The response wins where both say something: it carries the defaults the SDK applied.
 func paymentFromBridge(req, resp map[string]json.RawMessage, now int64, userAgent string) (Payment, []string, error) {
@@ -269,8 +273,12 @@ func paymentFromBridge(req, resp map[string]json.RawMessage, now int64, userAgen
 		p.PGProvider, _, _ = strings.Cut(string(describe("pg")), ".")
 	}
 	p.Channel = "pc"
+	if mobileUA.MatchString(userAgent) {
+		p.Channel = "mobile"
+	}
 	p.PGTID, p.PGID, p.ApplyNum = describe("pg_tid"), describe("pg_id"), describe("apply_num")
-	p.CardName, p.CardNumber = describe("card_name"), describe("card_number")
+	p.CardCode, p.CardName, p.CardNumber = describe("card_code"), describe("card_name"), describe("card_number")
+	p.BankCode, p.BankName, p.VbankCode = describe("bank_code"), describe("bank_name"), describe("vbank_code")
 	p.VbankName, p.VbankNum, p.VbankHolder = describe("vbank_name"), describe("vbank_num"), describe("vbank_holder")
 	p.Name, p.ReceiptURL = describe("name"), describe("receipt_url")
 	p.BuyerName, p.BuyerEmail, p.BuyerTel = describe("buyer_name"), describe("buyer_email"), describe("buyer_tel")
@@ -280,8 +288,10 @@ func paymentFromBridge(req, resp map[string]json.RawMessage, now int64, userAgen
 	p.CardQuota, _ = integer(resp, "card_quota", "")
 	p.Escrow, _ = boolean(req, "escrow", "")
 
+	// A paid response says what was paid; a failed one carries paid_amount 0, so the amount
+	// the buyer was asked for is the request's.
 	amountKey, from := "paid_amount", resp
-	if !has(resp, "paid_amount") {
+	if !has(resp, "paid_amount") || (!success && has(req, "amount")) {
 		amountKey, from = "amount", req
 	}
 	p.Amount, err = amountField(from, amountKey)

@@ -149,6 +149,20 @@ func TestRecordKinds(t *testing.T) {
 		f.mustRecord(rec)
 		assert.Equal(t, 1, f.count("imp_nokeys"))
 	})
+	t.Run("channel follows the buyer's browser", func(t *testing.T) {
+		for ua, want := range map[string]string{
+			"Mozilla/5.0 (X11; Linux x86_64) Chrome/140.0":                               "pc",
+			"Mozilla/5.0 (iPhone; CPU iPhone OS 18_0 like Mac OS X) Mobile/15E148":       "mobile",
+			"Mozilla/5.0 (Linux; Android 15; Pixel 9) Chrome/140.0 Mobile Safari/537.36": "mobile",
+		} {
+			uid := impUID()
+			r := f.do("POST", "/sdk/sandbox/payments", paid(uid, "order-ua", 10), "User-Agent", ua)
+			require.Equal(t, 200, r.Status, r.Raw)
+			p := resp(f.get("/payments/"+uid, tok))
+			assert.Equal(t, want, p["channel"], ua)
+			assert.Equal(t, ua, p["user_agent"])
+		}
+	})
 	t.Run("the bridge can list what it recorded", func(t *testing.T) {
 		r := f.do("GET", "/sdk/sandbox/payments?merchant_code="+DemoMerchant, nil)
 		require.Equal(t, 200, r.Status)

@@ -6,10 +6,14 @@ package e2e
 
 import (
 	"encoding/json"
+	"io"
+	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -282,6 +286,46 @@ func TestDemoRedirectModeComesBackWithTheResult(t *testing.T) {
 	assert.Regexp(t, `^imps_\d{12}$`, got["imp_uid"])
 	assert.Equal(t, []string{merchantUID + " true"}, eval[[]string](tb,
 		`[...document.querySelectorAll("#history tbody tr")].map(tr => tr.dataset.merchantUid + " " + tr.dataset.success)`))
+}
+
+func TestDemoWithABackendReachesIt(t *testing.T) {
+	t.Parallel()
+	var mu sync.Mutex
+	var seen []string
+	backend := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		mu.Lock()
+		seen = append(seen, r.Method+" "+r.URL.Path+" "+string(body))
+		mu.Unlock()
+		w.Header().Set("Content-Type", "application/json")
+		if r.URL.Path == "/sdk/sandbox/backend.json" {
+			io.WriteString(w, `{"ledger": true}`)
+			return
+		}
+		io.WriteString(w, `{"ok": true}`)
+	})
+	srv := httptest.NewServer(web.New(web.Options{Dist: distDir, Backend: backend}))
+	t.Cleanup(srv.Close)
+	tb := newTab(t)
+	openDemo(tb, srv.URL+"/")
+	pollJS(tb, "the page tells about the ledger", `!document.querySelector("#ledger-status").hidden`)
+	assert.Contains(t, eval[string](tb, `document.querySelector("#ledger-status a").href`), "/sdk/sandbox/payments?merchant_code=imp10391932")
+
+	typeInto(tb, "#req-pg", "kakaopay")
+	merchantUID := eval[string](tb, `document.querySelector("#req-merchant-uid").value`)
+	tb.do(chromedp.Click(chromedp.CSS("#pay")))
+	tb.do(imptest.Approve())
+	pollJS(tb, "the payment is shown", `document.querySelector("#response").dataset.state === "success"`)
+	require.Eventually(t, func() bool {
+		mu.Lock()
+		defer mu.Unlock()
+		for _, s := range seen {
+			if strings.HasPrefix(s, "POST /sdk/sandbox/payments ") && strings.Contains(s, merchantUID) {
+				return true
+			}
+		}
+		return false
+	}, 20*time.Second, 50*time.Millisecond, "the bridge did not record the payment through web's backend route")
 }
 
 func TestDemoSaysWhenTheSDKCannotLoad(t *testing.T) {

@@ -25,6 +25,7 @@
  *   #snippet (text: the IMP.request_pay call for the current form)  #copy-snippet
  *   #response[data-state=none|success|failure] (text: the last response as JSON)
  *   #history tbody tr[data-merchant-uid][data-success=true|false]  #reset-sandbox (IMP.sandbox.reset)
+ *   #ledger-status (shown when the server keeps a ledger: /sdk/sandbox/backend.json says so)
  */
 "use strict";
 
@@ -188,7 +189,27 @@
     renderSettings();
     await applyConfig();
     showRedirectResult();
+    probeLedger();
     resolveDemoReady();
+  }
+
+  // probeLedger says whether the server also records payments (the sandbox REST API), the way
+  // imp.js finds out: sandbox/backend.json next to the SDK.
+  async function probeLedger() {
+    const p = $("#ledger-status");
+    try {
+      const base = new URL("/sdk/", location.href);
+      const r = await fetch(new URL("sandbox/backend.json", base), { cache: "no-store" });
+      const info = r.ok ? await r.json() : null;
+      if (!info || info.ledger !== true) return;
+      const list = new URL("sandbox/payments", base);
+      list.searchParams.set("merchant_code", state.config.merchant_code || "");
+      p.replaceChildren("This server keeps a ledger too: payments made here are visible to the REST API (",
+        el("code", { text: "/payments/{imp_uid}" }), ") — ", el("a", { href: list.href, text: "recorded payments as JSON" }), ".");
+      p.hidden = false;
+    } catch {
+      // No ledger, or it did not answer: nothing to say beyond what imp.js logs.
+    }
   }
 
   // showRedirectResult shows what a redirect-mode payment (m_redirect_url on a mobile browser)

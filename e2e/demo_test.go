@@ -42,15 +42,15 @@ func openDemo(tb *tab, url string) {
 	require.True(tb.t, eval[bool](tb, `window.impshimDemo.ready.then(() => true)`), "the demo page did not get ready")
 }
 
-// pollJS waits until a JavaScript expression in the page is truthy.
-func pollJS(tb *tab, what, js string) {
+// demoPoll waits until a JavaScript expression in the page is truthy.
+func demoPoll(tb *tab, what, js string) {
 	tb.t.Helper()
 	_, err := chromedp.Run(tb.ctx, chromedp.Poll[bool](js))
 	require.NoError(tb.t, err, "waiting until %s (%s)", what, js)
 }
 
-// typeInto replaces an input's text with real key presses, so the page sees input events.
-func typeInto(tb *tab, selector, text string) {
+// demoType replaces an input's text with real key presses, so the page sees input events.
+func demoType(tb *tab, selector, text string) {
 	tb.t.Helper()
 	eval[bool](tb, `(document.querySelector(`+strconv.Quote(selector)+`).value = "") === ""`)
 	tb.do(chromedp.SendKeys(chromedp.CSS(selector), text))
@@ -72,7 +72,7 @@ func TestDemoAddSettingPreviewAndPay(t *testing.T) {
 
 	// Add a setting: it starts without a MID, and the SDK's error shows next to that field.
 	tb.do(chromedp.Click(chromedp.CSS("#add-setting")))
-	pollJS(tb, "the empty MID is reported inline",
+	demoPoll(tb, "the empty MID is reported inline",
 		`(() => { const p = document.querySelector('li[data-setting="3"] [data-error-for=mid]');
 			return p && !p.hidden && p.textContent.includes("mid is empty"); })()`)
 	assert.Equal(t, "error", eval[string](tb, `document.querySelector("#config-status").dataset.state`))
@@ -80,14 +80,14 @@ func TestDemoAddSettingPreviewAndPay(t *testing.T) {
 
 	eval[bool](tb, `(() => { const s = document.querySelector('li[data-setting="3"] [data-field=pg]');
 		s.value = "nice"; return s.dispatchEvent(new Event("change", {bubbles: true})); })()`)
-	typeInto(tb, `li[data-setting="3"] [data-field=mid]`, "MID-d")
-	pollJS(tb, "the four settings are applied",
+	demoType(tb, `li[data-setting="3"] [data-field=mid]`, "MID-d")
+	demoPoll(tb, "the four settings are applied",
 		`document.querySelector("#config-status").dataset.state === "ok" && document.querySelector("#config-status").textContent.includes("4 settings")`)
 	assert.Contains(t, eval[[]string](tb, `[...document.querySelectorAll("#pg-suggestions option")].map(o => o.value)`), "nice.MID-d")
 
 	// The seed's typo: an unknown code, a did-you-mean, and a fallback to the default.
-	typeInto(tb, "#req-pg", "html_inicis")
-	pollJS(tb, "the preview shows the R3 fallback",
+	demoType(tb, "#req-pg", "html_inicis")
+	demoPoll(tb, "the preview shows the R3 fallback",
 		`document.querySelector("#preview-body").dataset.rule === "R3" && document.querySelector("#preview-body").dataset.index === "0"`)
 	warning := eval[string](tb, `document.querySelector('[data-preview=warnings] li[data-code=PG_UNKNOWN_CODE]').textContent`)
 	assert.Contains(t, warning, `did you mean "html5_inicis"?`)
@@ -95,12 +95,12 @@ func TestDemoAddSettingPreviewAndPay(t *testing.T) {
 		`document.querySelector('[data-preview=candidates] tr[data-index="0"]').dataset.status`))
 	demoScreenshot(tb, "did-you-mean", 1440, true)
 	tb.do(chromedp.Click(chromedp.CSS(`[data-use-pg="html5_inicis"]`)))
-	pollJS(tb, "the suggestion was taken", `document.querySelector("#preview-body").dataset.rule === "R2"`)
+	demoPoll(tb, "the suggestion was taken", `document.querySelector("#preview-body").dataset.rule === "R2"`)
 	assert.Equal(t, "html5_inicis", eval[string](tb, `document.querySelector("#req-pg").value`))
 
 	// The new setting, by its code alone: R2 picks it.
-	typeInto(tb, "#req-pg", "nice")
-	pollJS(tb, "the preview picks the new setting",
+	demoType(tb, "#req-pg", "nice")
+	demoPoll(tb, "the preview picks the new setting",
 		`document.querySelector("#preview-body").dataset.rule === "R2" && document.querySelector("#preview-body").dataset.index === "3"`)
 	statuses := eval[map[string]string](tb, `Object.fromEntries([...document.querySelectorAll('[data-preview=candidates] tr[data-index]')]
 		.map(tr => [tr.dataset.index, tr.dataset.status]))`)
@@ -119,7 +119,7 @@ func TestDemoAddSettingPreviewAndPay(t *testing.T) {
 	assert.Equal(t, 1000.0, win.Amount)
 	demoScreenshot(tb, "window-open", 1280, false)
 	tb.do(imptest.Approve())
-	pollJS(tb, "the response is shown", `document.querySelector("#response").dataset.state === "success"`)
+	demoPoll(tb, "the response is shown", `document.querySelector("#response").dataset.state === "success"`)
 	rsp, err := imptest.DecodeResponse([]byte(eval[string](tb, `document.querySelector("#response").textContent`)))
 	require.NoError(t, err)
 	assert.True(t, rsp.Success)
@@ -161,24 +161,24 @@ func TestDemoFailedPaymentAndStrictMode(t *testing.T) {
 
 	// Strict mode turns the fallback into an error before any window opens.
 	tb.do(chromedp.Click(chromedp.CSS("#req-strict")))
-	typeInto(tb, "#req-pg", "nicepay")
-	pollJS(tb, "the preview warns about strict mode", `!!document.querySelector(".strict-note")`)
-	pollJS(tb, "strict mode is applied", `document.querySelector("#config-status").textContent.includes("strict mode")`)
+	demoType(tb, "#req-pg", "nicepay")
+	demoPoll(tb, "the preview warns about strict mode", `!!document.querySelector(".strict-note")`)
+	demoPoll(tb, "strict mode is applied", `document.querySelector("#config-status").textContent.includes("strict mode")`)
 	tb.do(chromedp.Click(chromedp.CSS("#pay")))
-	pollJS(tb, "the refusal is shown", `document.querySelector("#response").dataset.state === "failure"`)
+	demoPoll(tb, "the refusal is shown", `document.querySelector("#response").dataset.state === "failure"`)
 	rsp, err := imptest.DecodeResponse([]byte(eval[string](tb, `document.querySelector("#response").textContent`)))
 	require.NoError(t, err)
 	assert.Equal(t, "SANDBOX_STRICT", rsp.ErrorCode)
 	assert.Empty(t, rsp.ImpUID)
 
 	// Back to a matching pg: the window opens, "Fail" gives PG_FAILED in the page.
-	typeInto(tb, "#req-pg", "kakaopay")
-	pollJS(tb, "the preview picks kakaopay", `document.querySelector("#preview-body").dataset.index === "2"`)
+	demoType(tb, "#req-pg", "kakaopay")
+	demoPoll(tb, "the preview picks kakaopay", `document.querySelector("#preview-body").dataset.index === "2"`)
 	assert.Equal(t, "", eval[string](tb, `document.querySelector("#req-pay-method").value`),
 		"a simple-pay PG picks the method itself, so pay_method is left out")
 	tb.do(chromedp.Click(chromedp.CSS("#pay")))
 	tb.do(imptest.Fail())
-	pollJS(tb, "the failure is shown", `document.querySelector("#history tbody tr[data-success=false]:first-child") &&
+	demoPoll(tb, "the failure is shown", `document.querySelector("#history tbody tr[data-success=false]:first-child") &&
 		document.querySelector("#response").textContent.includes("PG_FAILED")`)
 	assert.Equal(t, 2, eval[int](tb, `document.querySelectorAll("#history tbody tr").length`))
 	assertCleanConsole(t, tb)
@@ -196,11 +196,11 @@ func TestDemoReorderImportAndPopup(t *testing.T) {
 	tb.do(chromedp.Click(chromedp.CSS(`li[data-setting="2"] [data-action=up]`)))
 	assert.Equal(t, []string{"html5_inicis.MID-a", "kakaopay.MID-c", "html5_inicis.MID-b"}, eval[[]string](tb, settingsJS))
 	tb.do(chromedp.Click(chromedp.CSS(`li[data-setting="1"] [data-field=default]`)))
-	pollJS(tb, "the new default is applied", `document.querySelector("#config-status").textContent.includes("default kakaopay.MID-c")`)
+	demoPoll(tb, "the new default is applied", `document.querySelector("#config-status").textContent.includes("default kakaopay.MID-c")`)
 	assert.Contains(t, eval[string](tb, `document.querySelector("#console-order").textContent`),
 		"#1 kakaopay.MID-c → #0 html5_inicis.MID-a → #2 html5_inicis.MID-b")
-	typeInto(tb, "#req-pg", "nope")
-	pollJS(tb, "an unknown pg falls back to the new default",
+	demoType(tb, "#req-pg", "nope")
+	demoPoll(tb, "an unknown pg falls back to the new default",
 		`document.querySelector("#preview-body").dataset.rule === "R3" && document.querySelector("#preview-body").dataset.index === "1"`)
 
 	// Import: broken JSON is refused with a message; a valid file replaces the settings.
@@ -212,11 +212,11 @@ func TestDemoReorderImportAndPopup(t *testing.T) {
 	eval[bool](tb, `(document.querySelector("#config-json").value = JSON.stringify({merchant_code: "imp777",
 		pg_settings: [{pg: "paypal_v2", mid: "pp-1", pay_type: "general"}]})) !== ""`)
 	tb.do(chromedp.Click(chromedp.CSS("#apply-json")))
-	pollJS(tb, "the imported settings are applied", `document.querySelector("#config-status").textContent.includes("1 setting, default paypal_v2.pp-1")`)
+	demoPoll(tb, "the imported settings are applied", `document.querySelector("#config-status").textContent.includes("1 setting, default paypal_v2.pp-1")`)
 	assert.True(t, eval[bool](tb, `document.querySelector("#import-error").hidden`))
 	assert.Equal(t, "imp777", eval[string](tb, `document.querySelector("#merchant-code").value`))
-	typeInto(tb, "#req-pg", "paypal_v2")
-	pollJS(tb, "the preview picks paypal_v2", `document.querySelector("#preview-body").dataset.rule === "R2"`)
+	demoType(tb, "#req-pg", "paypal_v2")
+	demoPoll(tb, "the preview picks paypal_v2", `document.querySelector("#preview-body").dataset.rule === "R2"`)
 	currencies := eval[[]string](tb, `[...document.querySelectorAll("#req-currency option")].map(o => o.value)`)
 	assert.Contains(t, currencies, "USD")
 	assert.NotContains(t, currencies, "KRW", "only the chosen PG's currencies are offered")
@@ -228,7 +228,7 @@ func TestDemoReorderImportAndPopup(t *testing.T) {
 	assert.Equal(t, "popup", win.Mode)
 	assert.Equal(t, "paypal_v2", win.PG)
 	tb.do(imptest.Approve())
-	pollJS(tb, "the popup payment is shown", `document.querySelector("#response").dataset.state === "success"`)
+	demoPoll(tb, "the popup payment is shown", `document.querySelector("#response").dataset.state === "success"`)
 	rsp, err := imptest.DecodeResponse([]byte(eval[string](tb, `document.querySelector("#response").textContent`)))
 	require.NoError(t, err)
 	assert.Equal(t, "paypal_v2", rsp.PGProvider)
@@ -240,15 +240,15 @@ func TestDemoReorderImportAndPopup(t *testing.T) {
 		.filter(e => e.type !== "hidden" && !(e.labels && e.labels.length) && !e.getAttribute("aria-label") && !e.textContent.trim())
 		.map(e => e.outerHTML.slice(0, 80))`), "controls without a label")
 	tb.do(chromedp.Click(chromedp.CSS("#add-setting")))
-	pollJS(tb, "a second setting is listed", `document.querySelectorAll("#setting-list > li[data-setting]").length === 2`)
+	demoPoll(tb, "a second setting is listed", `document.querySelectorAll("#setting-list > li[data-setting]").length === 2`)
 	tb.do(chromedp.Focus(chromedp.CSS(`li[data-setting="1"] [data-action=remove]`)), chromedp.KeyEvent(kb.Enter))
-	pollJS(tb, "the setting is removed", `document.querySelectorAll("#setting-list > li[data-setting]").length === 1`)
+	demoPoll(tb, "the setting is removed", `document.querySelectorAll("#setting-list > li[data-setting]").length === 1`)
 	assert.True(t, eval[bool](tb, `document.querySelector("#setting-list").contains(document.activeElement)`),
 		"the focus stays in the list after a removal")
 
 	// Back to the guide's example.
 	tb.do(chromedp.Click(chromedp.CSS("#reset-settings")))
-	pollJS(tb, "the example is applied", `document.querySelector("#config-status").textContent.includes("3 settings, default html5_inicis.MID-a")`)
+	demoPoll(tb, "the example is applied", `document.querySelector("#config-status").textContent.includes("3 settings, default html5_inicis.MID-a")`)
 	assert.Equal(t, []string{"html5_inicis.MID-a", "html5_inicis.MID-b", "kakaopay.MID-c"}, eval[[]string](tb, settingsJS))
 	assertCleanConsole(t, tb)
 }
@@ -259,9 +259,9 @@ func TestDemoRedirectModeComesBackWithTheResult(t *testing.T) {
 	tb := newTab(t)
 	tb.do(chromedp.Emulate(device.IPhone13))
 	openDemo(tb, url+"/")
-	typeInto(tb, "#req-pg", "kakaopay")
+	demoType(tb, "#req-pg", "kakaopay")
 	tb.do(chromedp.Click(chromedp.CSS("#more-params summary")))
-	typeInto(tb, "#req-redirect", url+"/")
+	demoType(tb, "#req-redirect", url+"/")
 	merchantUID := eval[string](tb, `document.querySelector("#req-merchant-uid").value`)
 	tb.do(chromedp.Click(chromedp.CSS("#pay")))
 	win := run(tb, imptest.WaitWindow())
@@ -308,14 +308,14 @@ func TestDemoWithABackendReachesIt(t *testing.T) {
 	t.Cleanup(srv.Close)
 	tb := newTab(t)
 	openDemo(tb, srv.URL+"/")
-	pollJS(tb, "the page tells about the ledger", `!document.querySelector("#ledger-status").hidden`)
+	demoPoll(tb, "the page tells about the ledger", `!document.querySelector("#ledger-status").hidden`)
 	assert.Contains(t, eval[string](tb, `document.querySelector("#ledger-status a").href`), "/sdk/sandbox/payments?merchant_code=imp10391932")
 
-	typeInto(tb, "#req-pg", "kakaopay")
+	demoType(tb, "#req-pg", "kakaopay")
 	merchantUID := eval[string](tb, `document.querySelector("#req-merchant-uid").value`)
 	tb.do(chromedp.Click(chromedp.CSS("#pay")))
 	tb.do(imptest.Approve())
-	pollJS(tb, "the payment is shown", `document.querySelector("#response").dataset.state === "success"`)
+	demoPoll(tb, "the payment is shown", `document.querySelector("#response").dataset.state === "success"`)
 	require.Eventually(t, func() bool {
 		mu.Lock()
 		defer mu.Unlock()
@@ -348,7 +348,7 @@ func TestDemoSaysWhenTheSDKCannotLoad(t *testing.T) {
 			t.Cleanup(srv.Close)
 			tb := newTab(t)
 			tb.open(srv.URL + "/")
-			pollJS(tb, "the page reports the failure", `document.querySelector("#sdk-status").dataset.state === "failed"`)
+			demoPoll(tb, "the page reports the failure", `document.querySelector("#sdk-status").dataset.state === "failed"`)
 			status := eval[string](tb, `document.querySelector("#sdk-status").textContent`)
 			t.Log(status)
 			assert.Contains(t, status, tc.want)

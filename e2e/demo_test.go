@@ -139,12 +139,12 @@ func TestDemoAddSettingPreviewAndPay(t *testing.T) {
 	require.True(t, eval[bool](tb, `window.impshimDemo.ready.then(() => true)`))
 	assert.Equal(t, "MID-d", eval[string](tb, `document.querySelector('li[data-setting="3"] [data-field=mid]').value`))
 	assert.Equal(t, "ok", eval[string](tb, `document.querySelector("#config-status").dataset.state`))
-	assertCleanConsole(t, tb)
+	assertDemoConsoleClean(t, tb)
 }
 
-// assertCleanConsole fails on page exceptions and on anything the browser blocked (CSP, 404s):
+// assertDemoConsoleClean fails on page exceptions and on anything the browser blocked (CSP, 404s):
 // the demo is the first page people see, and its console is where they look for answers.
-func assertCleanConsole(t *testing.T, tb *tab) {
+func assertDemoConsoleClean(t *testing.T, tb *tab) {
 	t.Helper()
 	for _, line := range tb.consoleLines() {
 		assert.NotContains(t, line, "exception:")
@@ -181,7 +181,7 @@ func TestDemoFailedPaymentAndStrictMode(t *testing.T) {
 	demoPoll(tb, "the failure is shown", `document.querySelector("#history tbody tr[data-success=false]:first-child") &&
 		document.querySelector("#response").textContent.includes("PG_FAILED")`)
 	assert.Equal(t, 2, eval[int](tb, `document.querySelectorAll("#history tbody tr").length`))
-	assertCleanConsole(t, tb)
+	assertDemoConsoleClean(t, tb)
 }
 
 func TestDemoReorderImportAndPopup(t *testing.T) {
@@ -250,7 +250,7 @@ func TestDemoReorderImportAndPopup(t *testing.T) {
 	tb.do(chromedp.Click(chromedp.CSS("#reset-settings")))
 	demoPoll(tb, "the example is applied", `document.querySelector("#config-status").textContent.includes("3 settings, default html5_inicis.MID-a")`)
 	assert.Equal(t, []string{"html5_inicis.MID-a", "html5_inicis.MID-b", "kakaopay.MID-c"}, eval[[]string](tb, settingsJS))
-	assertCleanConsole(t, tb)
+	assertDemoConsoleClean(t, tb)
 }
 
 func TestDemoRedirectModeComesBackWithTheResult(t *testing.T) {

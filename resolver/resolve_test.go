@@ -46,6 +46,14 @@ const mixedConfig = `{"pg_settings": [
     {"pg": "KakaoPay", "mid": "CASE", "pay_type": "simple"}
 ]}`
 
+// certDefaultConfig flags a certification setting as the default: payment falls back to the
+// first payment setting in console order instead.
+const certDefaultConfig = `{"pg_settings": [
+    {"pg": "kcp", "mid": "K1", "pay_type": "general"},
+    {"pg": "nice", "mid": "N1", "pay_type": "general"},
+    {"pg": "inicis_unified", "mid": "CERT-1", "pay_type": "general", "type": "certification", "default": true}
+]}`
+
 // certOnlyConfig has no payment setting at all.
 const certOnlyConfig = `{"pg_settings": [
     {"pg": "inicis_unified", "mid": "CERT-1", "pay_type": "general", "type": "certification"}
@@ -130,6 +138,8 @@ func TestResolve(t *testing.T) {
 		{"certification query finds it", mixedConfig, `{"pg": "inicis_unified", "type": "certification"}`, "R2", 0, false, nil, ""},
 		{"certification default is the first certification setting", mixedConfig, `{"pg": "nice", "type": "certification"}`, "R3", 0, true, []string{WarnPGNotConfigured, WarnFellBackToDefault}, ""},
 		{"certification by code and mid", mixedConfig, `{"pg": "danal.CERT-2", "type": "certification"}`, "R1", 5, false, nil, ""},
+		{"flagged default is certification: payment default is the first payment setting", certDefaultConfig, `"nope"`, "R3", 0, true, []string{WarnPGUnknownCode, WarnFellBackToDefault}, ""},
+		{"flagged certification default serves certification", certDefaultConfig, `{"type": "certification"}`, "R3", 2, true, []string{WarnPGMissing, WarnFellBackToDefault}, ""},
 		{"no payment setting: F1001", certOnlyConfig, `"html5_inicis"`, "", -1, false, nil, ""},
 		{"explicit payment type", mixedConfig, `{"pg": "html5_inicis", "type": "payment"}`, "R2", 1, false, nil, ""},
 

@@ -40,6 +40,8 @@ func openDemo(tb *tab, url string) {
 	tb.t.Helper()
 	tb.open(url)
 	require.True(tb.t, eval[bool](tb, `window.impshimDemo.ready.then(() => true)`), "the demo page did not get ready")
+	require.Equal(tb.t, "ready", eval[string](tb, `document.querySelector("#sdk-status").dataset.state`),
+		"the demo page says: %s", eval[string](tb, `document.querySelector("#sdk-status").textContent`))
 }
 
 // demoPoll waits until a JavaScript expression in the page is truthy.

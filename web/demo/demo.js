@@ -6,7 +6,7 @@
  *
  * Stable hooks for tests (ids unless said otherwise; none of them is renamed without notice):
  *   #sdk-status[data-state=loading|ready|failed]
- *   window.impshimDemo.ready        Promise: resolves once the saved settings were applied
+ *   window.impshimDemo.ready        Promise: settles once the saved settings were applied (or the SDK failed)
  *   #merchant-code
  *   #setting-list > li[data-setting=<index in pg_settings>], in list order; inside each:
  *       [data-field=pg|mid|pay_type|default|label|channel_key]   the setting's inputs
@@ -190,7 +190,6 @@
     await applyConfig();
     showRedirectResult();
     probeLedger();
-    resolveDemoReady();
   }
 
   // probeLedger says whether the server also records payments (the sandbox REST API), the way
@@ -217,14 +216,15 @@
   function showRedirectResult() {
     const q = new URLSearchParams(location.search);
     if (!q.has("imp_success") && !q.has("imp_uid")) return;
-    const rsp = { redirected: true };
+    // Exactly the query's fields: in redirect mode this is all a merchant page gets.
+    const query = {};
     for (const k of ["imp_uid", "merchant_uid", "imp_success", "error_code", "error_msg"]) {
-      if (q.has(k)) rsp[k] = q.get(k);
+      if (q.has(k)) query[k] = q.get(k);
     }
-    rsp.success = rsp.imp_success === "true";
-    showResponse(rsp);
-    $("#pay-status").textContent = "Back from m_redirect_url: " + $("#pay-status").textContent;
-    addHistory({ merchant_uid: rsp.merchant_uid }, rsp);
+    const ok = query.imp_success === "true";
+    showResponse(query, ok);
+    $("#pay-status").textContent = "Back from m_redirect_url with this query: " + $("#pay-status").textContent;
+    addHistory({ merchant_uid: query.merchant_uid }, query, ok);
     history.replaceState(null, "", location.pathname + location.hash);
   }
 
@@ -839,27 +839,27 @@
     refreshRequest();
   }
 
-  function showResponse(rsp) {
+  function showResponse(rsp, ok = !!(rsp && rsp.success)) {
     const out = $("#response");
-    out.dataset.state = rsp && rsp.success ? "success" : "failure";
+    out.dataset.state = ok ? "success" : "failure";
     out.textContent = JSON.stringify(rsp, null, 2);
     const st = $("#pay-status");
-    st.textContent = rsp && rsp.success
+    st.textContent = ok
       ? `Paid: ${rsp.imp_uid}${rsp.status === "ready" ? " (virtual account issued, waiting for the deposit)" : ""}.`
       : `Not paid: ${rsp && rsp.error_code} — ${rsp && rsp.error_msg}`;
     st.dataset.state = out.dataset.state;
   }
 
-  function addHistory(params, rsp) {
+  function addHistory(params, rsp, ok = !!rsp.success) {
     payments.unshift({ at: new Date(), params, rsp });
     const tbody = $("#history tbody");
     const h = payments[0];
-    const row = el("tr", { data: { merchantUid: rsp.merchant_uid || params.merchant_uid || "", success: String(!!rsp.success) } },
+    const row = el("tr", { data: { merchantUid: rsp.merchant_uid || params.merchant_uid || "", success: String(ok) } },
       el("td", { text: h.at.toLocaleTimeString() }),
-      el("td", {}, el("button", { type: "button", class: "link-btn", text: rsp.merchant_uid || "(none)", "aria-label": `Show the response for ${rsp.merchant_uid || "this payment"}`, onclick: () => showResponse(rsp) })),
+      el("td", {}, el("button", { type: "button", class: "link-btn", text: rsp.merchant_uid || "(none)", "aria-label": `Show the response for ${rsp.merchant_uid || "this payment"}`, onclick: () => showResponse(rsp, ok) })),
       el("td", { text: rsp.pg_provider || (lastTrace && lastTrace.setting ? lastTrace.setting.pg : "—") }),
       el("td", { text: formatAmount(params) || String(params.amount ?? "—") }),
-      el("td", { class: rsp.success ? "ok" : "bad", text: rsp.success ? (rsp.status || "paid") : rsp.error_code || "failed" }));
+      el("td", { class: ok ? "ok" : "bad", text: ok ? (rsp.status || "paid") : rsp.error_code || "failed" }));
     tbody.prepend(row);
     $("#history-empty").hidden = true;
   }
@@ -952,5 +952,11 @@
     $("#pay-status").dataset.state = "";
   });
 
-  start();
+  // impshimDemo.ready settles whatever happens, so a test reads the page's state instead of timing out.
+  start()
+    .catch((err) => {
+      console.error("[impshim demo]", err);
+      sdkFailed("The demo page itself failed: " + (err && err.message ? err.message : String(err)) + " — please report it.");
+    })
+    .finally(resolveDemoReady);
 })();

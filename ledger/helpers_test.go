@@ -47,6 +47,8 @@ type fixture struct {
 	store *Store
 	api   *API
 	clock *clock
+	// site, when set, is what requests go to instead of api (web in front of it).
+	site http.Handler
 }
 
 func newFixture(t *testing.T, opts Options) *fixture {
@@ -94,7 +96,11 @@ func (f *fixture) do(method, path string, body any, headers ...string) reply {
 		req.Header.Set(headers[i], headers[i+1])
 	}
 	w := httptest.NewRecorder()
-	f.api.ServeHTTP(w, req)
+	if f.site != nil {
+		f.site.ServeHTTP(w, req)
+	} else {
+		f.api.ServeHTTP(w, req)
+	}
 	r := reply{Status: w.Code, Raw: w.Body.String()}
 	require.Equal(f.t, "application/json; charset=utf-8", w.Header().Get("Content-Type"), "every answer is JSON: %s %s", method, path)
 	require.NoError(f.t, json.Unmarshal(w.Body.Bytes(), &r.Body), "answer of %s %s: %s", method, path, r.Raw)

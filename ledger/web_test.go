@@ -1,0 +1,43 @@
+package ledger
+
+import (
+	"testing"
+
+	"github.com/impshim/impshim/web"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// TestBehindWeb is the wiring of `make run`: web hands /users/, /payments/ and /sdk/sandbox/
+// to the ledger, and merchant files give the REST keys.
+func TestBehindWeb(t *testing.T) {
+	files := map[string][]byte{
+		"imp_shop": []byte(`{"merchant_code": "imp_shop", "imp_key": "shop_key", "imp_secret": "shop_secret",
+			"pg_settings": [{"pg": "kakaopay", "mid": "MID-k", "pay_type": "simple"}]}`),
+	}
+	keys, err := MerchantSetFromConfigs(files)
+	require.NoError(t, err)
+	f := newFixture(t, Options{})
+	f.api.merchants = keys
+	f.site = web.New(web.Options{Dist: t.TempDir(), Merchants: files, Backend: f.api})
+
+	r := f.do("GET", "/sdk/sandbox/backend.json", nil)
+	require.Equal(t, 200, r.Status, r.Raw)
+	assert.Equal(t, true, r.Body["ledger"])
+
+	rec := paid(impUID(), "shop-1", 1200)
+	rec["merchant_code"] = "imp_shop"
+	f.mustRecord(rec)
+	uid := rec["response"].(map[string]any)["imp_uid"].(string)
+
+	tok := f.token(Keys{"shop_key", "shop_secret"})
+	r = f.get("/payments/"+uid, tok)
+	require.Equal(t, 200, r.Status, r.Raw)
+	assert.Equal(t, float64(1200), resp(r)["amount"])
+	r = f.post("/payments/cancel", tok, map[string]any{"imp_uid": uid, "checksum": 1200})
+	require.Equal(t, 200, r.Status, r.Raw)
+	assert.Equal(t, "cancelled", resp(r)["status"])
+	assert.Equal(t, 401, f.get("/payments/"+uid, "").Status)
+	// The demo merchant's keys still work next to the file's merchant.
+	assert.NotEmpty(t, f.token(DemoKeys))
+}

@@ -40,6 +40,7 @@ type options struct {
 	wasmOpt   string
 	goBench   bool
 	only      map[string]bool
+	shot      string
 	moduleDir string
 	goCmd     string
 	flags     []string
@@ -55,6 +56,7 @@ func main() {
 	flag.IntVar(&o.windows, "windows", 60, "request_pay → window samples (at least 50)")
 	flag.StringVar(&o.wasmOpt, "wasm-opt", "-Oz", "also measure impshim.wasm after `wasm-opt <level>` when wasm-opt is on PATH; \"off\" to skip")
 	flag.BoolVar(&o.goBench, "gobench", true, "run the resolver's Go benchmarks")
+	flag.StringVar(&o.shot, "screenshot", "bench/out/window.png", "PNG of the bench page with a mock window open (\"\" to skip)")
 	only := flag.String("only", "", "comma-separated sections to run (cold,first,resolve,window,gobench); sizes always run")
 	flag.Parse()
 	if *only != "" {
@@ -117,7 +119,9 @@ func run(o options) (*Results, error) {
 
 	res := &Results{}
 	res.Env = Env{GoVersion: runtime.Version(), Browser: browserVersion(bin), CPUs: runtime.NumCPU(),
-		WasmFlags: strings.Join(o.flags, " "), Dist: o.dist, Date: time.Now().UTC().Format(time.RFC3339)}
+		WasmFlags: strings.Join(o.flags, " "), Dist: o.dist, Date: time.Now().UTC().Format(time.RFC3339),
+		LoadBefore: loadAvg()}
+	defer func() { res.Env.LoadAfter = loadAvg() }()
 	fail := func(section string, err error) {
 		res.Errors = append(res.Errors, section+": "+err.Error())
 	}
@@ -233,13 +237,25 @@ func run(o options) (*Results, error) {
 	}
 	res.computeRatios()
 	if len(res.Errors) > 0 {
-		return res, errors.New(strings.Join(res.Errors, "\n"))
+		return res, fmt.Errorf("%d section(s) failed: see the ERROR lines above", len(res.Errors))
 	}
 	return res, nil
 }
 
 // runs reports whether section is selected (every section when -only is not given).
 func (o options) runs(section string) bool { return o.only == nil || o.only[section] }
+
+// loadAvg is /proc/loadavg's 1-minute figure: a busy machine explains slow numbers.
+func loadAvg() string {
+	data, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return ""
+	}
+	if f := strings.Fields(string(data)); len(f) > 0 {
+		return f[0]
+	}
+	return ""
+}
 
 func step(what string) { fmt.Fprintln(os.Stderr, "bench:", what, "…") }
 

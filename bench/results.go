@@ -91,6 +91,9 @@ type Env struct {
 	WasmFlags string `json:"wasm_flags"`
 	Dist      string `json:"dist"`
 	Date      string `json:"date"`
+	// 1-minute load average before and after the run.
+	LoadBefore string `json:"load_before"`
+	LoadAfter  string `json:"load_after"`
 }
 
 // median of xs (the lower middle for an even count); NaN when empty.
@@ -147,7 +150,8 @@ func printTable(w io.Writer, r *Results) {
 		return "misses " + t
 	}
 
-	fmt.Fprintf(w, "impshim benchmark — %s, %s, %d CPUs, flags %s\n\n", r.Env.GoVersion, r.Env.Browser, r.Env.CPUs, r.Env.WasmFlags)
+	fmt.Fprintf(w, "impshim benchmark — %s, %s, %d CPUs (load avg %s → %s), flags %s\n\n",
+		r.Env.GoVersion, r.Env.Browser, r.Env.CPUs, r.Env.LoadBefore, r.Env.LoadAfter, r.Env.WasmFlags)
 	row("measure", "impshim", "baseline", "ratio", "target")
 	row("-------", "-------", "--------", "-----", "------")
 	s := r.Size

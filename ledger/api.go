@@ -194,9 +194,8 @@ func (a *API) fail(w http.ResponseWriter, status int, msg string) {
 
 // failErr answers err: a refusal with its own status, anything else as a server failure.
 func (a *API) failErr(w http.ResponseWriter, err error, failed func(http.ResponseWriter, int, string)) {
-	var e *Error
-	if errors.As(err, &e) {
-		failed(w, e.Status, e.Message)
+	if status, msg, ok := refusal(err); ok {
+		failed(w, status, msg)
 		return
 	}
 	var tooBig *http.MaxBytesError
@@ -206,6 +205,29 @@ func (a *API) failErr(w http.ResponseWriter, err error, failed func(http.Respons
 	}
 	a.log.Error("ledger: storage failed", "err", err)
 	failed(w, http.StatusInternalServerError, "the sandbox ledger could not read or write its database: "+err.Error())
+}
+
+// refusal reads the refusals in err, which may join several (every field that is wrong is
+// named at once, so the merchant fixes them in one go): the first one's status, all messages.
+func refusal(err error) (int, string, bool) {
+	var e *Error
+	if errors.As(err, &e) && e != nil {
+		status, msgs := e.Status, []string{}
+		var walk func(error)
+		walk = func(err error) {
+			switch x := err.(type) {
+			case *Error:
+				msgs = append(msgs, x.Message)
+			case interface{ Unwrap() []error }:
+				for _, inner := range x.Unwrap() {
+					walk(inner)
+				}
+			}
+		}
+		walk(err)
+		return status, strings.Join(msgs, "; "), true
+	}
+	return 0, "", false
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {

@@ -163,6 +163,15 @@ func TestRecordKinds(t *testing.T) {
 			assert.Equal(t, ua, p["user_agent"])
 		}
 	})
+	t.Run("every wrong field is named at once", func(t *testing.T) {
+		rec := paid(impUID(), "order-many", 10)
+		rec["response"].(map[string]any)["status"] = "done"
+		rec["response"].(map[string]any)["currency"] = "won"
+		r := f.record(rec)
+		require.Equal(t, 400, r.Status)
+		assert.Contains(t, r.Body["error"], "response.status must be")
+		assert.Contains(t, r.Body["error"], "3-letter")
+	})
 	t.Run("the bridge can list what it recorded", func(t *testing.T) {
 		r := f.do("GET", "/sdk/sandbox/payments?merchant_code="+DemoMerchant, nil)
 		require.Equal(t, 200, r.Status)

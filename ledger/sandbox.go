@@ -134,7 +134,16 @@ func (a *API) sandboxPayments(w http.ResponseWriter, r *http.Request) {
 		a.failErr(w, err, sandboxFail)
 		return
 	}
-	list, total, err := a.store.List(r.Context(), code, ListQuery{Status: "all", Page: 1, Limit: 100})
+	// merchant_uid and status narrow the list, e.g. to ask whether an order is already paid.
+	q := ListQuery{Status: "all", Page: 1, Limit: 100, MerchantUID: r.URL.Query().Get("merchant_uid")}
+	if st := r.URL.Query().Get("status"); st != "" && st != "all" {
+		if !validStatus(st) {
+			sandboxFail(w, http.StatusBadRequest, "status must be all, ready, paid, cancelled or failed, not "+strconv.Quote(st))
+			return
+		}
+		q.Status = st
+	}
+	list, total, err := a.store.List(r.Context(), code, q)
 	if err != nil {
 		a.failErr(w, err, sandboxFail)
 		return

@@ -178,6 +178,12 @@ func TestRecordKinds(t *testing.T) {
 		assert.Equal(t, float64(f.count(DemoMerchant)), r.Body["total"])
 		assert.Equal(t, 404, f.do("GET", "/sdk/sandbox/payments?merchant_code=imp_nobody", nil).Status)
 		assert.Equal(t, 400, f.do("GET", "/sdk/sandbox/payments", nil).Status)
+		r = f.do("GET", "/sdk/sandbox/payments?merchant_code="+DemoMerchant+"&merchant_uid=order-twice&status=paid", nil)
+		require.Equal(t, 200, r.Status)
+		assert.Equal(t, float64(1), r.Body["total"], "is this order paid already?")
+		r = f.do("GET", "/sdk/sandbox/payments?merchant_code="+DemoMerchant+"&merchant_uid=order-f&status=paid", nil)
+		assert.Equal(t, float64(0), r.Body["total"])
+		assert.Equal(t, 400, f.do("GET", "/sdk/sandbox/payments?merchant_code="+DemoMerchant+"&status=done", nil).Status)
 	})
 }
 

@@ -111,6 +111,8 @@ func TestDemoAddSettingPreviewAndPay(t *testing.T) {
 	assert.Contains(t, snippet, `IMP.init("imp10391932");`)
 	assert.Contains(t, snippet, `pg: "nice",`)
 	assert.Contains(t, snippet, `amount: 1000,`)
+	tb.do(chromedp.Click(chromedp.CSS("#copy-snippet")))
+	demoPoll(tb, "the copy button answers", `["Copied", "Selected — press Ctrl-C"].includes(document.querySelector("#copy-snippet").textContent)`)
 	merchantUID := eval[string](tb, `document.querySelector("#req-merchant-uid").value`)
 
 	// Pay with a real click, approve in the mock window, read the response.

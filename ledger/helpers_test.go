@@ -217,7 +217,11 @@ func resp(r reply) map[string]any {
 
 func newRecorder(f *fixture, method, path string) *httptest.ResponseRecorder {
 	w := httptest.NewRecorder()
-	f.api.ServeHTTP(w, httptest.NewRequest(method, path, nil))
+	var h http.Handler = f.api
+	if f.site != nil {
+		h = f.site
+	}
+	h.ServeHTTP(w, httptest.NewRequest(method, path, nil))
 	return w
 }
 

@@ -108,3 +108,28 @@ func merchantByKeys(m Merchants, key, secret string) (string, bool) {
 	}
 	return "", false
 }
+
+// WithoutKeys returns the merchant files with "imp_key" and "imp_secret" removed: web serves
+// merchants/<code>.json to every browser, and a REST secret must never reach one. Files that
+// hold no keys (or are not JSON objects) are returned unchanged.
+func WithoutKeys(files map[string][]byte) map[string][]byte {
+	out := make(map[string][]byte, len(files))
+	for code, data := range files {
+		out[code] = data
+		var m map[string]json.RawMessage
+		if json.Unmarshal(data, &m) != nil || m == nil {
+			continue
+		}
+		_, hasKey := m["imp_key"]
+		_, hasSecret := m["imp_secret"]
+		if !hasKey && !hasSecret {
+			continue
+		}
+		delete(m, "imp_key")
+		delete(m, "imp_secret")
+		if b, err := json.MarshalIndent(m, "", "  "); err == nil {
+			out[code] = b
+		}
+	}
+	return out
+}

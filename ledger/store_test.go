@@ -236,3 +236,18 @@ func TestAttemptHistoryIsBounded(t *testing.T) {
 	require.NoError(t, err)
 	assert.Len(t, other, 1)
 }
+
+func TestWithoutKeys(t *testing.T) {
+	files := map[string][]byte{
+		"imp1": []byte(`{"merchant_code":"imp1","imp_key":"k","imp_secret":"s","pg_settings":[{"pg":"kakaopay","mid":"M","pay_type":"simple"}]}`),
+		"imp2": []byte(`{"merchant_code":"imp2","pg_settings":[]}`),
+		"imp3": []byte(`not json`),
+	}
+	out := WithoutKeys(files)
+	require.Len(t, out, 3)
+	assert.JSONEq(t, `{"merchant_code":"imp1","pg_settings":[{"pg":"kakaopay","mid":"M","pay_type":"simple"}]}`, string(out["imp1"]))
+	assert.NotContains(t, string(out["imp1"]), "imp_secret")
+	assert.Equal(t, files["imp2"], out["imp2"], "a file without keys is served byte for byte")
+	assert.Equal(t, files["imp3"], out["imp3"])
+	assert.Contains(t, string(files["imp1"]), `"imp_secret":"s"`, "the input is not modified")
+}

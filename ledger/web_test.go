@@ -15,11 +15,17 @@ func TestBehindWeb(t *testing.T) {
 		"imp_shop": []byte(`{"merchant_code": "imp_shop", "imp_key": "shop_key", "imp_secret": "shop_secret",
 			"pg_settings": [{"pg": "kakaopay", "mid": "MID-k", "pay_type": "simple"}]}`),
 	}
+	require.NoError(t, web.ValidateMerchant("imp_shop", files["imp_shop"]), "REST keys do not upset the SDK's reading of the file")
 	keys, err := MerchantSetFromConfigs(files)
 	require.NoError(t, err)
 	f := newFixture(t, Options{})
 	f.api.merchants = keys
-	f.site = web.New(web.Options{Dist: t.TempDir(), Merchants: files, Backend: f.api})
+	f.site = web.New(web.Options{Dist: t.TempDir(), Merchants: WithoutKeys(files), Backend: f.api})
+
+	w := newRecorder(f, "GET", "/sdk/merchants/imp_shop.json")
+	require.Equal(t, 200, w.Code, w.Body.String())
+	assert.NotContains(t, w.Body.String(), "shop_secret", "the browser never sees the REST secret")
+	assert.Contains(t, w.Body.String(), "MID-k")
 
 	r := f.do("GET", "/sdk/sandbox/backend.json", nil)
 	require.Equal(t, 200, r.Status, r.Raw)

@@ -170,10 +170,16 @@ func TestDemoFailedPaymentAndStrictMode(t *testing.T) {
 	demoPoll(tb, "strict mode is applied", `document.querySelector("#config-status").textContent.includes("strict mode")`)
 	tb.do(chromedp.Click(chromedp.CSS("#pay")))
 	demoPoll(tb, "the refusal is shown", `document.querySelector("#response").dataset.state === "failure"`)
+	assert.True(t, eval[bool](tb, `document.querySelector("#amount-note").hidden`), "1000 is a number")
 	rsp, err := imptest.DecodeResponse([]byte(eval[string](tb, `document.querySelector("#response").textContent`)))
 	require.NoError(t, err)
 	assert.Equal(t, "SANDBOX_STRICT", rsp.ErrorCode)
 	assert.Empty(t, rsp.ImpUID)
+
+	demoType(tb, "#req-amount", "1,000")
+	demoPoll(tb, "the amount note shows", `!document.querySelector("#amount-note").hidden`)
+	assert.Contains(t, eval[string](tb, `document.querySelector("#amount-note").textContent`), "INVALID_AMOUNT")
+	demoType(tb, "#req-amount", "1000")
 
 	// Back to a matching pg: the window opens, "Fail" gives PG_FAILED in the page.
 	demoType(tb, "#req-pg", "kakaopay")

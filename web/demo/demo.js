@@ -16,7 +16,7 @@
  *   #config-status[data-state=pending|ok|error]  #config-errors  #config-warnings > li[data-code]
  *   #req-pg #req-amount #req-currency #req-pay-method #req-name #req-buyer-name #req-buyer-email
  *   #req-merchant-uid #new-merchant-uid #req-customer-uid #req-channel-key #req-redirect
- *   #req-language #req-popup #req-strict   [data-try-pg=<value>] quick-fill chips
+ *   #req-language #req-popup #req-strict   [data-try-pg=<value>] quick-fill chips   #amount-note
  *   #preview-body[data-state=empty|ok|error][data-rule=R0..R3][data-index=<chosen index>]
  *       [data-preview=setting] [data-preview=rule]
  *       [data-preview=candidates] tr[data-index][data-status=chosen|rejected|unchecked]
@@ -759,6 +759,13 @@
 
   function renderPay() {
     const params = buildParams();
+    const note = $("#amount-note");
+    note.hidden = params.amount === undefined || typeof params.amount === "number";
+    note.textContent = note.hidden ? "" : "Not a number: it is sent as the string you typed, and request_pay answers INVALID_AMOUNT.";
+    if (params.amount === undefined) {
+      note.hidden = false;
+      note.textContent = "No amount: request_pay answers INVALID_AMOUNT (0 is allowed only with customer_uid).";
+    }
     const btn = $("#pay");
     const amount = formatAmount(params);
     const t = lastTrace;

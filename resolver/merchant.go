@@ -9,6 +9,8 @@ type Merchant struct {
 	byType [2][]int
 	// codes are the distinct configured pg codes, in console order, for did-you-mean.
 	codes []string
+	// fellBack is each type's FELL_BACK_TO_DEFAULT warning, built once: every R3 carries it.
+	fellBack [2]Warning
 }
 
 // NewMerchant validates cfg (every error at once) and compiles it. Any error gives a nil
@@ -26,6 +28,12 @@ func NewMerchant(cfg Config) (*Merchant, []ConfigError, []Warning) {
 		m.byType[t] = append(m.byType[t], i)
 		if !contains(m.codes, s.PG) {
 			m.codes = append(m.codes, s.PG)
+		}
+	}
+	for t, list := range m.byType {
+		if len(list) > 0 {
+			m.fellBack[t] = Warning{WarnFellBackToDefault, "no setting matched, so the default setting " + m.describe(list[0]) +
+				" was used (the real service does the same to avoid lost sales); fix pg so it names a configured setting"}
 		}
 	}
 	return m, nil, warns

@@ -126,11 +126,12 @@ func (m *Merchant) Resolve(q Query) Trace {
 
 	if chosen < 0 {
 		t.Rule, t.Fallback = RuleDefault, true
+		if t.Warnings == nil {
+			t.Warnings = make([]Warning, 0, 4) // cause, fallback, and room for the ones after the choice
+		}
 		t.Warnings = append(t.Warnings, m.fallbackCause(q, t.Code, t.MID, list))
 		chosen = 0
-		t.Warnings = append(t.Warnings, Warning{WarnFellBackToDefault,
-			"no setting matched, so the default setting " + m.describe(list[0]) +
-				" was used (the real service does the same to avoid lost sales); fix pg so it names a configured setting"})
+		t.Warnings = append(t.Warnings, m.fellBack[typeSlot(q.Type)])
 	}
 	t.Index = list[chosen]
 	t.Setting = settings[t.Index]

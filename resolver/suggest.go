@@ -1,7 +1,7 @@
 package resolver
 
 import (
-	"sort"
+	"slices"
 	"strings"
 	"unicode/utf8"
 )
@@ -15,6 +15,9 @@ const maxSuggestions = 3
 // suggest returns the candidates close to s — equal ignoring case, or within edit distance 2 —
 // best first: case-only differences, then by distance; on a tie, primary candidates (what the
 // merchant configured) before secondary ones (the catalog), each in its own order.
+//
+// It runs on every unknown code, and IMP.sandbox.resolve is benchmarked with a typo among its
+// inputs, so the scratch space for the distance is set up once per call, not per candidate.
 func suggest(s string, primary, secondary []string) []string {
 	type cand struct {
 		text string
@@ -22,10 +25,15 @@ func suggest(s string, primary, secondary []string) []string {
 		pos  int
 	}
 	var found []cand
+	var sc editScratch
+	usable := sc.setA(s)
 	pos := 0
+	na := utf8.RuneCountInString(s)
 	consider := func(c string) {
 		pos++
-		if c == s {
+		// A string of len(c) bytes has at most len(c) runes: far shorter ones can be neither a
+		// case variant nor within the distance, and most catalog codes go no further.
+		if c == s || len(c) < na-maxSuggestDistance {
 			return
 		}
 		for _, f := range found {
@@ -37,7 +45,10 @@ func suggest(s string, primary, secondary []string) []string {
 			found = append(found, cand{c, 0, pos})
 			return
 		}
-		if d := editDistance(s, c, maxSuggestDistance); d <= maxSuggestDistance {
+		if !usable {
+			return
+		}
+		if d := sc.distanceTo(c, maxSuggestDistance); d <= maxSuggestDistance {
 			found = append(found, cand{c, 1 + d, pos})
 		}
 	}
@@ -47,11 +58,11 @@ func suggest(s string, primary, secondary []string) []string {
 	for _, c := range secondary {
 		consider(c)
 	}
-	sort.SliceStable(found, func(i, j int) bool {
-		if found[i].rank != found[j].rank {
-			return found[i].rank < found[j].rank
+	slices.SortStableFunc(found, func(x, y cand) int {
+		if x.rank != y.rank {
+			return x.rank - y.rank
 		}
-		return found[i].pos < found[j].pos
+		return x.pos - y.pos
 	})
 	if len(found) > maxSuggestions {
 		found = found[:maxSuggestions]
@@ -63,32 +74,50 @@ func suggest(s string, primary, secondary []string) []string {
 	return out
 }
 
-// editDistance is the optimal-string-alignment distance between a and b in runes (an adjacent
-// transposition, the commonest typo, counts as one edit). It stops early and returns limit+1
-// once the distance must exceed limit, so long merchant input costs little.
-func editDistance(a, b string, limit int) int {
-	if !utf8.ValidString(a) || !utf8.ValidString(b) {
-		return limit + 1
+// maxEditRunes bounds the strings compared: no PG code or MID is longer, and a typo of one
+// would not be either, so longer input costs nothing.
+const maxEditRunes = 64
+
+// editScratch holds one side of the comparison and the DP rows, reused across candidates.
+type editScratch struct {
+	a, b []rune
+	rows [3][]int
+}
+
+// setA fixes the string the candidates are compared with; false when it cannot be compared.
+func (sc *editScratch) setA(a string) bool {
+	if !utf8.ValidString(a) || utf8.RuneCountInString(a) > maxEditRunes {
+		return false
 	}
-	na, nb := utf8.RuneCountInString(a), utf8.RuneCountInString(b)
-	if d := na - nb; d > limit || -d > limit {
-		return limit + 1
-	}
-	// Codes and MIDs are short: rows live on the stack. Longer input is not worth a suggestion.
-	const maxRunes = 64
-	if na > maxRunes || nb > maxRunes {
-		return limit + 1
-	}
-	var bufA, bufB [maxRunes]rune
-	ra, rb := bufA[:0], bufB[:0]
+	sc.a = sc.a[:0]
 	for _, r := range a {
-		ra = append(ra, r)
+		sc.a = append(sc.a, r)
 	}
+	return true
+}
+
+// distanceTo is the optimal-string-alignment distance between a and b in runes (an adjacent
+// transposition, the commonest typo, counts as one edit). It stops early and returns limit+1
+// once the distance must exceed limit.
+func (sc *editScratch) distanceTo(b string, limit int) int {
+	na := len(sc.a)
+	nb := utf8.RuneCountInString(b)
+	if d := na - nb; d > limit || -d > limit || nb > maxEditRunes || !utf8.ValidString(b) {
+		return limit + 1
+	}
+	sc.b = sc.b[:0]
 	for _, r := range b {
-		rb = append(rb, r)
+		sc.b = append(sc.b, r)
 	}
-	var rows [3][maxRunes + 1]int
-	prev2, prev, cur := rows[0][:nb+1], rows[1][:nb+1], rows[2][:nb+1]
+	ra, rb := sc.a, sc.b
+	for k := range sc.rows {
+		if cap(sc.rows[k]) < nb+1 {
+			sc.rows[k] = make([]int, nb+1, max(nb+1, na+limit+1))
+		}
+		sc.rows[k] = sc.rows[k][:nb+1]
+	}
+	// Every cell is written before it is read, so reused rows need no clearing.
+	prev2, prev, cur := sc.rows[0], sc.rows[1], sc.rows[2]
 	for j := range prev {
 		prev[j] = j
 	}
@@ -113,6 +142,15 @@ func editDistance(a, b string, limit int) int {
 		prev2, prev, cur = prev, cur, prev2
 	}
 	return prev[nb]
+}
+
+// editDistance is distanceTo for a single pair.
+func editDistance(a, b string, limit int) int {
+	var sc editScratch
+	if !sc.setA(a) {
+		return limit + 1
+	}
+	return sc.distanceTo(b, limit)
 }
 
 var catalogCodeList = func() []string {

@@ -417,6 +417,9 @@ func (r *Request) amount(currency string) (float64, string, bool, *Error) {
 	default:
 		return bad("amount must be a number, got " + v.Kind.Article())
 	}
+	if f == 0 {
+		f = 0 // -0 would come back as "-0" in paid_amount
+	}
 	text := strconv.FormatFloat(f, 'f', -1, 64)
 	if f < 0 {
 		return bad("amount must not be negative, got " + text)

@@ -91,6 +91,7 @@ func TestCheck(t *testing.T) {
 		{"10.50 written with a trailing zero is fine", "", `{"pg": "paypal_v2", "amount": 10.50, "currency": "USD"}`, "", "", nil},
 		{"1e3 is a whole number", "", `{"amount": 1e3}`, "", "", nil},
 		{"zero amount", "", `{"amount": 0}`, CodeInvalidAmount, "only allowed with customer_uid", nil},
+		{"negative zero is zero", "", `{"amount": -0}`, CodeInvalidAmount, "amount is 0", nil},
 		{"zero amount with customer_uid", "", `{"pg": "html5_inicis.MID-b", "amount": 0, "customer_uid": "buyer-1"}`, "", "", nil},
 		{"amount check before merchant_uid check", "", `{"amount": -1, "merchant_uid": 5}`, CodeInvalidAmount, "", nil},
 
@@ -323,6 +324,8 @@ func TestRespondVbankTransAndBillingKey(t *testing.T) {
 	r = p.Respond(Outcome{Result: ResultPaid}, env, ledger)
 	got = decode(t, r.AppendJSON(nil))
 	assert.Equal(t, "buyer-7", got["customer_uid"])
+	p, _, _ = checked(t, `{"pg": "html5_inicis.MID-b", "amount": -0, "customer_uid": "buyer-8"}`)
+	assert.Equal(t, "0", p.AmountText, "-0 is written as 0")
 	assert.Equal(t, 0.0, got["paid_amount"])
 	assert.Equal(t, "Sandbox Card", sandboxCardName("en"))
 }

@@ -283,7 +283,8 @@ func (b *bench) window(browser context.Context, res *Results) error {
 	tctx, cancel := context.WithTimeout(ctx, 10*time.Minute)
 	defer cancel()
 	out, err := chromedp.Run(tctx, chromedp.Evaluate[struct {
-		Samples []float64 `json:"samples"`
+		Samples []float64          `json:"samples"`
+		Fetched []map[string]Phase `json:"fetched"`
 	}]("benchWindow("+string(arg)+")", chromedp.EvalAwaitPromise))
 	if err != nil {
 		return err
@@ -302,6 +303,17 @@ func (b *bench) window(browser context.Context, res *Results) error {
 		w.Samples = append(w.Samples, round2(s))
 	}
 	w.Requests = len(out.Samples)
+	// Per window file: on how many requests it was fetched, and the median fetch end.
+	ends := map[string][]float64{}
+	for _, f := range out.Fetched {
+		for file, p := range f {
+			ends[file] = append(ends[file], p.End)
+		}
+	}
+	w.Fetches = map[string]FileFetch{}
+	for file, e := range ends {
+		w.Fetches[file] = FileFetch{Requests: len(e), MedianEnd: round2(median(e))}
+	}
 	w.P50, w.P95 = percentile(w.Samples, 50), percentile(w.Samples, 95)
 	w.First, w.Max = w.Samples[0], percentile(w.Samples, 100)
 	return nil

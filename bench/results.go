@@ -76,6 +76,14 @@ type WindowResult struct {
 	Max      float64   `json:"max"`
 	Requests int       `json:"requests"`
 	Samples  []float64 `json:"samples,omitempty"`
+	// Fetches: per window file, on how many requests the page fetched or
+	// revalidated it, and when (median ms after request_pay) that fetch ended.
+	Fetches map[string]FileFetch `json:"fetches,omitempty"`
+}
+
+type FileFetch struct {
+	Requests  int     `json:"requests"`
+	MedianEnd float64 `json:"median_end_ms"`
 }
 
 type CodeSize struct {
@@ -222,6 +230,18 @@ func printTable(w io.Writer, r *Results) {
 			parts = append(parts, fmt.Sprintf("%s %.1f→%.1f", f, ph[f].Start, ph[f].End))
 		}
 		fmt.Fprintf(w, "  %s fetches (median ms after t0, start→end): %s; ready at %.1f\n", v.name, strings.Join(parts, ", "), v.ready)
+	}
+	if len(wv.Fetches) > 0 {
+		files := make([]string, 0, len(wv.Fetches))
+		for f := range wv.Fetches {
+			files = append(files, f)
+		}
+		sort.Strings(files)
+		var parts []string
+		for _, f := range files {
+			parts = append(parts, fmt.Sprintf("%s on %d/%d requests (median done at %.1f ms)", f, wv.Fetches[f].Requests, wv.Requests, wv.Fetches[f].MedianEnd))
+		}
+		fmt.Fprintf(w, "window: fetched per request: %s\n", strings.Join(parts, ", "))
 	}
 	for _, n := range r.Notes {
 		fmt.Fprintln(w, "note:", n)

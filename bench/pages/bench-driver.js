@@ -115,6 +115,8 @@ async function benchWindow({ config, count, delayMs }) {
   }
   const run = Date.now();
   const samples = [];
+  const fetched = [];
+  performance.setResourceTimingBufferSize(10000);
   for (let i = 0; i < count; i++) {
     IMP.sandbox.setOutcome({ result: "paid", delay_ms: delayMs });
     const t0 = performance.now();
@@ -139,9 +141,16 @@ async function benchWindow({ config, count, delayMs }) {
       throw new Error(`request ${i} did not succeed: ${JSON.stringify(resp)}`);
     }
     samples.push(visibleAt - t0);
+    // Which window files this request fetched (or revalidated), relative to its t0.
+    const got = {};
+    for (const e of performance.getEntriesByType("resource")) {
+      const file = new URL(e.name).pathname.split("/").pop();
+      if (e.startTime >= t0 && /^window\./.test(file)) got[file] = { start: e.startTime - t0, end: e.responseEnd - t0 };
+    }
+    fetched.push(got);
   }
   document.getElementById("status").textContent = `done: ${count} windows`;
-  return { samples };
+  return { samples, fetched };
 }
 
 window.benchResolve = benchResolve;

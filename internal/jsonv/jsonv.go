@@ -7,7 +7,6 @@
 package jsonv
 
 import (
-	"errors"
 	"math"
 	"strconv"
 	"unicode/utf16"
@@ -110,13 +109,10 @@ func (e *SyntaxError) Error() string {
 	return "invalid JSON at byte " + strconv.Itoa(e.Offset) + ": " + e.Msg
 }
 
-// ErrTooLarge is returned (wrapped in a SyntaxError's message) when the input exceeds MaxSize.
-var ErrTooLarge = errors.New("input larger than 1 MiB")
-
 // Parse parses one JSON value, surrounded only by whitespace.
 func Parse(data []byte) (Value, error) {
 	if len(data) > MaxSize {
-		return Value{}, &SyntaxError{Offset: MaxSize, Msg: ErrTooLarge.Error()}
+		return Value{}, &SyntaxError{Offset: MaxSize, Msg: "input larger than 1 MiB"}
 	}
 	p := parser{data: data}
 	p.skipSpace()

@@ -121,7 +121,7 @@ func TestDemoAddSettingPreviewAndPay(t *testing.T) {
 	assert.Equal(t, "nice", win.PG)
 	assert.Equal(t, "MID-d", win.MID)
 	assert.Equal(t, 1000.0, win.Amount)
-	demoScreenshot(tb, "window-open", 1280, false)
+	demoScreenshot(tb, "window-open", 1440, false)
 	tb.do(imptest.Approve())
 	demoPoll(tb, "the response is shown", `document.querySelector("#response").dataset.state === "success"`)
 	rsp, err := imptest.DecodeResponse([]byte(eval[string](tb, `document.querySelector("#response").textContent`)))

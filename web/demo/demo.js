@@ -826,7 +826,9 @@
     const params = buildParams();
     paying = true;
     renderPay();
-    $("#pay-status").textContent = "The mock payment window is open: approve, fail or cancel it.";
+    $("#pay-status").textContent = params.language === "en"
+      ? "The mock payment window is open: approve, fail or cancel it."
+      : "The mock payment window is open: 결제 승인 approves, 결제 실패 fails, 취소 cancels.";
     let rsp;
     try {
       rsp = await new Promise((resolve) => {

@@ -27,6 +27,7 @@ package e2e
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"io/fs"
 	"net/http"
@@ -63,6 +64,14 @@ var (
 )
 
 func TestMain(m *testing.M) {
+	// The tests mostly wait on the browser, so run more of them at once than there are cores
+	// (Go's default), unless -parallel says otherwise.
+	flag.Parse()
+	parallelSet := false
+	flag.Visit(func(f *flag.Flag) { parallelSet = parallelSet || f.Name == "test.parallel" })
+	if !parallelSet {
+		_ = flag.Set("test.parallel", "4")
+	}
 	code, err := setUp(m)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "e2e: "+err.Error())

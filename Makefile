@@ -43,9 +43,12 @@ e2e: dist browser
 
 ## fuzz: a short coverage-guided run of each fuzz target (seeds also run in `make test`).
 FUZZTIME ?= 20s
+FUZZPKGS ?= ./resolver/ ./internal/jsonv/
 fuzz:
-	@for t in $$($(GO) test -list '^Fuzz' ./resolver/ | grep '^Fuzz'); do \
-		echo "== $$t"; $(GO) test -run '^$$' -fuzz "^$$t$$" -fuzztime $(FUZZTIME) ./resolver/ || exit 1; \
+	@for p in $(FUZZPKGS); do \
+		for t in $$($(GO) test -list '^Fuzz' $$p | grep '^Fuzz'); do \
+			echo "== $$p $$t"; $(GO) test -run '^$$' -fuzz "^$$t$$" -fuzztime $(FUZZTIME) $$p || exit 1; \
+		done; \
 	done
 
 cover:

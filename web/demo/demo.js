@@ -876,9 +876,13 @@
   // ---- wiring ----
 
   const list = $("#setting-list");
-  list.addEventListener("input", onSettingInput);
+  // Text fields on every keystroke; selects and the default radio once, on change.
+  const picked = (t) => t.tagName === "SELECT" || t.type === "radio";
+  list.addEventListener("input", (ev) => {
+    if (!picked(ev.target)) onSettingInput(ev);
+  });
   list.addEventListener("change", (ev) => {
-    if (ev.target.tagName === "SELECT" || ev.target.type === "radio") onSettingInput(ev);
+    if (picked(ev.target)) onSettingInput(ev);
   });
   list.addEventListener("click", onSettingAction);
   $("#add-setting").addEventListener("click", addSetting);

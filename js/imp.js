@@ -213,14 +213,15 @@
     return new Promise((res, rej) => {
       const s = document.createElement('script');
       s.src = url;
-      s.async = false;
       s.onload = () => res();
       s.onerror = () => rej(new Error(`could not load ${url} (missing file, wrong path, or blocked by the page's Content-Security-Policy)`));
       (document.head || document.documentElement).appendChild(s);
     });
   }
 
-  async function instantiate(go) {
+  // compile fetches and compiles the module; it starts before wasm_exec.js has even loaded, so the
+  // biggest download and its compilation overlap everything else.
+  async function compile() {
     const url = new URL('impshim.wasm', BASE).href;
     let res;
     try {
@@ -230,19 +231,21 @@
     }
     if (!res.ok) throw new Error(`could not fetch ${url}: HTTP ${res.status}; copy impshim.wasm next to imp.js`);
     const mime = (res.headers.get('content-type') || '').split(';')[0].trim().toLowerCase();
-    // instantiateStreaming insists on application/wasm; many static hosts send something else.
-    if (mime === 'application/wasm' && typeof WebAssembly.instantiateStreaming === 'function') {
-      return (await WebAssembly.instantiateStreaming(res, go.importObject)).instance;
+    // compileStreaming insists on application/wasm; many static hosts send something else.
+    if (mime === 'application/wasm' && typeof WebAssembly.compileStreaming === 'function') {
+      return WebAssembly.compileStreaming(res);
     }
-    return (await WebAssembly.instantiate(await res.arrayBuffer(), go.importObject)).instance;
+    return WebAssembly.compile(await res.arrayBuffer());
   }
 
   async function boot() {
     if (typeof WebAssembly !== 'object') throw new Error('this browser has no WebAssembly');
+    const compiled = compile();
+    compiled.catch(noop); // awaited below; a wasm_exec.js failure must not leave it unhandled
     if (typeof globalThis.Go !== 'function') await loadScript(new URL('wasm_exec.js', BASE).href);
     if (typeof globalThis.Go !== 'function') throw new Error('wasm_exec.js did not define Go');
     const go = new globalThis.Go();
-    const instance = await instantiate(go);
+    const instance = await WebAssembly.instantiate(await compiled, go.importObject);
     // run() returns only when Go's main exits; main publishes its object and then waits forever.
     go.run(instance).then(() => {
       st.core = null;

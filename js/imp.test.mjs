@@ -115,8 +115,9 @@ function makePage({ files = {}, core = fakeCore(), ua = 'Mozilla/5.0 (X11; Linux
       };
     },
     WebAssembly: {
-      instantiateStreaming: async () => ({ instance: { exports: {} } }),
-      instantiate: async () => ({ instance: { exports: {} } }),
+      compileStreaming: async () => 'module',
+      compile: async () => 'module',
+      instantiate: async (m) => { assert.equal(m, 'module'); return { exports: {} }; },
     },
     crypto: globalThis.crypto,
     TextEncoder, TextDecoder, URL, URLSearchParams, Promise, clearTimeout, clearInterval,
@@ -198,7 +199,7 @@ test('a missing wasm_exec.js rejects ready with the file name', async () => {
 test('the wrong MIME type falls back to instantiate from bytes', async () => {
   const page = makePage({ files: { 'impshim.wasm': { status: 200, body: 'x', type: 'application/octet-stream' } } });
   let streamed = false;
-  page.ctx.WebAssembly.instantiateStreaming = async () => { streamed = true; throw new TypeError('bad MIME'); };
+  page.ctx.WebAssembly.compileStreaming = async () => { streamed = true; throw new TypeError('bad MIME'); };
   await page.IMP.sandbox.ready;
   assert.equal(streamed, false);
 });

@@ -138,6 +138,13 @@ func TestDemoAddSettingPreviewAndPay(t *testing.T) {
 	demoScreenshot(tb, "paid", 1440, true)
 	demoScreenshot(tb, "paid", 375, true)
 
+	// Readable at a phone's and a desktop's width: nothing makes the page scroll sideways.
+	for _, width := range []int64{375, 1440} {
+		tb.do(chromedp.EmulateViewport(width, 900))
+		assert.LessOrEqual(t, eval[int](tb, `document.documentElement.scrollWidth`), int(width), "page wider than %d px", width)
+	}
+	tb.do(chromedp.EmulateViewport(1280, 900))
+
 	// The settings survive a reload (localStorage).
 	tb.do(chromedp.Reload())
 	require.True(t, eval[bool](tb, `window.impshimDemo.ready.then(() => true)`))

@@ -1,0 +1,193 @@
+// Tests of the mock window's script (js/window.js) against a small fake DOM built from
+// js/window.html's own elements. Run: node --test js/
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import vm from 'node:vm';
+
+const SCRIPT = readFileSync(new URL('./window.js', import.meta.url), 'utf8');
+const HTML = readFileSync(new URL('./window.html', import.meta.url), 'utf8');
+const PARENT = 'https://shop.test';
+const NONCE = 'ab'.repeat(16);
+
+// fakeElement mirrors one tag of window.html: its class, data-* attributes and hidden flag.
+function fakeElement(attrs) {
+  const listeners = {};
+  return {
+    className: attrs.class || '',
+    dataset: Object.fromEntries(Object.entries(attrs).filter(([k]) => k.startsWith('data-')).map(([k, v]) => [k.slice(5).replace(/-(\w)/g, (_, c) => c.toUpperCase()), v])),
+    hidden: 'hidden' in attrs,
+    textContent: '',
+    title: '',
+    attrs: {},
+    focused: false,
+    setAttribute(k, v) { this.attrs[k] = v; },
+    focus() { this.focused = true; },
+    addEventListener(t, f) { (listeners[t] ||= []).push(f); },
+    click() { for (const f of listeners.click || []) f({}); },
+  };
+}
+
+function parseHTML() {
+  const els = [];
+  for (const m of HTML.matchAll(/<([a-z0-9]+)((?:\s+[a-z-]+(?:="[^"]*")?)*)\s*>/g)) {
+    const attrs = {};
+    for (const a of m[2].matchAll(/([a-z-]+)(?:="([^"]*)")?/g)) attrs[a[1]] = a[2] ?? '';
+    if (Object.keys(attrs).some((k) => k.startsWith('data-') || k === 'class')) els.push(fakeElement(attrs));
+  }
+  return els;
+}
+
+function select(els, sel) {
+  let m = /^\[data-([a-z-]+)(?:=([^\]]+))?\]$/.exec(sel);
+  if (m) {
+    const key = m[1].replace(/-(\w)/g, (_, c) => c.toUpperCase());
+    return els.filter((e) => key in e.dataset && (m[2] === undefined || e.dataset[key] === m[2]));
+  }
+  m = /^\.([a-z-]+)$/.exec(sel);
+  if (m) return els.filter((e) => e.className.split(/\s+/).includes(m[1]));
+  throw new Error(`fake DOM cannot select ${sel}`);
+}
+
+function openWindow({ hash = `n=${NONCE}&o=${encodeURIComponent(PARENT)}&m=iframe`, mode = 'iframe' } = {}) {
+  const els = parseHTML();
+  const sent = [];
+  const listeners = { message: [], keydown: [] };
+  const host = { postMessage: (data, origin) => sent.push({ data, origin }) };
+  const rootStyle = {};
+  const documentElement = { dataset: {}, lang: 'ko', style: { setProperty: (k, v) => { rootStyle[k] = v; } } };
+  const ctx = {
+    location: { hash: `#${hash}` },
+    document: {
+      documentElement,
+      title: '',
+      querySelector: (s) => select(els, s)[0] || null,
+      querySelectorAll: (s) => select(els, s),
+      addEventListener: (t, f) => (listeners[t] ||= []).push(f),
+    },
+    addEventListener: (t, f) => (listeners[t] ||= []).push(f),
+    URLSearchParams, Intl, Number, String,
+    setInterval: () => 0, clearInterval: () => {},
+  };
+  ctx.window = ctx;
+  if (mode === 'popup') ctx.opener = host; else ctx.parent = host;
+  vm.createContext(ctx);
+  vm.runInContext(SCRIPT, ctx);
+  const $ = (s) => select(els, s)[0];
+  return {
+    ctx, host, sent, $, rootStyle, documentElement,
+    deliver(data, { origin = PARENT, source = host } = {}) {
+      for (const f of listeners.message) f({ data, origin, source });
+    },
+    key(k) { for (const f of listeners.keydown) f({ key: k, preventDefault() {} }); },
+    messages: (type) => sent.filter((s) => s.data.type === type),
+  };
+}
+
+const data = {
+  pg: { code: 'html5_inicis', name: 'KG INICIS', name_ko: 'KG이니시스', color: '#1a4a9c', simple_pay: false },
+  mid: 'MID-b', pay_type: 'subscription', label: '', pay_method: 'card', name: '<img src=x onerror=alert(1)>',
+  amount: 1000, currency: 'KRW', buyer_name: '홍길동', buyer_email: 'b@x.kr', buyer_tel: '', customer_uid: '', vbank: false, language: 'ko',
+};
+const show = (extra = {}) => ({ impshim: 1, nonce: NONCE, type: 'show', data: { ...data, ...extra } });
+
+test('without a nonce the page explains itself and says nothing', () => {
+  const w = openWindow({ hash: '' });
+  assert.equal(w.$('.orphan').hidden, false);
+  assert.equal(w.sent.length, 0);
+});
+
+test('says hello to its host, with the nonce, to the origin from its URL only', () => {
+  for (const mode of ['iframe', 'popup']) {
+    const w = openWindow({ mode, hash: `n=${NONCE}&o=${encodeURIComponent(PARENT)}&m=${mode}` });
+    assert.equal(w.documentElement.dataset.mode, mode);
+    assert.deepEqual(JSON.parse(JSON.stringify(w.sent[0])), { data: { impshim: 1, nonce: NONCE, type: 'hello' }, origin: PARENT });
+  }
+});
+
+test('ignores every message but a show from its host, origin and nonce', () => {
+  const w = openWindow();
+  const bogus = [
+    [show(), { origin: 'https://evil.test' }],
+    [show(), { source: {} }],
+    [{ ...show(), nonce: 'x' }],
+    [{ ...show(), type: 'result' }],
+    [{ ...show(), data: 'not an object' }],
+    ['junk'], [null], [42], [[]],
+  ];
+  for (const [d, opt] of bogus) w.deliver(d, opt);
+  assert.equal(w.$('[data-impshim=window]').hidden, true);
+  assert.equal(w.messages('shown').length, 0);
+});
+
+test('renders the payment as text and shows itself once clickable', () => {
+  const w = openWindow();
+  w.deliver(show());
+  const root = w.$('[data-impshim=window]');
+  assert.equal(root.hidden, false);
+  assert.equal(w.$('[data-impshim=pg]').textContent, 'KG이니시스');
+  assert.equal(w.$('[data-impshim=pg]').dataset.code, 'html5_inicis');
+  assert.equal(w.$('[data-impshim=mid]').textContent, 'MID-b');
+  assert.equal(w.$('[data-impshim=amount]').textContent, '₩1,000');
+  assert.equal(w.$('[data-impshim=amount]').dataset.value, '1000');
+  assert.equal(w.$('[data-field=name]').textContent, '<img src=x onerror=alert(1)>');
+  assert.equal(w.$('[data-field=pay_type]').textContent, '정기결제 (subscription)');
+  assert.equal(w.$('[data-field=buyer]').textContent, '홍길동\nb@x.kr');
+  assert.equal(w.$('[data-impshim=approve]').textContent, '결제 승인');
+  assert.equal(w.$('[data-impshim=approve]').focused, true);
+  assert.equal(w.rootStyle['--brand'], '#1a4a9c');
+  assert.equal(w.messages('shown').length, 1);
+  w.deliver(show({ mid: 'OTHER' }));
+  assert.equal(w.$('[data-impshim=mid]').textContent, 'MID-b', 'a second show is ignored');
+});
+
+test('never writes HTML', () => {
+  assert.doesNotMatch(SCRIPT, /innerHTML|outerHTML|insertAdjacentHTML|document\.write/);
+});
+
+test('English, other currencies, billing key, vbank, and a colour that is not a colour', () => {
+  const cases = [
+    [{ language: 'en' }, (w) => {
+      assert.equal(w.documentElement.lang, 'en');
+      assert.equal(w.$('[data-impshim=pg]').textContent, 'KG INICIS');
+      assert.equal(w.$('[data-impshim=approve]').textContent, 'Approve');
+      assert.equal(w.$('[data-impshim=cancel]').textContent, 'Cancel');
+    }],
+    [{ amount: 10.5, currency: 'USD' }, (w) => assert.equal(w.$('[data-impshim=amount]').textContent, '$10.50')],
+    [{ amount: 500, currency: 'JPY' }, (w) => assert.equal(w.$('[data-impshim=amount]').textContent, '¥500')],
+    [{ amount: 5, currency: 'NOT A CODE' }, (w) => assert.equal(w.$('[data-impshim=amount]').textContent, '5 NOT A CODE')],
+    [{ customer_uid: 'cust_1' }, (w) => {
+      assert.equal(w.$('[data-role=billing]').hidden, false);
+      assert.equal(w.$('[data-field=customer_uid]').textContent, 'cust_1');
+      assert.equal(w.$('[data-impshim=approve]').textContent, '빌링키 발급');
+    }],
+    [{ pay_method: 'vbank', vbank: true }, (w) => {
+      assert.equal(w.$('[data-role=vbank]').hidden, false);
+      assert.equal(w.$('[data-impshim=approve]').textContent, '가상계좌 발급');
+    }],
+    [{ pg: { ...data.pg, color: 'red; background: url(x)' } }, (w) => assert.equal(w.rootStyle['--brand'], undefined)],
+  ];
+  for (const [extra, check] of cases) {
+    const w = openWindow();
+    w.deliver(show(extra));
+    check(w);
+  }
+});
+
+test('each button reports its result once and hides the window; Escape cancels', () => {
+  for (const [act, want] of [['approve', 'paid'], ['fail', 'failed'], ['cancel', 'cancelled'], ['close', 'cancelled'], ['Escape', 'cancelled']]) {
+    const w = openWindow();
+    w.deliver(show());
+    if (act === 'Escape') w.key('Escape');
+    else if (act === 'close') w.$('.close').click();
+    else w.$(`[data-impshim=${act}]`).click();
+    w.$('[data-impshim=approve]').click();
+    w.key('Escape');
+    const results = w.messages('result');
+    assert.equal(results.length, 1, act);
+    assert.equal(results[0].data.result, want, act);
+    assert.equal(results[0].data.nonce, NONCE);
+    assert.equal(results[0].origin, PARENT);
+    assert.equal(w.$('[data-impshim=window]').hidden, true, act);
+  }
+});

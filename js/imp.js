@@ -562,9 +562,11 @@
 
     const ans = call('request', req.snap.text);
     if (ans.error) return fail(ans.error.code || 'INTERNAL', ans.error.message);
-    if (ans.trace) warnAll(ans.trace.warnings);
     if (!ans.ok) {
-      if (ans.trace) st.lastTrace = ans.trace;
+      if (ans.trace) {
+        st.lastTrace = ans.trace;
+        warnAll(ans.trace.warnings);
+      }
       if (req.popup && !req.popup.closed) req.popup.close();
       req.finish(ans.response);
       return;
@@ -572,11 +574,14 @@
     st.lastTrace = ans.trace || null;
     if (typeof ans.merchant_uid === 'string') req.merchantUID = ans.merchant_uid;
     if (req.popupBlocked) {
+      if (ans.trace) warnAll(ans.trace.warnings);
       call('abandon', ans.id);
       req.finish(errorResponse('POPUP_BLOCKED', `${TAG} the browser blocked the payment popup; call IMP.request_pay directly from a click handler (or drop popup: true to use the in-page window)`, req.merchantUID));
       return;
     }
     openSession(req, ans.id, ans);
+    // After the window has started loading: console.warn is slow with DevTools attached.
+    if (ans.trace) warnAll(ans.trace.warnings);
   }
 
   function request_pay(params, callback) {

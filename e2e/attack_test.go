@@ -81,6 +81,13 @@ func TestPopupBlocked(t *testing.T) {
 	tb.do(imptest.Approve())
 	require.Eventually(t, func() bool { return eval[int](tb, `window.shop.responses.length`) == 1 }, tabTimeout, pollEvery)
 	assert.True(t, eval[bool](tb, `window.shop.responses[0].success`))
+
+	// Opened at the click, then closed again when the checks fail.
+	eval[any](tb, `window.shop.params = {pg: "kakaopay", amount: -1, popup: true}`)
+	tb.do(chromedp.Click(chromedp.CSS("#pay")))
+	require.Eventually(t, func() bool { return eval[int](tb, `window.shop.responses.length`) == 2 }, tabTimeout, pollEvery)
+	assert.Equal(t, "INVALID_AMOUNT", eval[string](tb, `window.shop.responses[1].error_code`))
+	require.Eventually(t, func() bool { return len(tb.popups()) == 0 }, tabTimeout, pollEvery, "the popup stayed open after a failed check")
 }
 
 // TestXSS: merchant strings are text in the window, never markup; no dialog opens.

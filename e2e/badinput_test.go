@@ -150,6 +150,24 @@ func TestNotInitialized(t *testing.T) {
 	assert.Equal(t, "MID-b", win.MID, "the merchant file's settings are in force")
 	tb.do(imptest.Approve())
 	assert.True(t, run(tb, imptest.Result()).Success)
+
+	// IMP.agency(code, tier) initialises as IMP.init does.
+	tb2 := shopTab(t, "")
+	eval[any](tb2, `IMP.agency("imp10391932", "tier_a")`)
+	tb2.do(imptest.Pay(order(t, map[string]any{"pg": "kakaopay"})))
+	assert.Equal(t, "MID-c", run(tb2, imptest.WaitWindow()).MID)
+	tb2.do(imptest.Cancel())
+}
+
+// TestLoadsOnItsOwn: a page that never touches IMP still gets the module (imp.js fetches it when
+// the page is idle), and ready settles.
+func TestLoadsOnItsOwn(t *testing.T) {
+	t.Parallel()
+	tb := shopTab(t, "")
+	require.Eventually(t, func() bool {
+		return eval[bool](tb, `performance.getEntriesByType("resource").some(e => e.name.endsWith("/impshim.wasm"))`)
+	}, tabTimeout, pollEvery, "impshim.wasm was never fetched")
+	assert.Equal(t, "resolved", eval[string](tb, `IMP.sandbox.ready.then(() => "resolved", (e) => "rejected: " + e.message)`))
 }
 
 func TestMerchantFile(t *testing.T) {
@@ -354,6 +372,8 @@ func TestQueuedBeforeReady(t *testing.T) {
 		return null;
 	})()`)
 	assert.Equal(t, "pending", eval[string](tb, `window.readyState`), "ready settled while impshim.wasm was held back")
+	threw := eval[string](tb, `(() => { try { IMP.sandbox.resolve("kakaopay"); return "did not throw"; } catch (e) { return e.constructor.name + ": " + e.message; } })()`)
+	assert.Regexp(t, `^Error: .*IMP\.sandbox\.ready`, threw, "resolve before ready throws an Error that says to await IMP.sandbox.ready")
 	assert.Equal(t, 0, eval[int](tb, `window.order.length`), "a call was answered before the module was ready")
 	release()
 	require.Eventually(t, func() bool { return eval[int](tb, `window.order.length`) == 3 }, tabTimeout, pollEvery,

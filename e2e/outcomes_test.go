@@ -6,6 +6,7 @@ import (
 
 	"github.com/chromedp/cdproto/target"
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/device"
 	"github.com/chromedp/chromedp/kb"
 	"github.com/impshim/impshim/e2e/imptest"
 	"github.com/stretchr/testify/assert"
@@ -308,4 +309,77 @@ func payRejectedWhileOpen(tb *tab, params any) imptest.Response {
 	assert.False(tb.t, resp.Success, "%+v", resp.Raw)
 	assert.Nil(tb.t, resp.Raw["imp_uid"])
 	return resp
+}
+
+// TestRedirectOutcomes: on a phone every outcome, failed checks included, lands on m_redirect_url
+// with the result in its query, and the callback is not called.
+func TestRedirectOutcomes(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		name   string
+		params map[string]any
+		end    func(tb *tab)
+		code   string
+		impUID bool
+	}{
+		{"failed check", map[string]any{"amount": -1}, nil, "INVALID_AMOUNT", false},
+		{"cancel button", nil, func(tb *tab) { tb.do(imptest.Cancel()) }, "USER_CANCEL", true},
+		{"fail button", nil, func(tb *tab) { tb.do(imptest.Fail()) }, "PG_FAILED", true},
+		{"redirect wins over popup", map[string]any{"popup": true}, func(tb *tab) {
+			win := run(tb, imptest.WaitWindow())
+			assert.Equal(tb.t, "iframe", win.Mode)
+			tb.do(imptest.Approve())
+		}, "", true},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+			tb := newTab(t)
+			tb.do(chromedp.Emulate(device.IPhone13))
+			tb.open("/shop/checkout.html")
+			configure(tb, seedConfig("imp10391932"))
+			params := order(t, c.params)
+			params["m_redirect_url"] = siteURL + "/shop/landing.html?step=2&from=shop"
+			// The callback leaves a mark that survives the navigation, should it ever run.
+			eval[any](tb, `sessionStorage.clear(); IMP.request_pay(`+string(mustJSON(params))+`, () => sessionStorage.setItem("callback", "called")); null`)
+			if c.end != nil {
+				c.end(tb)
+			}
+			q := landing(tb)
+			assert.Equal(t, "2", q.Get("step"), "the landing URL's own query is kept")
+			assert.Equal(t, params["merchant_uid"], q.Get("merchant_uid"))
+			if c.code == "" {
+				assert.Equal(t, "true", q.Get("imp_success"))
+			} else {
+				assert.Equal(t, "false", q.Get("imp_success"))
+				assert.Equal(t, c.code, q.Get("error_code"))
+				assert.NotEmpty(t, q.Get("error_msg"))
+			}
+			if c.impUID {
+				assert.Regexp(t, `^imps_\d{12}$`, q.Get("imp_uid"))
+			} else {
+				assert.Empty(t, q.Get("imp_uid"), "no window opened, so no imp_uid")
+			}
+			assert.Empty(t, tb.popups(), "no popup in redirect mode")
+			assert.Equal(t, "", eval[string](tb, `sessionStorage.getItem("callback") || ""`), "the callback ran in redirect mode")
+		})
+	}
+}
+
+// TestReset: IMP.sandbox.reset() forgets the pending outcome and the last trace too.
+func TestReset(t *testing.T) {
+	t.Parallel()
+	tb := seedShop(t)
+	payApproved(tb, order(t, nil))
+	require.NotNil(t, run(tb, imptest.LastTrace()))
+	tb.do(imptest.SetOutcome(imptest.Outcome{Result: "failed", DelayMS: 1}))
+	eval[any](tb, `IMP.sandbox.reset()`)
+	require.Eventually(t, func() bool { return eval[bool](tb, `IMP.sandbox.lastTrace() === null`) }, tabTimeout, pollEvery,
+		"lastTrace() after reset()")
+	tb.do(imptest.Pay(order(t, nil)))
+	run(tb, imptest.WaitWindow())
+	assert.Nil(t, promiseResult(tb), "the outcome set before reset() completed the window")
+	tb.do(imptest.Approve())
+	assert.True(t, run(tb, imptest.Result()).Success)
+	assert.NotEmpty(t, eval[string](tb, `IMP.sandbox.version`), "IMP.sandbox.version")
 }

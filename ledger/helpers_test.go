@@ -43,7 +43,7 @@ var testMerchants = MerchantSet{
 }
 
 type fixture struct {
-	t     *testing.T
+	t     testing.TB
 	store *Store
 	api   *API
 	clock *clock
@@ -51,7 +51,7 @@ type fixture struct {
 	site http.Handler
 }
 
-func newFixture(t *testing.T, opts Options) *fixture {
+func newFixture(t testing.TB, opts Options) *fixture {
 	t.Helper()
 	store, err := Open(":memory:")
 	require.NoError(t, err)

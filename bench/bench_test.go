@@ -183,13 +183,13 @@ func wasmModule(bodies []int, names []string) []byte {
 func TestCodeByPackage(t *testing.T) {
 	mod := wasmModule([]int{300, 10, 200, 50}, []string{"go.debug", "runtime.main", "main.main",
 		"github.com_impshim_impshim_resolver.__Merchant_.Resolve", "runtime.gc"})
-	pkgs, code, data, err := codeByPackage(mod, []string{"runtime", "github.com/impshim/impshim/resolver"})
+	pkgs, code, data, err := codeByPackage(mod, []string{"runtime", "github.com/impshim/impshim/resolver", "github.com/impshim/impshim/wasm"})
 	require.NoError(t, err)
 	assert.Equal(t, []PackageCode{
 		{Package: "runtime", Bytes: 350, Funcs: 2},
 		{Package: "github.com/impshim/impshim/resolver", Bytes: 200, Funcs: 1},
-		{Package: "main", Bytes: 10, Funcs: 1},
-	}, pkgs)
+		{Package: "github.com/impshim/impshim/wasm", Bytes: 10, Funcs: 1},
+	}, pkgs, "main is named by its import path, which go list -deps prints last")
 
 	// Without the dependency list, names keep the linker's mangling.
 	pkgs, _, _, err = codeByPackage(mod, nil)

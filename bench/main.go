@@ -19,6 +19,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"sort"
 	"strings"
 	"time"
 )
@@ -161,19 +162,11 @@ func run(o options) (*Results, error) {
 			res.Notes = append(res.Notes, "wasm-opt not on PATH: install binaryen to see what it buys")
 		}
 	}
-	step("code size by package (non-stripped build)")
-	symWasm := filepath.Join(tmp, "impshim-syms.wasm")
-	symFlags := withoutStrip(o.flags)
-	if err := buildWasm(o.goCmd, o.moduleDir, symFlags, "./wasm", symWasm); err != nil {
-		fail("code size", err)
-	} else if data, err := os.ReadFile(symWasm); err != nil {
-		fail("code size", err)
-	} else if deps, err := goDeps(o.goCmd, o.moduleDir, "./wasm"); err != nil {
-		fail("code size", err)
-	} else if pkgs, code, dataBytes, err := codeByPackage(data, deps); err != nil {
+	step("code size by package (non-stripped builds)")
+	if cs, err := codeSizes(o, tmp); err != nil {
 		fail("code size", err)
 	} else {
-		res.Code = CodeSize{CodeBytes: code, DataBytes: dataBytes, Packages: pkgs[:min(len(pkgs), 15)]}
+		res.Code = cs
 	}
 
 	// The browser half.
@@ -240,6 +233,50 @@ func run(o options) (*Results, error) {
 		return res, fmt.Errorf("%d section(s) failed: see the ERROR lines above", len(res.Errors))
 	}
 	return res, nil
+}
+
+// codeSizes builds impshim and the hello-world without -s -w and attributes
+// their code to packages, so the report shows what impshim adds over the floor.
+func codeSizes(o options, tmp string) (CodeSize, error) {
+	type build struct {
+		pkg  string
+		pkgs []PackageCode
+		code int
+		data int
+	}
+	builds := []*build{{pkg: "./wasm"}, {pkg: "./bench/floor"}}
+	for i, bd := range builds {
+		out := filepath.Join(tmp, fmt.Sprintf("syms-%d.wasm", i))
+		if err := buildWasm(o.goCmd, o.moduleDir, withoutStrip(o.flags), bd.pkg, out); err != nil {
+			return CodeSize{}, err
+		}
+		data, err := os.ReadFile(out)
+		if err != nil {
+			return CodeSize{}, err
+		}
+		deps, err := goDeps(o.goCmd, o.moduleDir, bd.pkg)
+		if err != nil {
+			return CodeSize{}, err
+		}
+		if bd.pkgs, bd.code, bd.data, err = codeByPackage(data, deps); err != nil {
+			return CodeSize{}, err
+		}
+	}
+	imp, floor := builds[0], builds[1]
+	inFloor := map[string]int{}
+	for _, p := range floor.pkgs {
+		inFloor[p.Package] = p.Bytes
+	}
+	pkgs := imp.pkgs
+	for i := range pkgs {
+		pkgs[i].FloorBytes = inFloor[pkgs[i].Package]
+	}
+	// Biggest additions over the hello-world first.
+	sort.SliceStable(pkgs, func(i, j int) bool {
+		return pkgs[i].Bytes-pkgs[i].FloorBytes > pkgs[j].Bytes-pkgs[j].FloorBytes
+	})
+	return CodeSize{CodeBytes: imp.code, DataBytes: imp.data, FloorCodeBytes: floor.code, FloorDataBytes: floor.data,
+		Packages: pkgs[:min(len(pkgs), 15)]}, nil
 }
 
 // runs reports whether section is selected (every section when -only is not given).

@@ -129,6 +129,8 @@ type PackageCode struct {
 	Package string `json:"package"`
 	Bytes   int    `json:"bytes"`
 	Funcs   int    `json:"funcs"`
+	// FloorBytes is the same package's code in the hello-world.
+	FloorBytes int `json:"floor_bytes"`
 }
 
 // codeByPackage attributes the code section of a non-stripped Go WASM binary
@@ -178,6 +180,10 @@ func codeByPackage(module []byte, deps []string) (pkgs []PackageCode, codeBytes,
 	mangled := map[string]string{}
 	for _, d := range deps {
 		mangled[strings.ReplaceAll(d, "/", "_")] = d
+	}
+	if len(deps) > 0 {
+		// The linker names the main package "main"; `go list -deps` prints it last.
+		mangled["main"] = deps[len(deps)-1]
 	}
 	byPkg := map[string]*PackageCode{}
 	for i, sz := range bodySizes {
@@ -320,7 +326,7 @@ func goPackage(sym string) string {
 	sym = stripSymPrefix(sym)
 	// A leading domain ("github.com_…") has a dot that is not the package's end.
 	start := 0
-	if us := strings.IndexByte(sym, '_'); us > 0 && strings.Contains(sym[:us], ".") {
+	if dot, us := strings.IndexByte(sym, '.'), strings.IndexByte(sym, '_'); dot > 0 && us > dot+1 && isLower(sym[dot+1:us]) {
 		start = us
 	}
 	dot := strings.IndexByte(sym[start:], '.')
@@ -328,6 +334,15 @@ func goPackage(sym string) string {
 		return sym
 	}
 	return sym[:start+dot]
+}
+
+func isLower(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < 'a' || s[i] > 'z' {
+			return false
+		}
+	}
+	return true
 }
 
 func stripSymPrefix(sym string) string {

@@ -226,3 +226,28 @@ func TestMalformedCalls(t *testing.T) {
 		assert.NotContains(t, l, "exception", "an uncaught exception")
 	}
 }
+
+// TestSDKOnAnotherOrigin: imp.js from a CDN-like host. The overlay is then a frame of another
+// origin (or, under another site name, of another process) that the page's scripts cannot read:
+// payments still work, and imptest still finds and clicks the window.
+func TestSDKOnAnotherOrigin(t *testing.T) {
+	t.Parallel()
+	for _, mode := range []string{"cdn", "xsite"} {
+		t.Run(mode, func(t *testing.T) {
+			t.Parallel()
+			tb := shopTab(t, "/"+mode)
+			configure(tb, seedConfig("imp_cdn"))
+			tb.do(imptest.Pay(order(t, map[string]any{"pg": "html5_inicis.MID-b"})))
+			win := run(tb, imptest.WaitWindow())
+			assert.Equal(t, "iframe", win.Mode)
+			assert.Equal(t, "MID-b", win.MID)
+			assert.Equal(t, "₩1,000", win.AmountText)
+			tb.do(imptest.Approve())
+			resp := run(tb, imptest.Result())
+			assert.True(t, resp.Success, "%+v", resp.Raw)
+			assert.Equal(t, "html5_inicis", resp.PGProvider)
+			tb.do(imptest.Pay(order(t, map[string]any{"pg": "kakaopay"})), imptest.Cancel())
+			assert.Equal(t, "USER_CANCEL", run(tb, imptest.Result()).ErrorCode)
+		})
+	}
+}

@@ -19,6 +19,8 @@ package e2e
 //	/csp/...       every HTML page (the window page too) with CSP script-src 'self' 'wasm-unsafe-eval'
 //	/nowasm/...    impshim.wasm answers 404
 //	/mime/...      impshim.wasm is served as text/plain
+//	/cdn/shop/...  the page loads imp.js from cdnURL (another origin, same site)
+//	/xsite/shop/...  the page loads imp.js from cdnXSite (another site: the window runs out of process)
 //	newGate(t)     impshim.wasm is held back until the test releases it
 //
 // IMPSHIM_BROWSER names the browser binary; IMPSHIM_ARTIFACTS keeps every test's screenshots and
@@ -59,6 +61,8 @@ var (
 	browserCtx context.Context // the package's one browser
 	siteURL    string          // the test site: SDK, shop pages, merchant files
 	evilURL    string          // a second origin, for forged messages
+	cdnURL     string          // the SDK again, on another origin of the same site (CORS open)
+	cdnXSite   string          // the same server under another site name (localhost), for out-of-process frames
 	distDir    string          // absolute path of the SDK under test
 	repoRoot   string
 )
@@ -96,6 +100,10 @@ func setUp(m *testing.M) (int, error) {
 	site := httptest.NewServer(newSite(distDir, "testdata"))
 	defer site.Close()
 	siteURL = site.URL
+	cdn := httptest.NewServer(corsOpen(newSite(distDir, "testdata")))
+	defer cdn.Close()
+	cdnURL = cdn.URL
+	cdnXSite = strings.Replace(cdn.URL, "127.0.0.1", "localhost", 1)
 	evil := httptest.NewServer(http.FileServerFS(os.DirFS(filepath.Join("testdata", "evil"))))
 	defer evil.Close()
 	evilURL = evil.URL
@@ -193,6 +201,19 @@ func newSite(dist, testdata string) http.Handler {
 			w.Header().Set("Content-Security-Policy", cspPolicy)
 		}
 		switch {
+		case strings.HasPrefix(rest, "/shop/") && (mode == "cdn" || mode == "xsite") && strings.HasSuffix(rest, ".html"):
+			// The same page, with the SDK from the other server.
+			b, err := fs.ReadFile(shopFS, strings.TrimPrefix(rest, "/shop/"))
+			if err != nil {
+				http.NotFound(w, r)
+				return
+			}
+			base := cdnURL
+			if mode == "xsite" {
+				base = cdnXSite
+			}
+			w.Header().Set("Content-Type", "text/html; charset=utf-8")
+			_, _ = w.Write([]byte(strings.ReplaceAll(string(b), `"../static/impshim/`, `"`+base+`/static/impshim/`)))
 		case strings.HasPrefix(rest, "/shop/"):
 			serveFile(w, r, shopFS, strings.TrimPrefix(rest, "/shop/"))
 		case strings.HasPrefix(rest, "/static/impshim/merchants/"):
@@ -219,6 +240,14 @@ func newSite(dist, testdata string) http.Handler {
 		default:
 			http.NotFound(w, r)
 		}
+	})
+}
+
+// corsOpen lets pages of any origin fetch the SDK's files, as a CDN does.
+func corsOpen(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Access-Control-Allow-Origin", "*")
+		h.ServeHTTP(w, r)
 	})
 }
 

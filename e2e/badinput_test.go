@@ -119,6 +119,13 @@ func TestRequestChecksAccept(t *testing.T) {
 		resp := payApproved(tb, params)
 		assert.Equal(t, params["merchant_uid"], resp.MerchantUID)
 	}
+	// Nesting under the 32-level cap comes back whole.
+	deep := any("bottom")
+	for i := 0; i < 28; i++ {
+		deep = []any{deep}
+	}
+	resp0 := payApproved(tb, order(t, map[string]any{"custom_data": deep}))
+	assert.Equal(t, deep, resp0.CustomData)
 	// Defaults: merchant_uid "nobody_<ms>", pay_method card, currency KRW.
 	resp := payApproved(tb, map[string]any{"pg": "kakaopay", "amount": 500})
 	assert.Regexp(t, `^nobody_\d{13}$`, resp.MerchantUID)

@@ -32,6 +32,7 @@ func TestSmoke(t *testing.T) {
 	t.Parallel()
 	tb := newTab(t)
 	tb.open("/shop/checkout.html")
+	assert.True(t, eval[bool](tb, `window.shop.impAtLoad`), "window.IMP must exist right after the script tag")
 	configure(tb, seedConfig("imp10391932"))
 
 	tb.do(imptest.Pay(map[string]any{

@@ -5,6 +5,8 @@
 window.shop = {
   params: { pg: "html5_inicis", amount: 1000, name: "Sample order", buyer_name: "Buyer", buyer_email: "buyer@iamport.kr" },
   responses: [],
+  // SPEC §2: window.IMP exists synchronously after the script tag.
+  impAtLoad: typeof window.IMP === "object" && typeof window.IMP.request_pay === "function",
 };
 
 document.addEventListener("DOMContentLoaded", () => {

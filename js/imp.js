@@ -424,8 +424,26 @@
   function windowURL(nonce, mode) {
     const u = new URL('window.html', BASE);
     const origin = location.origin === 'null' ? '*' : location.origin;
-    u.hash = new URLSearchParams({ n: nonce, o: origin, m: mode }).toString();
+    u.hash = new URLSearchParams(nonce ? { n: nonce, o: origin, m: mode } : { o: origin, m: mode }).toString();
     return u.href;
+  }
+
+  let spare = null; // a loaded, hidden overlay iframe for the next request, see openSession
+
+  function prepareSpare() {
+    if (st.session || (spare && spare.isConnected)) return;
+    const f = document.createElement('iframe');
+    // No nonce: the window page loads and waits, showing nothing and saying nothing.
+    f.src = windowURL('', 'iframe');
+    f.title = 'impshim sandbox payment window';
+    f.tabIndex = -1;
+    f.setAttribute('aria-hidden', 'true');
+    Object.assign(f.style, {
+      position: 'fixed', inset: '0', width: '100%', height: '100%', border: '0', margin: '0',
+      padding: '0', zIndex: '2147483647', background: 'transparent', colorScheme: 'normal', display: 'none',
+    });
+    (document.body || document.documentElement).appendChild(f);
+    spare = f;
   }
 
   function onKey(ev) {
@@ -445,14 +463,25 @@
         if (s.popup.closed) finishSession(s, { result: 'cancelled' });
       }, 250));
     } else {
-      const f = document.createElement('iframe');
-      f.src = windowURL(s.nonce, 'iframe');
-      f.title = 'impshim sandbox payment window';
-      Object.assign(f.style, {
-        position: 'fixed', inset: '0', width: '100%', height: '100%', border: '0', margin: '0',
-        padding: '0', zIndex: '2147483647', background: 'transparent', colorScheme: 'normal',
-      });
-      (document.body || document.documentElement).appendChild(f);
+      // After a payment a spare overlay is loaded, hidden; a new hash gives it this request's nonce
+      // without reloading, which takes the page load out of the window's latency.
+      let f = spare && spare.isConnected ? spare : null;
+      spare = null;
+      if (f) {
+        f.src = windowURL(s.nonce, 'iframe');
+        f.style.display = 'block';
+        f.removeAttribute('aria-hidden');
+        f.removeAttribute('tabindex');
+      } else {
+        f = document.createElement('iframe');
+        f.src = windowURL(s.nonce, 'iframe');
+        f.title = 'impshim sandbox payment window';
+        Object.assign(f.style, {
+          position: 'fixed', inset: '0', width: '100%', height: '100%', border: '0', margin: '0',
+          padding: '0', zIndex: '2147483647', background: 'transparent', colorScheme: 'normal', display: 'block',
+        });
+        (document.body || document.documentElement).appendChild(f);
+      }
       s.frame = f;
       document.addEventListener('keydown', onKey, true);
     }
@@ -501,7 +530,10 @@
   function closeSession(s) {
     for (const t of s.timers) { clearTimeout(t); clearInterval(t); }
     if (s.frame) {
+      // Removed in the same task as the callback: automation that waits for the iframe to go
+      // knows the callback has run.
       s.frame.remove();
+      if (s.hello) setTimeout(prepareSpare, 100); // a window that never loaded gets no spare
       document.removeEventListener('keydown', onKey, true);
     }
     if (s.popup && !s.popup.closed) s.popup.close();

@@ -69,7 +69,7 @@ function makePage({ files = {}, core = fakeCore(), ua = 'Mozilla/5.0 (X11; Linux
     ...files,
   };
   const el = (tag) => ({
-    tag, style: {}, remove() { this.removed = true; }, focus() {}, setAttribute() {},
+    tag, style: {}, isConnected: false, remove() { this.removed = true; this.isConnected = false; }, focus() {}, setAttribute() {}, removeAttribute() {},
     contentWindow: tag === 'iframe' ? { postMessage(data, origin) { this.sent.push({ data, origin }); }, sent: [] } : null,
   });
   const parent = {
@@ -82,7 +82,7 @@ function makePage({ files = {}, core = fakeCore(), ua = 'Mozilla/5.0 (X11; Linux
           node.onload();
         }, 0);
       }
-      if (node.tag === 'iframe') frames.push(node);
+      if (node.tag === 'iframe') { node.isConnected = true; frames.push(node); }
     },
   };
   const ctx = {
@@ -501,4 +501,36 @@ test('imp.js and the Go module carry the same version', () => {
   const goSource = readFileSync(new URL('../wasm/bridge.go', import.meta.url), 'utf8');
   const goVersion = /const Version = "([^"]+)"/.exec(goSource)[1];
   assert.equal(makePage().IMP.sandbox.version, goVersion);
+});
+
+test('after a payment a spare overlay is loaded for the next one; a window that never loaded gets none', async () => {
+  const page = makePage();
+  const { IMP } = page;
+  IMP.sandbox.configure(seed);
+  const first = IMP.request_pay({ amount: 1000 });
+  await until(() => page.frames.length === 1, 'the iframe');
+  const one = page.session();
+  page.post({ impshim: 1, nonce: one.nonce, type: 'hello' }, { source: one.win });
+  page.post({ impshim: 1, nonce: one.nonce, type: 'result', result: 'paid' }, { source: one.win });
+  assert.equal((await first).success, true);
+  assert.equal(page.frames[0].removed, true, 'the used iframe is removed with the callback');
+  await until(() => page.frames.length === 2, 'the spare');
+  const spare = page.frames[1];
+  assert.equal(spare.style.display, 'none');
+  assert.equal(new URLSearchParams(new URL(spare.src).hash.slice(1)).get('n'), null, 'a spare has no nonce');
+
+  let calls = 0;
+  const second = IMP.request_pay({ amount: 1000 }, () => calls++);
+  await until(() => spare.style.display === 'block', 'the spare shown');
+  assert.equal(page.frames.length, 2, 'no new iframe');
+  const two = page.session();
+  assert.notEqual(two.nonce, one.nonce);
+  page.post({ impshim: 1, nonce: one.nonce, type: 'result', result: 'paid' }, { source: two.win });
+  await tick(5);
+  assert.equal(calls, 0, "the last request's nonce no longer counts");
+  IMP.close(); // it never said hello
+  assert.equal((await second).error_code, 'USER_CANCEL');
+  assert.equal(spare.removed, true);
+  await tick(150);
+  assert.equal(page.frames.length, 2, 'no spare after a window that never loaded');
 });

@@ -35,20 +35,17 @@
     },
   };
 
-  const hash = new URLSearchParams(location.hash.slice(1));
-  const nonce = hash.get('n') || '';
-  const parentOrigin = hash.get('o') || '';
-  const mode = hash.get('m') === 'popup' ? 'popup' : 'iframe';
-  const host = mode === 'popup' ? window.opener : (window.parent !== window ? window.parent : null);
-  document.documentElement.dataset.mode = mode;
-
   const $ = (sel) => document.querySelector(sel);
   const root = $('[data-impshim=window]');
 
-  if (!nonce || !parentOrigin || !host) {
-    $('.orphan').hidden = false;
-    return;
-  }
+  // The request this page serves comes from its URL hash. imp.js may load the overlay ahead of
+  // time with no nonce (a spare) and later give it a request by changing only the hash (no reload).
+  let nonce = '';
+  let parentOrigin = '';
+  let host = null;
+  let shown = false;
+  let finished = false;
+  let hello = 0;
 
   const send = (type, extra) => {
     try {
@@ -58,15 +55,37 @@
     }
   };
 
-  let shown = false;
-  let finished = false;
-  // The bridge may not be listening yet (a popup opens before the request's checks have run),
-  // so keep saying hello until it answers.
-  const hello = setInterval(() => send('hello'), 150);
-  send('hello');
+  function start() {
+    const hash = new URLSearchParams(location.hash.slice(1));
+    const mode = hash.get('m') === 'popup' ? 'popup' : 'iframe';
+    nonce = hash.get('n') || '';
+    parentOrigin = hash.get('o') || '';
+    host = mode === 'popup' ? window.opener : (window.parent !== window ? window.parent : null);
+    document.documentElement.dataset.mode = mode;
+    clearInterval(hello);
+    shown = false;
+    finished = false;
+    takeDown();
+    // Opened by hand, not by imp.js: say what this page is. A spare overlay (no nonce yet) waits.
+    $('.orphan').hidden = Boolean(parentOrigin && host);
+    if (!nonce || !parentOrigin || !host) return;
+    // The bridge may not be listening yet (a popup opens before the request's checks have run),
+    // so keep saying hello until it answers.
+    hello = setInterval(() => send('hello'), 150);
+    send('hello');
+  }
+
+  // takeDown hides the window and drops its selector, so automation sees it gone.
+  function takeDown() {
+    root.hidden = true;
+    delete root.dataset.impshim;
+  }
+
+  start();
+  window.addEventListener('hashchange', start);
 
   window.addEventListener('message', (ev) => {
-    if (shown || ev.source !== host) return;
+    if (shown || !nonce || ev.source !== host) return;
     if (parentOrigin !== '*' && ev.origin !== parentOrigin) return;
     const d = ev.data;
     if (!d || typeof d !== 'object' || d.impshim !== 1 || d.nonce !== nonce || d.type !== 'show') return;
@@ -74,6 +93,13 @@
     shown = true;
     clearInterval(hello);
     render(d.data);
+  });
+
+  for (const b of document.querySelectorAll('[data-action]')) {
+    b.addEventListener('click', () => finish(b.dataset.action === 'cancel' ? 'cancelled' : b.dataset.action));
+  }
+  document.addEventListener('keydown', (ev) => {
+    if (ev.key === 'Escape' && shown) { ev.preventDefault(); finish('cancelled'); }
   });
 
   function str(v) {
@@ -103,10 +129,16 @@
     const pg = d.pg && typeof d.pg === 'object' ? d.pg : {};
     const code = str(pg.code);
     const color = str(pg.color);
+    const rootStyle = document.documentElement.style;
     if (/^#[0-9a-fA-F]{6}$/.test(color)) {
-      document.documentElement.style.setProperty('--brand', color);
-      document.documentElement.style.setProperty('--on-brand', onColor(color));
+      rootStyle.setProperty('--brand', color);
+      rootStyle.setProperty('--on-brand', onColor(color));
+    } else {
+      rootStyle.removeProperty('--brand');
+      rootStyle.removeProperty('--on-brand');
     }
+    // A reused window starts from the page's defaults.
+    for (const sel of ['[data-role=customer]', '[data-role=billing]', '[data-role=vbank]']) $(sel).hidden = true;
 
     for (const el of document.querySelectorAll('[data-text]')) el.textContent = t[el.dataset.text] || '';
     const close = $('.close');
@@ -155,22 +187,19 @@
       $('[data-impshim=approve]').textContent = t.approveVbank;
     }
 
-    for (const b of document.querySelectorAll('[data-action]')) {
-      b.addEventListener('click', () => finish(b.dataset.action === 'cancel' ? 'cancelled' : b.dataset.action));
-    }
-    document.addEventListener('keydown', (ev) => {
-      if (ev.key === 'Escape') { ev.preventDefault(); finish('cancelled'); }
-    });
-
-    // Shown only now that every handler is attached: automation that waits for the window can click.
+    // Shown only now that it is filled in and its handlers are live: automation that waits for
+    // the window can click at once.
+    root.dataset.impshim = 'window';
     root.hidden = false;
     $('[data-impshim=approve]').focus();
     send('shown');
   }
 
   function finish(result) {
-    if (finished) return;
+    if (!shown || finished) return;
     finished = true;
+    // Hidden at once; the selector goes when imp.js parks the window, after the merchant's
+    // callback, so automation that waits for it to go never races the callback.
     root.hidden = true;
     send('result', { result });
   }

@@ -55,7 +55,7 @@ function openWindow({ hash = `n=${NONCE}&o=${encodeURIComponent(PARENT)}&m=ifram
   const listeners = { message: [], keydown: [] };
   const host = { postMessage: (data, origin) => sent.push({ data, origin }) };
   const rootStyle = {};
-  const documentElement = { dataset: {}, lang: 'ko', style: { setProperty: (k, v) => { rootStyle[k] = v; } } };
+  const documentElement = { dataset: {}, lang: 'ko', style: { setProperty: (k, v) => { rootStyle[k] = v; }, removeProperty: (k) => { delete rootStyle[k]; } } };
   const ctx = {
     location: { hash: `#${hash}` },
     document: {
@@ -67,19 +67,23 @@ function openWindow({ hash = `n=${NONCE}&o=${encodeURIComponent(PARENT)}&m=ifram
     },
     addEventListener: (t, f) => (listeners[t] ||= []).push(f),
     URLSearchParams, Intl, Number, String,
-    setInterval: () => 0, clearInterval: () => {},
+    clearInterval: () => {},
+    setInterval: () => 1,
   };
   ctx.window = ctx;
   if (mode === 'popup') ctx.opener = host; else ctx.parent = host;
   vm.createContext(ctx);
   vm.runInContext(SCRIPT, ctx);
   const $ = (s) => select(els, s)[0];
+  $.root = els.find((e) => e.className.split(/\s+/).includes('sheet'));
   return {
     ctx, host, sent, $, rootStyle, documentElement,
     deliver(data, { origin = PARENT, source = host } = {}) {
       for (const f of listeners.message) f({ data, origin, source });
     },
     key(k) { for (const f of listeners.keydown) f({ key: k, preventDefault() {} }); },
+    // navigate changes the hash as imp.js does to reuse or park the overlay.
+    navigate(hash) { ctx.location.hash = `#${hash}`; for (const f of listeners.hashchange || []) f({}); },
     messages: (type) => sent.filter((s) => s.data.type === type),
   };
 }
@@ -116,7 +120,8 @@ test('ignores every message but a show from its host, origin and nonce', () => {
     ['junk'], [null], [42], [[]],
   ];
   for (const [d, opt] of bogus) w.deliver(d, opt);
-  assert.equal(w.$('[data-impshim=window]').hidden, true);
+  assert.equal(w.$.root.hidden, true);
+  assert.equal(w.$('[data-impshim=window]'), undefined, 'no selector before a show');
   assert.equal(w.messages('shown').length, 0);
 });
 
@@ -190,4 +195,39 @@ test('each button reports its result once and hides the window; Escape cancels',
     assert.equal(results[0].origin, PARENT);
     assert.equal(w.$('[data-impshim=window]').hidden, true, act);
   }
+});
+
+test('a spare overlay waits silently, then serves the request its new hash names', () => {
+  const w = openWindow({ hash: `o=${encodeURIComponent(PARENT)}&m=iframe` });
+  assert.equal(w.$('.orphan').hidden, true, 'a spare is not an orphan page');
+  assert.equal(w.sent.length, 0, 'a spare says nothing');
+  w.deliver(show()); // no nonce yet: nothing to show
+  assert.equal(w.$('[data-impshim=window]'), undefined);
+
+  w.navigate(`n=${NONCE}&o=${encodeURIComponent(PARENT)}&m=iframe`);
+  assert.equal(w.sent.at(-1).data.type, 'hello');
+  assert.equal(w.sent.at(-1).data.nonce, NONCE);
+  w.deliver({ ...show(), nonce: 'ef'.repeat(16) });
+  assert.equal(w.$('[data-impshim=window]'), undefined, 'another nonce is ignored');
+  w.deliver(show({ pg: { ...data.pg, color: 'nope' } }));
+  assert.equal(w.$('[data-impshim=window]').hidden, false);
+  assert.equal(w.rootStyle['--brand'], undefined);
+  w.$('[data-impshim=fail]').click();
+  assert.ok(w.$('[data-impshim=window]'), 'the selector stays until imp.js removes the iframe, after the callback');
+  assert.deepEqual(w.messages('result').map((r) => [r.data.nonce, r.data.result]), [[NONCE, 'failed']]);
+});
+
+test('a new hash after a payment starts over from a clean slate', () => {
+  const w = openWindow();
+  w.deliver(show({ customer_uid: 'cust_1', pg: { ...data.pg, color: '#ffe600' } }));
+  w.$('[data-impshim=approve]').click();
+  const next = 'cd'.repeat(16);
+  w.navigate(`n=${next}&o=${encodeURIComponent(PARENT)}&m=iframe`);
+  assert.equal(w.$('[data-impshim=window]'), undefined);
+  w.deliver({ ...show({ pg: { ...data.pg, color: 'nope' } }), nonce: next });
+  assert.equal(w.$('[data-role=billing]').hidden, true, 'the previous billing notice is gone');
+  assert.equal(w.$('[data-impshim=approve]').textContent, '결제 승인');
+  assert.equal(w.rootStyle['--brand'], undefined, 'the previous brand colour is gone');
+  w.$('[data-impshim=cancel]').click();
+  assert.deepEqual(w.messages('result').map((r) => [r.data.nonce, r.data.result]), [[NONCE, 'paid'], [next, 'cancelled']], 'one result per request');
 });

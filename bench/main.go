@@ -53,7 +53,7 @@ func main() {
 	flag.StringVar(&o.out, "out", "bench/out/results.json", "where to write the JSON results")
 	flag.IntVar(&o.loads, "loads", 15, "fresh page loads per cold-start median (at least 15)")
 	flag.IntVar(&o.calls, "calls", 10000, "resolve calls per timed round (at least 10,000)")
-	flag.IntVar(&o.rounds, "rounds", 3, "timed resolve rounds; the median round is reported")
+	flag.IntVar(&o.rounds, "rounds", 5, "timed resolve rounds; the median round is reported")
 	flag.IntVar(&o.windows, "windows", 60, "request_pay → window samples (at least 50)")
 	flag.StringVar(&o.wasmOpt, "wasm-opt", "-Oz", "also measure impshim.wasm after `wasm-opt <level>` when wasm-opt is on PATH; \"off\" to skip")
 	flag.BoolVar(&o.goBench, "gobench", true, "run the resolver's Go benchmarks")

@@ -209,6 +209,7 @@ type resolveOut struct {
 		} `json:"js"`
 	} `json:"mismatches"`
 	WarningDiffs []resolveDiff `json:"warningDiffs"`
+	PerInput     []InputTiming `json:"perInput"`
 	GoUS         float64       `json:"go_us"`
 	JSUS         float64       `json:"js_us"`
 }
@@ -264,6 +265,14 @@ func (b *bench) resolve(browser context.Context, res *Results) error {
 	big, err := measure(large, res.Resolve.Inputs20)
 	if err != nil {
 		return err
+	}
+	for _, set := range []struct {
+		name string
+		out  resolveOut
+	}{{"3", small}, {"200", big}} {
+		for _, t := range set.out.PerInput {
+			res.Resolve.PerInput = append(res.Resolve.PerInput, InputTiming{Settings: set.name, Input: t.Input, GoUS: round2(t.GoUS), JSUS: round2(t.JSUS)})
+		}
 	}
 	res.Resolve.Go3, res.Resolve.JS3 = round3(small.GoUS), round3(small.JSUS)
 	res.Resolve.Go200, res.Resolve.JS200 = round3(big.GoUS), round3(big.JSUS)

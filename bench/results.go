@@ -60,7 +60,16 @@ type ResolveResult struct {
 	Inputs20 []string       `json:"inputs_200"`
 	Checked  int            `json:"inputs_checked"`
 	WarnDiff []resolveDiff  `json:"warning_code_differences,omitempty"`
+	PerInput []InputTiming  `json:"per_input,omitempty"`
 	Raw      map[string]any `json:"-"`
+}
+
+// InputTiming is one input's µs per call, timed on its own.
+type InputTiming struct {
+	Settings string  `json:"settings"`
+	Input    string  `json:"input"`
+	GoUS     float64 `json:"go"`
+	JSUS     float64 `json:"js"`
 }
 
 type resolveDiff struct {
@@ -204,6 +213,14 @@ func printTable(w io.Writer, r *Results) {
 		tw = tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
 		for _, g := range r.GoBench {
 			fmt.Fprintf(tw, "  %s %s\t%.0f ns/op\t%d B/op\t%d allocs/op\t\n", path.Base(g.Package), g.Name, g.NsPerOp, g.BytesPerOp, g.AllocsPerOp)
+		}
+		tw.Flush()
+	}
+	if len(v.PerInput) > 0 {
+		fmt.Fprintln(w, "\nresolve per input (µs/call, Go vs plain JS, each timed alone):")
+		tw = tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
+		for _, t := range v.PerInput {
+			fmt.Fprintf(tw, "  %s settings\t%q\t%.2f\t%.2f\t\n", t.Settings, t.Input, t.GoUS, t.JSUS)
 		}
 		tw.Flush()
 	}

@@ -64,6 +64,7 @@ async function benchResolve({ config, catalog, inputs, calls, rounds }) {
   let sink = 0;
   const goRounds = [];
   const jsRounds = [];
+  const perInput = [];
   try {
     const k = inputs.length;
     const goCall = (i) => { const t = IMP.sandbox.resolve(inputs[i % k]); sink += t.setting ? t.setting.index : -1; };
@@ -74,10 +75,19 @@ async function benchResolve({ config, catalog, inputs, calls, rounds }) {
       goRounds.push(timeLoop(calls, goCall));
       jsRounds.push(timeLoop(calls, jsCall));
     }
+    // Per input (median of 5 short rounds), so a slow rule or diagnostic stands out.
+    for (const input of inputs) {
+      const go = [], js = [];
+      for (let r = 0; r < 5; r++) {
+        go.push(timeLoop(200, () => { const t = IMP.sandbox.resolve(input); sink += t.setting ? t.setting.index : -1; }));
+        js.push(timeLoop(200, () => { const t = ref.resolve(input); sink += t.setting ? t.setting.index : -1; }));
+      }
+      perInput.push({ input, go: median(go), js: median(js) });
+    }
   } finally {
     console.warn = warn;
   }
-  return { mismatches, warningDiffs, go_us: median(goRounds), js_us: median(jsRounds), goRounds, jsRounds, sink };
+  return { mismatches, warningDiffs, go_us: median(goRounds), js_us: median(jsRounds), goRounds, jsRounds, perInput, sink };
 }
 
 // frames lists the iframes of the page, including those inside open shadow roots.

@@ -312,3 +312,23 @@ func TestPrintTableAndJSON(t *testing.T) {
 		assert.IsType(t, float64(0), v, key)
 	}
 }
+
+func TestFindBrowser(t *testing.T) {
+	t.Setenv("IMPSHIM_BROWSER", "/nonexistent/chrome")
+	_, err := findBrowser()
+	assert.ErrorContains(t, err, "IMPSHIM_BROWSER=/nonexistent/chrome")
+
+	// Nothing named and nothing on PATH: say what to install.
+	t.Setenv("IMPSHIM_BROWSER", "")
+	t.Setenv("PATH", t.TempDir())
+	_, err = findBrowser()
+	assert.ErrorIs(t, err, errNoBrowser)
+	assert.ErrorContains(t, err, "apt-get install -y chromium")
+
+	fake := filepath.Join(t.TempDir(), "chromium")
+	require.NoError(t, os.WriteFile(fake, []byte("#!/bin/sh\n"), 0o755))
+	t.Setenv("PATH", filepath.Dir(fake))
+	got, err := findBrowser()
+	require.NoError(t, err)
+	assert.Equal(t, fake, got)
+}

@@ -67,6 +67,39 @@ func TestGetToken(t *testing.T) {
 	}
 }
 
+func TestTokenLifetime(t *testing.T) {
+	// While valid, the same token comes back (a merchant's servers share it); in its last
+	// minute it is extended by 5 minutes; once expired a new one is issued.
+	f := newFixture(t, Options{})
+	issue := func() (string, float64) {
+		r := f.do("POST", "/users/getToken", map[string]any{"imp_key": "imp_apikey", "imp_secret": "sandbox_secret"})
+		require.Equal(t, 200, r.Status, r.Raw)
+		assert.Equal(t, float64(f.clock.Now().Unix()), resp(r)["now"])
+		return resp(r)["access_token"].(string), resp(r)["expired_at"].(float64)
+	}
+	first, exp := issue()
+	assert.Equal(t, float64(t0+1800), exp)
+
+	f.clock.Advance(10 * time.Minute)
+	again, exp := issue()
+	assert.Equal(t, first, again)
+	assert.Equal(t, float64(t0+1800), exp, "reuse does not extend")
+
+	other := f.token(testMerchants["imp_other"])
+	assert.NotEqual(t, first, other, "each merchant has its own")
+
+	f.clock.Advance(19*time.Minute + 30*time.Second) // 30 s left
+	again, exp = issue()
+	assert.Equal(t, first, again)
+	assert.Equal(t, float64(t0+1800+300), exp, "asked in its last minute: 5 more minutes")
+
+	f.clock.Advance(5*time.Minute + 31*time.Second)
+	assert.Equal(t, 401, f.get("/payments/status/all", first).Status)
+	fresh, exp := issue()
+	assert.NotEqual(t, first, fresh)
+	assert.Equal(t, float64(f.clock.Now().Unix()+1800), exp)
+}
+
 func TestGetTokenWithoutKeys(t *testing.T) {
 	// A merchant without imp_key in its file records payments but has no REST access.
 	f := newFixture(t, Options{})

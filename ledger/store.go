@@ -437,19 +437,35 @@ type Token struct {
 	ExpiredAt   int64  `json:"expired_at"`
 }
 
-// IssueToken creates a token for the merchant valid for ttl seconds from now, and drops
-// tokens that have expired.
+// IssueToken returns the merchant's access token, as the real API does: while a token is
+// valid the same one comes back, so a merchant's several servers share it, and asking in its
+// last minute extends it by 5 minutes; otherwise a new one lives ttl seconds. Expired tokens
+// are dropped.
 func (s *Store) IssueToken(ctx context.Context, merchantCode string, now, ttl int64) (Token, error) {
-	var raw [20]byte
-	if _, err := rand.Read(raw[:]); err != nil {
-		return Token{}, err
-	}
-	t := Token{AccessToken: hex.EncodeToString(raw[:]), Now: now, ExpiredAt: now + ttl}
+	var t Token
 	err := s.tx(ctx, func(tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, "DELETE FROM tokens WHERE expired_at <= ?", now); err != nil {
 			return err
 		}
-		_, err := tx.ExecContext(ctx, "INSERT INTO tokens (token, merchant_code, expired_at) VALUES (?, ?, ?)",
+		err := tx.QueryRowContext(ctx, "SELECT token, expired_at FROM tokens WHERE merchant_code = ? ORDER BY expired_at DESC LIMIT 1",
+			merchantCode).Scan(&t.AccessToken, &t.ExpiredAt)
+		if err == nil {
+			t.Now = now
+			if t.ExpiredAt-now <= 60 {
+				t.ExpiredAt += 5 * 60
+				_, err = tx.ExecContext(ctx, "UPDATE tokens SET expired_at = ? WHERE token = ?", t.ExpiredAt, t.AccessToken)
+			}
+			return err
+		}
+		if err != sql.ErrNoRows {
+			return err
+		}
+		var raw [20]byte
+		if _, err := rand.Read(raw[:]); err != nil {
+			return err
+		}
+		t = Token{AccessToken: hex.EncodeToString(raw[:]), Now: now, ExpiredAt: now + ttl}
+		_, err = tx.ExecContext(ctx, "INSERT INTO tokens (token, merchant_code, expired_at) VALUES (?, ?, ?)",
 			t.AccessToken, merchantCode, t.ExpiredAt)
 		return err
 	})

@@ -228,7 +228,7 @@ func (b *bench) resolve(browser context.Context, res *Results) error {
 		catalog = append(catalog, refPG{pg.Code, pg.Legacy})
 	}
 	large := largeConfig(200, cat)
-	res.Resolve.Inputs3, res.Resolve.Inputs20 = seedInputs, largeInputs(large)
+	res.Resolve.Inputs3, res.Resolve.Inputs200 = seedInputs, largeInputs(large)
 	res.Resolve.Calls, res.Resolve.Rounds = b.o.calls, b.o.rounds
 
 	ctx, cancelTab := chromedp.NewContext(browser)
@@ -262,7 +262,7 @@ func (b *bench) resolve(browser context.Context, res *Results) error {
 	if err != nil {
 		return err
 	}
-	big, err := measure(large, res.Resolve.Inputs20)
+	big, err := measure(large, res.Resolve.Inputs200)
 	if err != nil {
 		return err
 	}

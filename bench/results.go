@@ -50,18 +50,17 @@ type ColdStart struct {
 }
 
 type ResolveResult struct {
-	Go3      float64        `json:"go_3"`
-	Go200    float64        `json:"go_200"`
-	JS3      float64        `json:"js_3"`
-	JS200    float64        `json:"js_200"`
-	Calls    int            `json:"calls_per_round"`
-	Rounds   int            `json:"rounds"`
-	Inputs3  []string       `json:"inputs_3"`
-	Inputs20 []string       `json:"inputs_200"`
-	Checked  int            `json:"inputs_checked"`
-	WarnDiff []resolveDiff  `json:"warning_code_differences,omitempty"`
-	PerInput []InputTiming  `json:"per_input,omitempty"`
-	Raw      map[string]any `json:"-"`
+	Go3       float64       `json:"go_3"`
+	Go200     float64       `json:"go_200"`
+	JS3       float64       `json:"js_3"`
+	JS200     float64       `json:"js_200"`
+	Calls     int           `json:"calls_per_round"`
+	Rounds    int           `json:"rounds"`
+	Inputs3   []string      `json:"inputs_3"`
+	Inputs200 []string      `json:"inputs_200"`
+	Checked   int           `json:"inputs_checked"`
+	WarnDiff  []resolveDiff `json:"warning_code_differences,omitempty"`
+	PerInput  []InputTiming `json:"per_input,omitempty"`
 }
 
 // InputTiming is one input's µs per call, timed on its own.

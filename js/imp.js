@@ -428,10 +428,10 @@
     return u.href;
   }
 
-  let spare = null; // a loaded, hidden overlay iframe for the next request, see openSession
+  let spare = null; // a hidden overlay iframe, loaded ahead for the next request (see openSession)
 
   function prepareSpare() {
-    if (st.session || (spare && spare.isConnected)) return;
+    if (spare && spare.isConnected) return;
     const f = document.createElement('iframe');
     // No nonce: the window page loads and waits, showing nothing and saying nothing.
     f.src = windowURL('', 'iframe');
@@ -463,7 +463,7 @@
         if (s.popup.closed) finishSession(s, { result: 'cancelled' });
       }, 250));
     } else {
-      // After a payment a spare overlay is loaded, hidden; a new hash gives it this request's nonce
+      // A spare overlay loaded ahead (see prepareSpare) gets this request's nonce by a new hash,
       // without reloading, which takes the page load out of the window's latency.
       let f = spare && spare.isConnected ? spare : null;
       spare = null;
@@ -514,7 +514,12 @@
         win.postMessage({ impshim: 1, nonce: s.nonce, type: 'show', data: s.data }, WINDOW_ORIGIN === 'null' ? '*' : WINDOW_ORIGIN);
         break;
       case 'shown':
-        if (s.frame) s.frame.focus();
+        if (s.frame) {
+          s.frame.focus();
+          // While the buyer looks at this window, load the next one: back-to-back payments then
+          // skip the page load. Only a window that works earns a spare.
+          prepareSpare();
+        }
         if (s.auto) {
           const o = s.auto;
           s.auto = null;
@@ -533,7 +538,6 @@
       // Removed in the same task as the callback: automation that waits for the iframe to go
       // knows the callback has run.
       s.frame.remove();
-      if (s.hello) setTimeout(prepareSpare, 100); // a window that never loaded gets no spare
       document.removeEventListener('keydown', onKey, true);
     }
     if (s.popup && !s.popup.closed) s.popup.close();

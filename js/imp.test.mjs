@@ -139,7 +139,7 @@ function makePage({ files = {}, core = fakeCore(), ua = 'Mozilla/5.0 (X11; Linux
     key(k) { for (const f of listeners.keydown || []) f({ key: k }); },
     session() {
       // The window of the open request: the newest iframe or popup.
-      const frame = frames.filter((f) => !f.removed).at(-1);
+      const frame = frames.filter((f) => !f.removed && f.style.display !== 'none').at(-1);
       if (frame) return { win: frame.contentWindow, nonce: new URLSearchParams(new URL(frame.src).hash.slice(1)).get('n') };
       const p = popups.filter((w) => !w.closed).at(-1);
       return p ? { win: p, nonce: new URLSearchParams(new URL(p.url).hash.slice(1)).get('n') } : null;
@@ -503,7 +503,7 @@ test('imp.js and the Go module carry the same version', () => {
   assert.equal(makePage().IMP.sandbox.version, goVersion);
 });
 
-test('after a payment a spare overlay is loaded for the next one; a window that never loaded gets none', async () => {
+test('a shown window loads a spare overlay for the next request; a window that never loaded gets none', async () => {
   const page = makePage();
   const { IMP } = page;
   IMP.sandbox.configure(seed);
@@ -511,11 +511,14 @@ test('after a payment a spare overlay is loaded for the next one; a window that 
   await until(() => page.frames.length === 1, 'the iframe');
   const one = page.session();
   page.post({ impshim: 1, nonce: one.nonce, type: 'hello' }, { source: one.win });
+  assert.equal(page.frames.length, 1, 'no spare before the window shows');
+  page.post({ impshim: 1, nonce: one.nonce, type: 'shown' }, { source: one.win });
+  assert.equal(page.frames.length, 2, 'a spare loads while the buyer looks at the window');
+  const spare = page.frames[1];
+  assert.equal(page.session().win, one.win, 'the open window is still the first iframe');
   page.post({ impshim: 1, nonce: one.nonce, type: 'result', result: 'paid' }, { source: one.win });
   assert.equal((await first).success, true);
   assert.equal(page.frames[0].removed, true, 'the used iframe is removed with the callback');
-  await until(() => page.frames.length === 2, 'the spare');
-  const spare = page.frames[1];
   assert.equal(spare.style.display, 'none');
   assert.equal(new URLSearchParams(new URL(spare.src).hash.slice(1)).get('n'), null, 'a spare has no nonce');
 

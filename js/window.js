@@ -36,7 +36,9 @@
   };
 
   const $ = (sel) => document.querySelector(sel);
-  const root = $('[data-impshim=window]');
+  // The sheet carries data-impshim=window only while it shows a payment (set in render), so a
+  // page still loading, a spare overlay or a finished window never matches that selector.
+  const root = $('.sheet');
 
   // The request this page serves comes from its URL hash. imp.js may load the overlay ahead of
   // time with no nonce (a spare) and later give it a request by changing only the hash (no reload).

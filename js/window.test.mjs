@@ -231,3 +231,9 @@ test('a new hash after a payment starts over from a clean slate', () => {
   w.$('[data-impshim=cancel]').click();
   assert.deepEqual(w.messages('result').map((r) => [r.data.nonce, r.data.result]), [[NONCE, 'paid'], [next, 'cancelled']], 'one result per request');
 });
+
+test('the page itself never matches [data-impshim=window] before a payment shows', () => {
+  assert.doesNotMatch(HTML, /data-impshim="?window/);
+  const w = openWindow({ hash: `o=${encodeURIComponent(PARENT)}&m=iframe` });
+  assert.equal(w.$('[data-impshim=window]'), undefined);
+});

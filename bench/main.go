@@ -41,6 +41,8 @@ type options struct {
 	wasmOpt   string
 	goBench   bool
 	only      map[string]bool
+	warmups   int
+	noCode    bool // skip the non-stripped builds behind the code-size listing
 	shot      string
 	moduleDir string
 	goCmd     string
@@ -70,6 +72,7 @@ func main() {
 	o.calls = max(o.calls, 10000)
 	o.windows = max(o.windows, 50)
 	o.rounds = max(o.rounds, 1)
+	o.warmups = 2
 	o.goCmd = envOr("GO", "go")
 
 	res, err := run(o)
@@ -162,11 +165,13 @@ func run(o options) (*Results, error) {
 			res.Notes = append(res.Notes, "wasm-opt not on PATH: install binaryen to see what it buys")
 		}
 	}
-	step("code size by package (non-stripped builds)")
-	if cs, err := codeSizes(o, tmp); err != nil {
-		fail("code size", err)
-	} else {
-		res.Code = cs
+	if !o.noCode {
+		step("code size by package (non-stripped builds)")
+		if cs, err := codeSizes(o, tmp); err != nil {
+			fail("code size", err)
+		} else {
+			res.Code = cs
+		}
 	}
 
 	// The browser half.
@@ -294,7 +299,11 @@ func loadAvg() string {
 	return ""
 }
 
-func step(what string) { fmt.Fprintln(os.Stderr, "bench:", what, "…") }
+var started = time.Now()
+
+func step(what string) {
+	fmt.Fprintf(os.Stderr, "bench: [%3.0fs] %s …\n", time.Since(started).Seconds(), what)
+}
 
 func moduleDir(goCmd string) (string, error) {
 	out, err := exec.Command(goCmd, "env", "GOMOD").Output()

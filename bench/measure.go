@@ -75,8 +75,8 @@ func (b *bench) coldStarts(browser context.Context, res *Results, withOpt bool) 
 	c.Loads = b.o.loads
 	c.Method = fmt.Sprintf("median of %d loads each, every load in a new tab under its own URL prefix "+
 		"(cache-busting: no HTTP or compiled-WASM cache can be reused), variants interleaved, "+
-		"after 2 discarded warm-up loads each; t0 = inline script right before the tag, t1 = ready resolved", b.o.loads)
-	for i := -2; i < b.o.loads; i++ {
+		"after %d discarded warm-up loads each; t0 = inline script right before the tag, t1 = ready resolved", b.o.loads, b.o.warmups)
+	for i := -b.o.warmups; i < b.o.loads; i++ {
 		for _, v := range variants {
 			r, run, err := b.load(browser, v.tree, v.page)
 			if err != nil {

@@ -75,10 +75,10 @@ async function benchResolve({ config, catalog, inputs, calls, rounds }) {
       goRounds.push(timeLoop(calls, goCall));
       jsRounds.push(timeLoop(calls, jsCall));
     }
-    // Per input (median of 5 short rounds), so a slow rule or diagnostic stands out.
+    // Per input (median of short rounds), so a slow rule or diagnostic stands out.
     for (const input of inputs) {
       const go = [], js = [];
-      for (let r = 0; r < 5; r++) {
+      for (let r = 0; r < rounds; r++) {
         go.push(timeLoop(200, () => { const t = IMP.sandbox.resolve(input); sink += t.setting ? t.setting.index : -1; }));
         js.push(timeLoop(200, () => { const t = ref.resolve(input); sink += t.setting ? t.setting.index : -1; }));
       }

@@ -3,6 +3,7 @@ package e2e
 // The sandbox demo page of `make run` (package web), driven the way a newcomer uses it: add a PG
 // setting, type a pg, read the live preview, pay, approve, read the response. The page is served
 // by web.New itself (not the test site), so the server's CSP and routes are what the test sees.
+// The tests are long flows of many small steps, so they run before the parallel ones, uncontended.
 
 import (
 	"encoding/json"
@@ -59,7 +60,6 @@ func demoType(tb *tab, selector, text string) {
 }
 
 func TestDemoAddSettingPreviewAndPay(t *testing.T) {
-	t.Parallel()
 	url := demoSite(t)
 	tb := newTab(t)
 	openDemo(tb, url+"/")
@@ -165,7 +165,6 @@ func assertDemoConsoleClean(t *testing.T, tb *tab) {
 }
 
 func TestDemoFailedPaymentAndStrictMode(t *testing.T) {
-	t.Parallel()
 	url := demoSite(t)
 	tb := newTab(t)
 	openDemo(tb, url+"/")
@@ -202,7 +201,6 @@ func TestDemoFailedPaymentAndStrictMode(t *testing.T) {
 }
 
 func TestDemoReorderImportAndPopup(t *testing.T) {
-	t.Parallel()
 	url := demoSite(t)
 	tb := newTab(t)
 	openDemo(tb, url+"/")
@@ -271,7 +269,6 @@ func TestDemoReorderImportAndPopup(t *testing.T) {
 }
 
 func TestDemoRedirectModeComesBackWithTheResult(t *testing.T) {
-	t.Parallel()
 	url := demoSite(t)
 	tb := newTab(t)
 	tb.do(chromedp.Emulate(device.IPhone13))
@@ -306,7 +303,6 @@ func TestDemoRedirectModeComesBackWithTheResult(t *testing.T) {
 }
 
 func TestDemoWithABackendReachesIt(t *testing.T) {
-	t.Parallel()
 	var mu sync.Mutex
 	var seen []string
 	backend := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -346,7 +342,6 @@ func TestDemoWithABackendReachesIt(t *testing.T) {
 }
 
 func TestDemoSaysWhenTheSDKCannotLoad(t *testing.T) {
-	t.Parallel()
 	onlyBridge := t.TempDir()
 	for _, name := range []string{"imp.js", "wasm_exec.js"} {
 		data, err := os.ReadFile(filepath.Join(distDir, name))

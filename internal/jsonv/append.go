@@ -156,25 +156,27 @@ func AppendValue(b []byte, v Value) []byte {
 // byte for byte (key order, number spelling, escapes). When v holds a non-finite number the
 // bridge wrote as NaN or Infinity, that text would not be valid JSON, so v is re-encoded instead.
 func AppendVerbatim(b []byte, v Value) []byte {
-	if len(v.Raw) == 0 || !finiteTree(&v) {
+	if len(v.Raw) == 0 || !v.AllFinite() {
 		return AppendValue(b, v)
 	}
 	return append(b, v.Raw...)
 }
 
-func finiteTree(v *Value) bool {
+// AllFinite reports whether every number in v, at any depth, is finite: whether v can be
+// written as standard JSON without losing a value.
+func (v *Value) AllFinite() bool {
 	switch v.Kind {
 	case Number:
 		return v.IsFinite()
 	case Array:
 		for i := range v.Items {
-			if !finiteTree(&v.Items[i]) {
+			if !v.Items[i].AllFinite() {
 				return false
 			}
 		}
 	case Object:
 		for i := range v.Members {
-			if !finiteTree(&v.Members[i].Value) {
+			if !v.Members[i].Value.AllFinite() {
 				return false
 			}
 		}

@@ -223,9 +223,7 @@ func (p *parser) value(depth int) (Value, error) {
 func (p *parser) object(depth int) (Value, error) {
 	p.pos++ // '{'
 	v := Value{Kind: Object}
-	p.skipSpace()
-	if p.pos < len(p.data) && p.data[p.pos] == '}' {
-		p.pos++
+	if p.skipTo('}') {
 		return v, nil
 	}
 	for {
@@ -248,25 +246,16 @@ func (p *parser) object(depth int) (Value, error) {
 			return Value{}, err
 		}
 		v.Members = append(v.Members, Member{Key: key, Value: item})
-		p.skipSpace()
-		if p.pos < len(p.data) && p.data[p.pos] == ',' {
-			p.pos++
-			continue
+		if more, err := p.afterItem('}'); !more {
+			return v, err
 		}
-		if p.pos < len(p.data) && p.data[p.pos] == '}' {
-			p.pos++
-			return v, nil
-		}
-		return Value{}, p.fail("unexpected " + p.describe() + ", want ',' or '}'")
 	}
 }
 
 func (p *parser) array(depth int) (Value, error) {
 	p.pos++ // '['
 	v := Value{Kind: Array}
-	p.skipSpace()
-	if p.pos < len(p.data) && p.data[p.pos] == ']' {
-		p.pos++
+	if p.skipTo(']') {
 		return v, nil
 	}
 	for {
@@ -276,17 +265,34 @@ func (p *parser) array(depth int) (Value, error) {
 			return Value{}, err
 		}
 		v.Items = append(v.Items, item)
-		p.skipSpace()
-		if p.pos < len(p.data) && p.data[p.pos] == ',' {
-			p.pos++
-			continue
+		if more, err := p.afterItem(']'); !more {
+			return v, err
 		}
-		if p.pos < len(p.data) && p.data[p.pos] == ']' {
-			p.pos++
-			return v, nil
-		}
-		return Value{}, p.fail("unexpected " + p.describe() + ", want ',' or ']'")
 	}
+}
+
+// skipTo skips whitespace and then end, if end comes next: an empty object or array.
+func (p *parser) skipTo(end byte) bool {
+	p.skipSpace()
+	if p.pos < len(p.data) && p.data[p.pos] == end {
+		p.pos++
+		return true
+	}
+	return false
+}
+
+// afterItem cuts off what follows an element or member: a ',' (more to come) or end.
+// Anything else is an error, returned with more false.
+func (p *parser) afterItem(end byte) (more bool, err error) {
+	p.skipSpace()
+	if p.pos < len(p.data) && p.data[p.pos] == ',' {
+		p.pos++
+		return true, nil
+	}
+	if p.skipTo(end) {
+		return false, nil
+	}
+	return false, p.fail("unexpected " + p.describe() + ", want ',' or '" + string(end) + "'")
 }
 
 func (p *parser) number() (Value, error) {

@@ -311,3 +311,22 @@ func FuzzParse(f *testing.F) {
 		require.True(t, json.Valid(AppendVerbatim(nil, v)) || !json.Valid(data), "%q", data)
 	})
 }
+
+func TestAllFinite(t *testing.T) {
+	tests := []struct {
+		in   string
+		want bool
+	}{
+		{`1`, true},
+		{`"NaN"`, true},
+		{`{"a": [1, {"b": 2.5}], "c": null}`, true},
+		{`NaN`, false},
+		{`[1, [2, -Infinity]]`, false},
+		{`{"a": {"b": Infinity}}`, false},
+	}
+	for _, tt := range tests {
+		v, err := Parse([]byte(tt.in))
+		require.NoError(t, err, tt.in)
+		assert.Equal(t, tt.want, v.AllFinite(), tt.in)
+	}
+}

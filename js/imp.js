@@ -430,20 +430,27 @@
 
   let spare = null; // a hidden overlay iframe, loaded ahead for the next request (see openSession)
 
-  function prepareSpare() {
-    if (spare && spare.isConnected) return;
+  // overlayFrame adds the full-viewport iframe the window page dims the merchant page in.
+  function overlayFrame(url, display) {
     const f = document.createElement('iframe');
-    // No nonce: the window page loads and waits, showing nothing and saying nothing.
-    f.src = windowURL('', 'iframe');
+    f.src = url;
     f.title = 'impshim sandbox payment window';
-    f.tabIndex = -1;
-    f.setAttribute('aria-hidden', 'true');
     Object.assign(f.style, {
       position: 'fixed', inset: '0', width: '100%', height: '100%', border: '0', margin: '0',
-      padding: '0', zIndex: '2147483647', background: 'transparent', colorScheme: 'normal', display: 'none',
+      padding: '0', zIndex: '2147483647', background: 'transparent', colorScheme: 'normal', display,
     });
+    if (display === 'none') {
+      f.tabIndex = -1;
+      f.setAttribute('aria-hidden', 'true');
+    }
     (document.body || document.documentElement).appendChild(f);
-    spare = f;
+    return f;
+  }
+
+  function prepareSpare() {
+    if (spare && spare.isConnected) return;
+    // No nonce: the window page loads and waits, showing nothing and saying nothing.
+    spare = overlayFrame(windowURL('', 'iframe'), 'none');
   }
 
   function onKey(ev) {
@@ -473,14 +480,7 @@
         f.removeAttribute('aria-hidden');
         f.removeAttribute('tabindex');
       } else {
-        f = document.createElement('iframe');
-        f.src = windowURL(s.nonce, 'iframe');
-        f.title = 'impshim sandbox payment window';
-        Object.assign(f.style, {
-          position: 'fixed', inset: '0', width: '100%', height: '100%', border: '0', margin: '0',
-          padding: '0', zIndex: '2147483647', background: 'transparent', colorScheme: 'normal', display: 'block',
-        });
-        (document.body || document.documentElement).appendChild(f);
+        f = overlayFrame(windowURL(s.nonce, 'iframe'), 'block');
       }
       s.frame = f;
       document.addEventListener('keydown', onKey, true);

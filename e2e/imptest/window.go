@@ -315,11 +315,14 @@ func (l *looker) inTargets(ctx context.Context) (*shown, error) {
 	return nil, nil
 }
 
-// windowFrameJS reports whether the page still holds the window: an iframe with the window's
-// document, or a visible window in the page itself.
+// windowFrameJS reports whether the page still shows the overlay iframe the window was found in
+// (removed or hidden by the SDK, which may keep it as a spare, in the callback's task), or a
+// visible window in the page itself.
 const windowFrameJS = `(() => {
-	for (const f of document.querySelectorAll("iframe")) {
-		try { if (f.contentDocument && f.contentDocument.querySelector("[data-impshim=window]")) return true; } catch (e) {}
+	const f = window[Symbol.for("imptest.frame")];
+	if (f) {
+		const r = f.getBoundingClientRect();
+		return f.isConnected && r.width > 0 && r.height > 0 && (!f.checkVisibility || f.checkVisibility({visibilityProperty: true}));
 	}
 	const w = document.querySelector("[data-impshim=window]");
 	return !!w && !w.hidden;
@@ -350,6 +353,7 @@ func windowJS(frames bool) string {
 		const q = (name) => p.doc.querySelector("[data-impshim=" + name + "]");
 		const text = (el) => el ? el.textContent.trim() : "";
 		const pg = q("pg"), amount = q("amount");
+		window[Symbol.for("imptest.frame")] = p.frame; // for windowFrameJS
 		return {Mode: p.mode, PG: pg ? pg.getAttribute("data-code") || "" : "", PGName: text(pg),
 			MID: text(q("mid")), Amount: amount ? Number(amount.getAttribute("data-value")) || 0 : 0,
 			AmountText: text(amount), Text: w.innerText.trim()};

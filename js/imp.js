@@ -11,7 +11,7 @@
   const TAG = '[impshim]';
   const MAX_STRING = 64 * 1024; // UTF-8 bytes
   const MAX_DEPTH = 32;
-  const MAX_TOTAL = 1024 * 1024; // bytes of JSON text for one snapshot
+  const MAX_TOTAL = 1024 * 1024; // about the JSON text of one snapshot; Go refuses more than 1 MiB
   const WINDOW_LOAD_MS = 15000;
   const MOBILE_UA = /Mobi|Android|iPhone|iPad/;
   const RESULTS = ['paid', 'failed', 'cancelled'];
@@ -783,6 +783,7 @@
       run(() => initTask(c));
     },
     agency(code, tier) {
+      // The tier only changes billing at the real service; it is kept so agency() stays a drop-in.
       if (typeof tier === 'string') st.tier = tier;
       IMP.init(code);
     },

@@ -74,8 +74,11 @@ func ParseRequest(data []byte) (Request, *Error) {
 // Field returns a param as parsed (Kind Absent when missing).
 func (r *Request) Field(name string) jsonv.Value { return r.params.Get(name) }
 
-func (r *Request) str(name string) string {
-	if v := r.params.Get(name); v.Kind == jsonv.String {
+func (r *Request) str(name string) string { return stringField(&r.params, name) }
+
+// stringField is obj[name] when that is a string, else "".
+func stringField(obj *jsonv.Value, name string) string {
+	if v := obj.Get(name); v.Kind == jsonv.String {
 		return v.Str
 	}
 	return ""
@@ -127,113 +130,47 @@ type Env struct {
 // Check runs SPEC §5 checks 2–7 in order; the first failure is returned. The Trace is
 // returned whenever resolution was reached (check 5 onwards), also on failure.
 func (m *Merchant) Check(req Request, ledger Ledger, env Env) (*Payment, Trace, *Error) {
-	var warns []Warning
-	fail := func(code, msg string) (*Payment, Trace, *Error) {
-		return nil, Trace{Index: -1}, &Error{Code: code, Message: msg}
-	}
-
-	// 2. INVALID_PARAMS
+	noTrace := Trace{Index: -1}
 	if e := req.checkParams(); e != nil {
-		return nil, Trace{Index: -1}, e
+		return nil, noTrace, e
+	}
+	// The currency's type is check 6's business; check 3 only needs its decimals, and a
+	// currency of the wrong type counts as the default for them.
+	currency, badCurrency := req.stringOr("currency", "KRW")
+	amount, amountText, stringAmount, e := req.amount(currency)
+	if e != nil {
+		return nil, noTrace, e
+	}
+	merchantUID, e := req.merchantUID(env)
+	if e != nil {
+		return nil, noTrace, e
 	}
 
-	// 3. INVALID_AMOUNT
-	currencyForDecimals := "KRW"
-	if c := req.params.Get("currency"); c.Kind == jsonv.String {
-		currencyForDecimals = c.Str
-	}
-	amount, amountText, stringAmount, e := req.amount(currencyForDecimals)
-	if e != nil {
-		return nil, Trace{Index: -1}, e
-	}
+	tr := m.Resolve(req.Query())
 	if stringAmount {
-		warns = append(warns, Warning{WarnAmountAsString, "amount is the string " + strconv.Quote(amountText) +
+		tr.Warnings = append(tr.Warnings, Warning{WarnAmountAsString, "amount is the string " + strconv.Quote(amountText) +
 			": pass a number (amount: " + amountText + "); the real service may reject or misread strings"})
 	}
-
-	// 4. INVALID_MERCHANT_UID
-	merchantUID := ""
-	switch v := req.params.Get("merchant_uid"); v.Kind {
-	case jsonv.Absent:
-		merchantUID = "nobody_" + strconv.FormatInt(env.now(), 10)
-	case jsonv.String:
-		if v.Str == "" {
-			return fail(CodeInvalidMerchantUID, "merchant_uid is empty: give each order its own ID (up to 40 characters), or leave merchant_uid out")
-		}
-		if n := utf8.RuneCountInString(v.Str); n > 40 {
-			return fail(CodeInvalidMerchantUID, "merchant_uid is "+strconv.Itoa(n)+" characters long; the limit is 40: shorten your order IDs")
-		}
-		merchantUID = v.Str
-	default:
-		return fail(CodeInvalidMerchantUID, "merchant_uid must be a string, got "+v.Kind.Article()+": convert your order ID with String(…)")
+	if e := m.checkStrict(&tr, stringAmount, amountText); e != nil {
+		return nil, tr, e
 	}
 
-	// 5. resolution: F1001, SANDBOX_STRICT
-	q := req.Query()
-	tr := m.Resolve(q)
-	tr.Warnings = append(tr.Warnings, warns...)
-	if tr.Err != nil {
-		return nil, tr, tr.Err
-	}
-	if m.cfg.Strict {
-		if tr.Fallback {
-			cause := tr.Warnings[0]
-			if cause.Code == WarnChannelKeyNotFound && len(tr.Warnings) > 1 {
-				cause = tr.Warnings[1]
-			}
-			return nil, tr, &Error{Code: CodeSandboxStrict, Message: "strict mode: pg " + strconv.Quote(q.PG) +
-				" matched no setting and the real service would silently use the default " + m.describe(tr.Index) + " — " + cause.Message}
-		}
-		if stringAmount {
-			return nil, tr, &Error{Code: CodeSandboxStrict, Message: "strict mode: amount is the string " + strconv.Quote(amountText) + "; pass a number"}
-		}
-	}
-
-	// 6. PAY_METHOD_NOT_SUPPORTED, CURRENCY_NOT_SUPPORTED
 	pg, known := Lookup(tr.Setting.PG)
 	if !known {
 		pg = PG{Code: tr.Setting.PG, Name: tr.Setting.PG, NameKO: tr.Setting.PG, PayType: tr.Setting.PayType, Color: "#555555"}
 	}
-	payMethod := "card"
-	switch v := req.params.Get("pay_method"); v.Kind {
-	case jsonv.Absent, jsonv.Null:
-	case jsonv.String:
-		if v.Str != "" {
-			payMethod = v.Str
-		}
-	default:
-		return nil, tr, &Error{Code: CodePayMethodNotSupported, Message: "pay_method must be a string like \"card\", got " + v.Kind.Article()}
-	}
-	if known && !pg.Offers(payMethod) {
-		msg := pg.Name + " (" + pg.Code + ") does not offer pay_method " + strconv.Quote(payMethod)
-		if len(pg.Methods) == 0 {
-			msg += ": it takes no payments (it is for identity verification)"
-		} else {
-			msg += ": use one of " + quotedList(pg.Methods)
-		}
-		return nil, tr, &Error{Code: CodePayMethodNotSupported, Message: msg}
-	}
-	currency := "KRW"
-	switch v := req.params.Get("currency"); v.Kind {
-	case jsonv.Absent, jsonv.Null:
-	case jsonv.String:
-		if v.Str != "" {
-			currency = v.Str
-		}
-	default:
-		return nil, tr, &Error{Code: CodeCurrencyNotSupported, Message: "currency must be a string like \"KRW\", got " + v.Kind.Article()}
-	}
-	if known && !pg.Accepts(currency) {
-		msg := pg.Name + " (" + pg.Code + ") does not take currency " + strconv.Quote(currency)
-		if up := strings.ToUpper(currency); up != currency && pg.Accepts(up) {
-			msg += ": currency codes are upper case, use \"" + up + "\""
-		} else {
-			msg += ": use one of " + quotedList(pg.Currencies) + ", or pick another PG with pg"
-		}
-		return nil, tr, &Error{Code: CodeCurrencyNotSupported, Message: msg}
+	payMethod, badMethod := req.stringOr("pay_method", "card")
+	switch {
+	case badMethod != "":
+		return nil, tr, &Error{Code: CodePayMethodNotSupported, Message: "pay_method must be a string like \"card\", got " + badMethod}
+	case known && !pg.Offers(payMethod):
+		return nil, tr, methodNotOffered(pg, payMethod)
+	case badCurrency != "":
+		return nil, tr, &Error{Code: CodeCurrencyNotSupported, Message: "currency must be a string like \"KRW\", got " + badCurrency}
+	case known && !pg.Accepts(currency):
+		return nil, tr, currencyNotAccepted(pg, currency)
 	}
 
-	// 7. F1002
 	if ledger != nil && ledger.Paid(merchantUID) {
 		return nil, tr, &Error{Code: CodeF1002, Message: "merchant_uid " + strconv.Quote(merchantUID) +
 			" is already paid in this sandbox: use a new merchant_uid for every order (IMP.sandbox.reset() forgets paid ones)"}
@@ -256,6 +193,93 @@ func (m *Merchant) Check(req Request, ledger Ledger, env Env) (*Payment, Trace, 
 	return p, tr, nil
 }
 
+// stringOr reads an optional string param: absent, null and "" give def. For any other JSON
+// type it gives def and that type with its article ("a number"), for the caller's error.
+func (r *Request) stringOr(name, def string) (s, badType string) {
+	switch v := r.params.Get(name); v.Kind {
+	case jsonv.Absent, jsonv.Null:
+	case jsonv.String:
+		if v.Str != "" {
+			return v.Str, ""
+		}
+	default:
+		return def, v.Kind.Article()
+	}
+	return def, ""
+}
+
+// merchantUID is check 4 of SPEC §5: merchant_uid, or the real SDK's default when absent.
+func (r *Request) merchantUID(env Env) (string, *Error) {
+	bad := func(msg string) (string, *Error) {
+		return "", &Error{Code: CodeInvalidMerchantUID, Message: msg}
+	}
+	switch v := r.params.Get("merchant_uid"); v.Kind {
+	case jsonv.Absent:
+		return "nobody_" + strconv.FormatInt(env.now(), 10), nil
+	case jsonv.String:
+		if v.Str == "" {
+			return bad("merchant_uid is empty: give each order its own ID (up to 40 characters), or leave merchant_uid out")
+		}
+		if n := utf8.RuneCountInString(v.Str); n > maxMerchantUID {
+			return bad("merchant_uid is " + strconv.Itoa(n) + " characters long; the limit is 40: shorten your order IDs")
+		}
+		return v.Str, nil
+	default:
+		return bad("merchant_uid must be a string, got " + v.Kind.Article() + ": convert your order ID with String(…)")
+	}
+}
+
+// maxMerchantUID is the real service's limit, in Unicode code points (SPEC §5).
+const maxMerchantUID = 40
+
+// checkStrict is check 5 of SPEC §5, in its order: SANDBOX_STRICT, then F1001.
+func (m *Merchant) checkStrict(tr *Trace, stringAmount bool, amountText string) *Error {
+	if m.cfg.Strict && stringAmount {
+		return &Error{Code: CodeSandboxStrict, Message: "strict mode: amount is the string " + strconv.Quote(amountText) + "; pass a number"}
+	}
+	if tr.Err != nil {
+		return tr.Err
+	}
+	if m.cfg.Strict && tr.Fallback {
+		return &Error{Code: CodeSandboxStrict, Message: "strict mode: pg " + strconv.Quote(tr.Input) +
+			" matched no setting and the real service would silently use the default " + m.describe(tr.Index) + " — " + fallbackCauseIn(tr.Warnings).Message}
+	}
+	return nil
+}
+
+// fallbackCauseIn finds an R3's cause among the trace's warnings: the one just before
+// FELL_BACK_TO_DEFAULT (a CHANNEL_KEY_NOT_FOUND may come first).
+func fallbackCauseIn(ws []Warning) Warning {
+	for i := 1; i < len(ws); i++ {
+		if ws[i].Code == WarnFellBackToDefault {
+			return ws[i-1]
+		}
+	}
+	return Warning{}
+}
+
+// methodNotOffered is PAY_METHOD_NOT_SUPPORTED (check 6) for a catalog PG.
+func methodNotOffered(pg PG, method string) *Error {
+	msg := pg.Name + " (" + pg.Code + ") does not offer pay_method " + strconv.Quote(method)
+	if len(pg.Methods) == 0 {
+		msg += ": it takes no payments (it is for identity verification)"
+	} else {
+		msg += ": use one of " + quotedList(pg.Methods)
+	}
+	return &Error{Code: CodePayMethodNotSupported, Message: msg}
+}
+
+// currencyNotAccepted is CURRENCY_NOT_SUPPORTED (check 6) for a catalog PG.
+func currencyNotAccepted(pg PG, currency string) *Error {
+	msg := pg.Name + " (" + pg.Code + ") does not take currency " + strconv.Quote(currency)
+	if up := strings.ToUpper(currency); up != currency && pg.Accepts(up) {
+		msg += ": currency codes are upper case, use \"" + up + "\""
+	} else {
+		msg += ": use one of " + quotedList(pg.Currencies) + ", or pick another PG with pg"
+	}
+	return &Error{Code: CodeCurrencyNotSupported, Message: msg}
+}
+
 // checkParams is check 2 of SPEC §5.
 func (r *Request) checkParams() *Error {
 	for _, mem := range r.params.Members {
@@ -267,7 +291,7 @@ func (r *Request) checkParams() *Error {
 			return &Error{Code: CodeInvalidParams, Message: what + " (" + why + "): pass plain data — objects, arrays, strings, numbers, booleans, null"}
 		}
 	}
-	if v := r.params.Get("custom_data"); v.Kind != jsonv.Absent && !finiteData(&v) {
+	if v := r.params.Get("custom_data"); v.Kind != jsonv.Absent && !v.AllFinite() {
 		return &Error{Code: CodeInvalidParams, Message: "custom_data contains NaN or Infinity, which JSON cannot carry: pass finite numbers"}
 	}
 	switch v := r.params.Get("m_redirect_url"); v.Kind {
@@ -313,26 +337,6 @@ func unserializable(v *jsonv.Value) (string, bool) {
 	return "unknown reason", true
 }
 
-func finiteData(v *jsonv.Value) bool {
-	switch v.Kind {
-	case jsonv.Number:
-		return v.IsFinite()
-	case jsonv.Array:
-		for i := range v.Items {
-			if !finiteData(&v.Items[i]) {
-				return false
-			}
-		}
-	case jsonv.Object:
-		for i := range v.Members {
-			if !finiteData(&v.Members[i].Value) {
-				return false
-			}
-		}
-	}
-	return true
-}
-
 func isHTTPURL(s string) bool {
 	lower := strings.ToLower(s)
 	var rest string
@@ -352,15 +356,8 @@ func isHTTPURL(s string) bool {
 
 // numericAmount is amount as a number when it is one (or a digit string), for the tax_free check.
 func (r *Request) numericAmount() (float64, bool) {
-	v := r.params.Get("amount")
-	switch {
-	case v.Kind == jsonv.Number && v.IsFinite():
-		return v.Num, true
-	case v.Kind == jsonv.String && isDigits(v.Str):
-		f, err := strconv.ParseFloat(v.Str, 64)
-		return f, err == nil
-	}
-	return 0, false
+	f, _, err := r.amountNumber()
+	return f, err == nil
 }
 
 func isDigits(s string) bool {
@@ -375,7 +372,8 @@ func isDigits(s string) bool {
 	return true
 }
 
-// currencyDecimals is how many decimals an amount may have in the currency (ISO 4217 minor units).
+// currencyDecimals is how many decimals an amount may have in the currency (ISO 4217 minor
+// units; TWD and HUF as PayPal takes them, whole).
 func currencyDecimals(currency string) int {
 	switch currency {
 	case "KRW", "JPY", "VND", "CLP", "ISK", "TWD", "HUF":
@@ -384,16 +382,13 @@ func currencyDecimals(currency string) int {
 	return 2
 }
 
-// amount is check 3 of SPEC §5. It returns the value, its canonical text, and whether the
-// merchant sent it as a digit string.
-func (r *Request) amount(currency string) (float64, string, bool, *Error) {
-	v := r.params.Get("amount")
-	bad := func(msg string) (float64, string, bool, *Error) {
-		return 0, "", false, &Error{Code: CodeInvalidAmount, Message: msg}
+// amountNumber reads amount as a finite number: a JSON number, or a string of ASCII digits
+// (isString). Whether the number is allowed is amount's business.
+func (r *Request) amountNumber() (f float64, isString bool, err *Error) {
+	bad := func(msg string) (float64, bool, *Error) {
+		return 0, false, &Error{Code: CodeInvalidAmount, Message: msg}
 	}
-	var f float64
-	isString := false
-	switch v.Kind {
+	switch v := r.params.Get("amount"); v.Kind {
 	case jsonv.Absent:
 		return bad("amount is missing: pass the price as a number, e.g. amount: 1000")
 	case jsonv.Number:
@@ -403,19 +398,30 @@ func (r *Request) amount(currency string) (float64, string, bool, *Error) {
 		case math.IsInf(v.Num, 0):
 			return bad("amount is infinite: check the arithmetic that computes it (e.g. a division by zero)")
 		}
-		f = v.Num
+		return v.Num, false, nil
 	case jsonv.String:
 		if !isDigits(v.Str) {
 			return bad("amount must be a number, got the string " + strconv.Quote(v.Str) + ": pass a number such as 1000 (no commas, signs or currency symbols)")
 		}
-		var err error
-		f, err = strconv.ParseFloat(v.Str, 64)
-		if err != nil || math.IsInf(f, 0) {
+		f, err := strconv.ParseFloat(v.Str, 64)
+		if err != nil { // digits only, so the one possible failure is overflow
 			return bad("amount " + strconv.Quote(v.Str) + " is too large")
 		}
-		isString = true
+		return f, true, nil
 	default:
 		return bad("amount must be a number, got " + v.Kind.Article())
+	}
+}
+
+// amount is check 3 of SPEC §5. It returns the value, its canonical text, and whether the
+// merchant sent it as a digit string.
+func (r *Request) amount(currency string) (float64, string, bool, *Error) {
+	f, isString, e := r.amountNumber()
+	if e != nil {
+		return 0, "", false, e
+	}
+	bad := func(msg string) (float64, string, bool, *Error) {
+		return 0, "", false, &Error{Code: CodeInvalidAmount, Message: msg}
 	}
 	if f == 0 {
 		f = 0 // -0 would come back as "-0" in paid_amount
@@ -425,8 +431,7 @@ func (r *Request) amount(currency string) (float64, string, bool, *Error) {
 		return bad("amount must not be negative, got " + text)
 	}
 	if dot := strings.IndexByte(text, '.'); dot >= 0 {
-		if d := len(text) - dot - 1; d > currencyDecimals(currency) {
-			allowed := currencyDecimals(currency)
+		if d, allowed := len(text)-dot-1, currencyDecimals(currency); d > allowed {
 			msg := "amount " + text + " has " + strconv.Itoa(d) + " decimals, but " + currency
 			if allowed == 0 {
 				msg += " has no minor unit: pass a whole number"

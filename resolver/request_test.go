@@ -19,6 +19,10 @@ const strictSeedConfig = `{"strict": true, "pg_settings": [
     {"pg": "my_pg",        "mid": "X",     "pay_type": "general"}
 ]}`
 
+const strictCertOnlyConfig = `{"strict": true, "pg_settings": [
+    {"pg": "inicis_unified", "mid": "CERT-1", "pay_type": "general", "type": "certification"}
+]}`
+
 const checkConfig = `{"pg_settings": [
     {"pg": "html5_inicis", "mid": "MID-a", "pay_type": "general", "default": true},
     {"pg": "html5_inicis", "mid": "MID-b", "pay_type": "subscription"},
@@ -85,6 +89,8 @@ func TestCheck(t *testing.T) {
 		{"amount huge digit string", "", `{"amount": "` + strings.Repeat("9", 400) + `"}`, CodeInvalidAmount, "too large", nil},
 		{"amount digit string accepted", "", `{"amount": "1000"}`, "", "", nil},
 		{"KRW has no decimals", "", `{"amount": 10.5}`, CodeInvalidAmount, "KRW has no minor unit", nil},
+		{"empty currency is KRW for decimals too", "", `{"amount": 10.5, "currency": ""}`, CodeInvalidAmount, "KRW has no minor unit", nil},
+		{"null currency is KRW for decimals too", "", `{"amount": 10.5, "currency": null}`, CodeInvalidAmount, "KRW has no minor unit", nil},
 		{"JPY has no decimals", "", `{"pg": "paypal_v2", "amount": 10.5, "currency": "JPY"}`, CodeInvalidAmount, "JPY has no minor unit", nil},
 		{"USD allows 2 decimals", "", `{"pg": "paypal_v2", "amount": 10.25, "currency": "USD"}`, "", "", nil},
 		{"USD not 3 decimals", "", `{"pg": "paypal_v2", "amount": 10.125, "currency": "USD"}`, CodeInvalidAmount, "has 3 decimals, but USD allows 2", nil},
@@ -110,6 +116,8 @@ func TestCheck(t *testing.T) {
 		{"strict: string amount is an error", strictSeedConfig, `{"pg": "html5_inicis", "amount": "1000"}`, CodeSandboxStrict, `amount is the string "1000"`, nil},
 		{"strict: exact pg passes", strictSeedConfig, `{"pg": "html5_inicis.MID-a", "amount": 1000}`, "", "", nil},
 		{"F1001: no payment setting", certOnlyConfig, `{"amount": 1000}`, CodeF1001, `no PG setting of type "payment"`, nil},
+		{"strict string amount before F1001", strictCertOnlyConfig, `{"amount": "1000"}`, CodeSandboxStrict, `amount is the string "1000"`, nil},
+		{"F1001 in strict mode", strictCertOnlyConfig, `{"amount": 1000}`, CodeF1001, "", nil},
 		{"strict before pay_method", strictSeedConfig, `{"pg": "nope", "amount": 1000, "pay_method": "bitcoin"}`, CodeSandboxStrict, "", nil},
 
 		// 6. PAY_METHOD_NOT_SUPPORTED, CURRENCY_NOT_SUPPORTED
@@ -229,6 +237,11 @@ func TestRequestAccessors(t *testing.T) {
 	assert.Equal(t, "en", req.Language())
 	assert.Equal(t, Query{PG: "kakaopay", PayMethod: "card", CustomerUID: "c", ChannelKey: "k", Type: TypePayment}, req.Query())
 	assert.Equal(t, "kakaopay", req.Field("pg").Str)
+
+	req, _ = ParseRequest([]byte(`{"pg": "kakaopay", "type": "refund", "channelKey": 3}`))
+	assert.Equal(t, Query{PG: "kakaopay", Type: TypePayment}, req.Query(), "a stray type param does not lose pg")
+	req, _ = ParseRequest([]byte(`{"pg": "kakaopay.MID-c", "type": 7}`))
+	assert.Equal(t, Query{PG: "kakaopay.MID-c", Type: TypePayment}, req.Query())
 
 	req, _ = ParseRequest([]byte(`{"merchant_uid": 5, "popup": "yes", "language": 1}`))
 	assert.Equal(t, "", req.MerchantUID())

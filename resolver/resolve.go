@@ -419,11 +419,18 @@ func ParseQuery(data []byte) (Query, *Error) {
 	case jsonv.Null:
 		return Query{}, nil
 	case jsonv.Object:
-		return queryFromParams(&v)
+		q, err := queryFromParams(&v)
+		if err != nil {
+			return Query{}, err
+		}
+		return q, nil
 	}
 	return Query{}, &Error{Code: CodeInvalidParams, Message: "IMP.sandbox.resolve takes a pg string or a params object, got " + v.Kind.Article()}
 }
 
+// queryFromParams reads the fields resolution uses from a params object. An unknown type is
+// an error for IMP.sandbox.resolve; the query comes back filled in all the same, so that
+// request_pay, which always resolves payments, does not lose pg over a stray type param.
 func queryFromParams(v *jsonv.Value) (Query, *Error) {
 	var q Query
 	switch pg := v.Get("pg"); pg.Kind {
@@ -433,24 +440,18 @@ func queryFromParams(v *jsonv.Value) (Query, *Error) {
 	default:
 		q.PGType = pg.Kind.String()
 	}
-	if k := v.Get("channelKey"); k.Kind == jsonv.String {
-		q.ChannelKey = k.Str
-	}
-	if pm := v.Get("pay_method"); pm.Kind == jsonv.String {
-		q.PayMethod = pm.Str
-	}
-	if c := v.Get("customer_uid"); c.Kind == jsonv.String {
-		q.CustomerUID = c.Str
-	}
+	q.ChannelKey = stringField(v, "channelKey")
+	q.PayMethod = stringField(v, "pay_method")
+	q.CustomerUID = stringField(v, "customer_uid")
 	switch t := v.Get("type"); t.Kind {
 	case jsonv.Absent, jsonv.Null:
 	case jsonv.String:
 		if t.Str != "" && t.Str != TypePayment && t.Str != TypeCertification {
-			return Query{}, &Error{Code: CodeInvalidParams, Message: "type " + strconv.Quote(t.Str) + " is unknown: use \"payment\" or \"certification\""}
+			return q, &Error{Code: CodeInvalidParams, Message: "type " + strconv.Quote(t.Str) + " is unknown: use \"payment\" or \"certification\""}
 		}
 		q.Type = t.Str
 	default:
-		return Query{}, &Error{Code: CodeInvalidParams, Message: "type must be \"payment\" or \"certification\", got " + t.Kind.Article()}
+		return q, &Error{Code: CodeInvalidParams, Message: "type must be \"payment\" or \"certification\", got " + t.Kind.Article()}
 	}
 	return q, nil
 }

@@ -3,9 +3,9 @@
 package main
 
 import (
+	"math"
 	"math/rand/v2"
 	"syscall/js"
-	"time"
 
 	"github.com/impshim/impshim/internal/jsonv"
 	"github.com/impshim/impshim/resolver"
@@ -34,10 +34,24 @@ func newState() *state {
 		ledger:  resolver.NewMemoryLedger(),
 		pending: map[int]*resolver.Payment{},
 		env: resolver.Env{
-			Now:  func() int64 { return time.Now().UnixMilli() },
+			Now:  dateNow,
 			Rand: rand.Uint64,
 		},
 	}
+}
+
+// dateNow is JS's Date.now(). Go's time package would do too, but it (with its godebug and
+// formatting code) is the biggest import the bridge would add to the module for one clock read.
+func dateNow() int64 {
+	v := js.Global().Get("Date").Call("now")
+	if v.Type() != js.TypeNumber {
+		return 0
+	}
+	f := v.Float()
+	if math.IsNaN(f) || math.IsInf(f, 0) {
+		return 0
+	}
+	return int64(f)
 }
 
 // object builds the one value published to JS; doc.go describes the protocol.

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"math"
+	"strconv"
 	"strings"
 	"syscall/js"
 	"testing"
@@ -286,6 +287,8 @@ func TestRequestCompleteAndLedger(t *testing.T) {
 	assert.Equal(t, true, r["success"])
 	assert.Equal(t, a.ImpUID, r["imp_uid"])
 	assert.Equal(t, map[string]any{"a": []any{1.0, 2.0, map[string]any{"b": nil}}}, r["custom_data"])
+	nowSec := js.Global().Get("Date").Call("now").Float() / 1000
+	assert.InDelta(t, nowSec, r["paid_at"], 5, "paid_at is the page's clock in unix seconds")
 	assert.NotNil(t, decode(t, obj.Call("complete", a.ID, `{"result":"paid"}`)).Error, "each request completes once")
 
 	dup := decode(t, obj.Call("request", params))
@@ -389,4 +392,18 @@ func TestResolveExport(t *testing.T) {
 	big := `{"pg":"kakaopay","name":"` + strings.Repeat("x", 5000) + `"}`
 	assert.Equal(t, "MID-c", resolveExport(t, big).Trace["setting"].(map[string]any)["mid"])
 	assert.Equal(t, "MID-b", resolveExport(t, `"html5_inicis.MID-b"`).Trace["setting"].(map[string]any)["mid"])
+}
+
+func TestDefaultMerchantUIDUsesThePageClock(t *testing.T) {
+	_, obj := freshObject(t)
+	require.True(t, *decode(t, obj.Call("configure", seedConfig)).OK)
+	before := int64(js.Global().Get("Date").Call("now").Float())
+	a := decode(t, obj.Call("request", `{"amount":1000}`))
+	after := int64(js.Global().Get("Date").Call("now").Float())
+	require.True(t, *a.OK)
+	require.Regexp(t, `^nobody_\d+$`, a.MerchantUID)
+	ms, err := strconv.ParseInt(strings.TrimPrefix(a.MerchantUID, "nobody_"), 10, 64)
+	require.NoError(t, err)
+	assert.GreaterOrEqual(t, ms, before)
+	assert.LessOrEqual(t, ms, after)
 }

@@ -1,6 +1,10 @@
 package resolver
 
-import "github.com/impshim/impshim/internal/jsonv"
+import (
+	"slices"
+
+	"github.com/impshim/impshim/internal/jsonv"
+)
 
 // PG is one payment gateway the real service knows, by its `pg` code.
 type PG struct {
@@ -204,34 +208,18 @@ func (pg PG) Offers(method string) bool {
 	if pg.SimplePay {
 		return true
 	}
-	return contains(pg.Methods, method)
+	return slices.Contains(pg.Methods, method)
 }
 
 // Accepts reports whether the PG takes payments in currency.
 func (pg PG) Accepts(currency string) bool {
-	return contains(pg.Currencies, currency)
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
+	return slices.Contains(pg.Currencies, currency)
 }
 
 // AppendCatalogJSON appends the catalog as
 // [{"code","name","name_ko","legacy","simple_pay","pay_type","methods","currencies","color","certification"}].
 func AppendCatalogJSON(b []byte) []byte {
-	b = append(b, '[')
-	for i := range catalog {
-		if i > 0 {
-			b = append(b, ',')
-		}
-		b = catalog[i].AppendJSON(b)
-	}
-	return append(b, ']')
+	return jsonv.AppendArray(b, catalog, func(b []byte, pg PG) []byte { return pg.AppendJSON(b) })
 }
 
 // AppendJSON appends one catalog entry as a JSON object.
@@ -250,23 +238,12 @@ func (pg PG) AppendJSON(b []byte) []byte {
 	b = jsonv.AppendKey(b, "pay_type")
 	b = jsonv.AppendString(b, pg.PayType)
 	b = jsonv.AppendKey(b, "methods")
-	b = appendStrings(b, pg.Methods)
+	b = jsonv.AppendArray(b, pg.Methods, jsonv.AppendString)
 	b = jsonv.AppendKey(b, "currencies")
-	b = appendStrings(b, pg.Currencies)
+	b = jsonv.AppendArray(b, pg.Currencies, jsonv.AppendString)
 	b = jsonv.AppendKey(b, "color")
 	b = jsonv.AppendString(b, pg.Color)
 	b = jsonv.AppendKey(b, "certification")
 	b = jsonv.AppendBool(b, pg.Certification)
 	return append(b, '}')
-}
-
-func appendStrings(b []byte, list []string) []byte {
-	b = append(b, '[')
-	for i, s := range list {
-		if i > 0 {
-			b = append(b, ',')
-		}
-		b = jsonv.AppendString(b, s)
-	}
-	return append(b, ']')
 }

@@ -240,11 +240,7 @@ func SandboxConfig(merchantCode string) Config {
 
 // AppendConfigErrorsJSON appends [{"index","field","message"}].
 func AppendConfigErrorsJSON(b []byte, errs []ConfigError) []byte {
-	b = append(b, '[')
-	for i, e := range errs {
-		if i > 0 {
-			b = append(b, ',')
-		}
+	return jsonv.AppendArray(b, errs, func(b []byte, e ConfigError) []byte {
 		b = append(b, '{')
 		b = jsonv.AppendKey(b, "index")
 		b = jsonv.AppendInt(b, int64(e.Index))
@@ -252,24 +248,18 @@ func AppendConfigErrorsJSON(b []byte, errs []ConfigError) []byte {
 		b = jsonv.AppendString(b, e.Field)
 		b = jsonv.AppendKey(b, "message")
 		b = jsonv.AppendString(b, e.Message)
-		b = append(b, '}')
-	}
-	return append(b, ']')
+		return append(b, '}')
+	})
 }
 
 // AppendWarningsJSON appends [{"code","message"}].
 func AppendWarningsJSON(b []byte, ws []Warning) []byte {
-	b = append(b, '[')
-	for i, w := range ws {
-		if i > 0 {
-			b = append(b, ',')
-		}
+	return jsonv.AppendArray(b, ws, func(b []byte, w Warning) []byte {
 		b = append(b, '{')
 		b = jsonv.AppendKey(b, "code")
 		b = jsonv.AppendString(b, w.Code)
 		b = jsonv.AppendKey(b, "message")
 		b = jsonv.AppendString(b, w.Message)
-		b = append(b, '}')
-	}
-	return append(b, ']')
+		return append(b, '}')
+	})
 }

@@ -1,5 +1,7 @@
 package resolver
 
+import "slices"
+
 // Merchant is a validated configuration compiled for resolution: console order and the
 // per-type lists are computed once, so Resolve only walks slices. Immutable, safe to share.
 type Merchant struct {
@@ -26,7 +28,7 @@ func NewMerchant(cfg Config) (*Merchant, []ConfigError, []Warning) {
 		s := &m.cfg.Settings[i]
 		t := typeSlot(s.Type)
 		m.byType[t] = append(m.byType[t], i)
-		if !contains(m.codes, s.PG) {
+		if !slices.Contains(m.codes, s.PG) {
 			m.codes = append(m.codes, s.PG)
 		}
 	}

@@ -1,6 +1,7 @@
 package resolver
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 
@@ -230,10 +231,7 @@ func (m *Merchant) describe(i int) string {
 }
 
 func (m *Merchant) noSettingOfType(typ string) *Error {
-	if typ == "" {
-		typ = TypePayment
-	}
-	return &Error{Code: CodeF1001, Message: "no PG setting of type \"" + typ + "\" is configured: add one to pg_settings" +
+	return &Error{Code: CodeF1001, Message: "no PG setting of type \"" + orDefaultType(typ) + "\" is configured: add one to pg_settings" +
 		" (settings without \"type\" are payment settings)"}
 }
 
@@ -241,11 +239,7 @@ func (m *Merchant) channelKeyNotFound(q Query) Warning {
 	msg := "channelKey " + strconv.Quote(q.ChannelKey) + " matches no setting"
 	for _, s := range m.cfg.Settings {
 		if s.ChannelKey == q.ChannelKey {
-			otherType := s.Type
-			if otherType == "" {
-				otherType = TypePayment
-			}
-			msg += " of this request's type (it belongs to a " + otherType + " setting)"
+			msg += " of this request's type (it belongs to a " + orDefaultType(s.Type) + " setting)"
 			break
 		}
 	}
@@ -263,28 +257,28 @@ func (m *Merchant) channelKeyNotFound(q Query) Warning {
 	return Warning{WarnChannelKeyNotFound, msg + "; fix channelKey or set channel_key on the setting"}
 }
 
-// fallbackCause is the first warning of every R3: why nothing matched, and what to change.
+// fallbackCause is the warning that explains an R3: why nothing matched, and what to change.
+// FELL_BACK_TO_DEFAULT follows it.
 func (m *Merchant) fallbackCause(q Query, code, mid string, list []int) Warning {
 	switch {
 	case q.PGType != "":
 		return Warning{WarnPGMissing, "pg must be a string like \"html5_inicis\" or \"html5_inicis.MID\", got " + articleFor(q.PGType)}
 	case q.PG == "":
 		return Warning{WarnPGMissing, "pg is missing or empty: set pg to a configured PG code, e.g. \"" + m.cfg.Settings[list[0]].PG + "\", to choose a setting explicitly"}
+	case code == "":
+		return Warning{WarnPGUnknownCode, "pg " + strconv.Quote(q.PG) + " has no PG code before the '.'; write it as \"code.mid\""}
 	}
-	configured := false // in settings of this type
+	var mids, codes []string // of the settings of this type
 	for _, i := range list {
-		if m.cfg.Settings[i].PG == code {
-			configured = true
-			break
+		s := &m.cfg.Settings[i]
+		if s.PG == code {
+			mids = append(mids, s.MID)
+		}
+		if !slices.Contains(codes, s.PG) {
+			codes = append(codes, s.PG)
 		}
 	}
-	if configured {
-		var mids []string
-		for _, i := range list {
-			if s := &m.cfg.Settings[i]; s.PG == code {
-				mids = append(mids, s.MID)
-			}
-		}
+	if len(mids) > 0 {
 		msg := "no " + code + " setting has mid " + strconv.Quote(mid)
 		if sug := suggest(mid, mids, nil); len(sug) > 0 {
 			msg += ": did you mean " + orList(sug) + "?"
@@ -292,32 +286,24 @@ func (m *Merchant) fallbackCause(q Query, code, mid string, list []int) Warning 
 		msg += " (configured mids for " + code + ": " + quotedList(mids) + "); use one of them, or just \"" + code + "\" for the first"
 		return Warning{WarnMIDNotFound, msg}
 	}
-	if _, known := Lookup(code); known || contains(m.codes, code) {
-		msg := "no setting has pg " + strconv.Quote(code)
-		if contains(m.codes, code) {
-			msg += " of type " + orDefaultType(q.Type)
+	_, inCatalog := Lookup(code)
+	otherType := slices.Contains(m.codes, code) // configured, but only for the other type
+	if !inCatalog && !otherType {
+		msg := "unknown PG code " + strconv.Quote(code)
+		if sug := suggest(code, m.codes, catalogCodes()); len(sug) > 0 {
+			return Warning{WarnPGUnknownCode, msg + ": did you mean " + orList(sug) + "?"}
 		}
-		var codes []string
-		for _, i := range list {
-			if c := m.cfg.Settings[i].PG; !contains(codes, c) {
-				codes = append(codes, c)
-			}
-		}
-		if sug := suggest(code, codes, nil); len(sug) > 0 {
-			msg += " (did you mean " + orList(sug) + "?)"
-		}
-		msg += "; add a " + code + " setting, or use a configured code: " + quotedList(codes)
-		return Warning{WarnPGNotConfigured, msg}
+		return Warning{WarnPGUnknownCode, msg + ": use a code from the PG catalog, e.g. \"html5_inicis\" or \"kakaopay\""}
 	}
-	msg := "unknown PG code " + strconv.Quote(code)
-	if code == "" {
-		msg = "pg " + strconv.Quote(q.PG) + " has no PG code before the '.'; write it as \"code.mid\""
-		return Warning{WarnPGUnknownCode, msg}
+	msg := "no setting has pg " + strconv.Quote(code)
+	if otherType {
+		msg += " of type " + orDefaultType(q.Type)
 	}
-	if sug := suggest(code, m.codes, catalogCodes()); len(sug) > 0 {
-		return Warning{WarnPGUnknownCode, msg + ": did you mean " + orList(sug) + "?"}
+	if sug := suggest(code, codes, nil); len(sug) > 0 {
+		msg += " (did you mean " + orList(sug) + "?)"
 	}
-	return Warning{WarnPGUnknownCode, msg + ": use a code from the PG catalog, e.g. \"html5_inicis\" or \"kakaopay\""}
+	msg += "; add a " + code + " setting, or use a configured code: " + quotedList(codes)
+	return Warning{WarnPGNotConfigured, msg}
 }
 
 // afterChoice adds the warnings that depend on the chosen setting.
@@ -370,14 +356,14 @@ func orDefaultType(t string) string {
 	return t
 }
 
+// articleFor is Query.PGType (a jsonv.Kind's name) with its article, as Kind.Article gives it.
 func articleFor(jsonType string) string {
-	switch jsonType {
-	case "null":
-		return "null"
-	case "object", "array":
-		return "an " + jsonType
+	for k := jsonv.Null; k <= jsonv.Object; k++ {
+		if k.String() == jsonType {
+			return k.Article()
+		}
 	}
-	return "a " + jsonType
+	return jsonType
 }
 
 func quotedList(list []string) string {
@@ -480,25 +466,22 @@ func (t *Trace) AppendJSON(b []byte) []byte {
 		b = appendSetting(b, t.Index, &t.Setting, t.Default)
 	}
 	b = jsonv.AppendKey(b, "considered")
-	b = append(b, '[')
-	for k, c := range t.Considered {
-		if k > 0 {
-			b = append(b, ',')
-		}
-		b = append(b, '{')
-		b = jsonv.AppendKey(b, "index")
-		b = jsonv.AppendInt(b, int64(c.Index))
-		b = jsonv.AppendKey(b, "why_not")
-		b = jsonv.AppendString(b, c.WhyNot)
-		b = append(b, '}')
-	}
-	b = append(b, ']')
+	b = jsonv.AppendArray(b, t.Considered, appendConsidered)
 	b = jsonv.AppendKey(b, "warnings")
 	b = AppendWarningsJSON(b, t.Warnings)
 	if t.Err != nil {
 		b = jsonv.AppendKey(b, "error")
 		b = t.Err.AppendJSON(b)
 	}
+	return append(b, '}')
+}
+
+func appendConsidered(b []byte, c Considered) []byte {
+	b = append(b, '{')
+	b = jsonv.AppendKey(b, "index")
+	b = jsonv.AppendInt(b, int64(c.Index))
+	b = jsonv.AppendKey(b, "why_not")
+	b = jsonv.AppendString(b, c.WhyNot)
 	return append(b, '}')
 }
 

@@ -109,6 +109,18 @@ func AppendKey(b []byte, key string) []byte {
 	return append(b, ':')
 }
 
+// AppendArray appends items as a JSON array, each written by appendItem.
+func AppendArray[T any](b []byte, items []T, appendItem func([]byte, T) []byte) []byte {
+	b = append(b, '[')
+	for i, it := range items {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = appendItem(b, it)
+	}
+	return append(b, ']')
+}
+
 // AppendValue appends v as standard JSON. Non-finite numbers become null (as JSON.stringify
 // would write them); everything else is re-encoded, so the output is always valid JSON even
 // when the input used NaN or Infinity.
@@ -129,14 +141,7 @@ func AppendValue(b []byte, v Value) []byte {
 	case String:
 		return AppendString(b, v.Str)
 	case Array:
-		b = append(b, '[')
-		for i, it := range v.Items {
-			if i > 0 {
-				b = append(b, ',')
-			}
-			b = AppendValue(b, it)
-		}
-		return append(b, ']')
+		return AppendArray(b, v.Items, AppendValue)
 	case Object:
 		b = append(b, '{')
 		for i, m := range v.Members {

@@ -330,3 +330,9 @@ func TestAllFinite(t *testing.T) {
 		assert.Equal(t, tt.want, v.AllFinite(), tt.in)
 	}
 }
+
+func TestAppendArray(t *testing.T) {
+	assert.Equal(t, `[]`, string(AppendArray(nil, []string(nil), AppendString)))
+	assert.Equal(t, `x["a","b\u003c"]`, string(AppendArray([]byte("x"), []string{"a", "b<"}, AppendString)))
+	assert.Equal(t, `[1,-2]`, string(AppendArray(nil, []int64{1, -2}, AppendInt)))
+}

@@ -254,12 +254,5 @@ func AppendConfigErrorsJSON(b []byte, errs []ConfigError) []byte {
 
 // AppendWarningsJSON appends [{"code","message"}].
 func AppendWarningsJSON(b []byte, ws []Warning) []byte {
-	return jsonv.AppendArray(b, ws, func(b []byte, w Warning) []byte {
-		b = append(b, '{')
-		b = jsonv.AppendKey(b, "code")
-		b = jsonv.AppendString(b, w.Code)
-		b = jsonv.AppendKey(b, "message")
-		b = jsonv.AppendString(b, w.Message)
-		return append(b, '}')
-	})
+	return jsonv.AppendArray(b, ws, func(b []byte, w Warning) []byte { return appendCodeMessage(b, w.Code, w.Message) })
 }

@@ -18,12 +18,15 @@ type Error struct {
 func (e *Error) Error() string { return e.Code + ": " + e.Message }
 
 // AppendJSON appends {"code","message"}.
-func (e *Error) AppendJSON(b []byte) []byte {
+func (e *Error) AppendJSON(b []byte) []byte { return appendCodeMessage(b, e.Code, e.Message) }
+
+// appendCodeMessage writes an error or a warning: both are {"code","message"} in JSON.
+func appendCodeMessage(b []byte, code, message string) []byte {
 	b = append(b, '{')
 	b = jsonv.AppendKey(b, "code")
-	b = jsonv.AppendString(b, e.Code)
+	b = jsonv.AppendString(b, code)
 	b = jsonv.AppendKey(b, "message")
-	b = jsonv.AppendString(b, e.Message)
+	b = jsonv.AppendString(b, message)
 	return append(b, '}')
 }
 

@@ -10,19 +10,6 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-const strictSeedConfig = `{"strict": true, "pg_settings": [
-    {"pg": "html5_inicis", "mid": "MID-a", "pay_type": "general", "default": true},
-    {"pg": "html5_inicis", "mid": "MID-b", "pay_type": "subscription"},
-    {"pg": "kakaopay",     "mid": "MID-c", "pay_type": "simple"},
-    {"pg": "paypal_v2",    "mid": "PP",    "pay_type": "general"},
-    {"pg": "inicis_unified", "mid": "U",   "pay_type": "general"},
-    {"pg": "my_pg",        "mid": "X",     "pay_type": "general"}
-]}`
-
-const strictCertOnlyConfig = `{"strict": true, "pg_settings": [
-    {"pg": "inicis_unified", "mid": "CERT-1", "pay_type": "general", "type": "certification"}
-]}`
-
 const checkConfig = `{"pg_settings": [
     {"pg": "html5_inicis", "mid": "MID-a", "pay_type": "general", "default": true},
     {"pg": "html5_inicis", "mid": "MID-b", "pay_type": "subscription"},
@@ -31,6 +18,20 @@ const checkConfig = `{"pg_settings": [
     {"pg": "inicis_unified", "mid": "U",   "pay_type": "general"},
     {"pg": "my_pg",        "mid": "X",     "pay_type": "general"}
 ]}`
+
+// strictSeedConfig and strictCertOnlyConfig are checkConfig and certOnlyConfig in strict mode.
+var (
+	strictSeedConfig     = strict(checkConfig)
+	strictCertOnlyConfig = strict(certOnlyConfig)
+)
+
+func strict(cfg string) string {
+	out := strings.Replace(cfg, `{"pg_settings"`, `{"strict": true, "pg_settings"`, 1)
+	if out == cfg {
+		panic("strict: the config does not open with pg_settings")
+	}
+	return out
+}
 
 // testEnv is a fixed clock and a counting random source, so responses are exact.
 func testEnv() Env {

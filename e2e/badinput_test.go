@@ -335,6 +335,7 @@ func TestTraceWarnings(t *testing.T) {
 		warn   string
 	}{
 		{map[string]any{"pg": "kakao"}, "R2", 3, "LEGACY_PG_CODE"},
+		{map[string]any{"pg": "jtnet"}, "R3", 0, "LEGACY_PG_CODE"}, // requested, not chosen
 		{map[string]any{"pg": "kakaopay", "pay_method": "card"}, "R2", 2, "PAY_METHOD_IGNORED"},
 		{map[string]any{"pg": "kakaopay", "channelKey": "channel-key-1"}, "R0", 4, ""},
 		{map[string]any{"pg": "kakaopay", "channelKey": "nope"}, "R2", 2, "CHANNEL_KEY_NOT_FOUND"},
@@ -393,4 +394,60 @@ func TestQueuedBeforeReady(t *testing.T) {
 	tr := run(tb, imptest.LastTrace())
 	require.NotNil(t, tr)
 	assert.Equal(t, "MID-b", tr.Setting.MID)
+}
+
+// TestConsoleOrder: the default comes first in console order, the first setting is the default
+// when none is flagged, and settings of another type never take part (SPEC §3, §4).
+func TestConsoleOrder(t *testing.T) {
+	t.Parallel()
+	tb := shopTab(t, "")
+	cases := []struct {
+		name     string
+		settings []map[string]any
+		pg       any
+		index    int
+		rule     string
+	}{
+		{"flagged default listed last wins R2", []map[string]any{
+			{"pg": "kakaopay", "mid": "MID-c", "pay_type": "simple"},
+			{"pg": "html5_inicis", "mid": "MID-b", "pay_type": "subscription"},
+			{"pg": "html5_inicis", "mid": "MID-a", "pay_type": "general", "default": true},
+		}, "html5_inicis", 2, "R2"},
+		{"flagged default listed last is the fallback", []map[string]any{
+			{"pg": "kakaopay", "mid": "MID-c", "pay_type": "simple"},
+			{"pg": "html5_inicis", "mid": "MID-a", "pay_type": "general", "default": true},
+		}, "nice", 1, "R3"},
+		{"no flag: the first is the default", []map[string]any{
+			{"pg": "kakaopay", "mid": "MID-c", "pay_type": "simple"},
+			{"pg": "html5_inicis", "mid": "MID-a", "pay_type": "general"},
+		}, nil, 0, "R3"},
+		{"a certification default does not count", []map[string]any{
+			{"pg": "danal", "mid": "CERT-1", "pay_type": "general", "type": "certification", "default": true},
+			{"pg": "html5_inicis", "mid": "MID-a", "pay_type": "general"},
+			{"pg": "kakaopay", "mid": "MID-c", "pay_type": "simple"},
+		}, nil, 1, "R3"},
+		{"a certification setting is never picked", []map[string]any{
+			{"pg": "danal", "mid": "CERT-1", "pay_type": "general", "type": "certification"},
+			{"pg": "html5_inicis", "mid": "MID-a", "pay_type": "general"},
+		}, "danal.CERT-1", 1, "R3"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			tb.t = t
+			configure(tb, map[string]any{"merchant_code": "imp_order", "pg_settings": c.settings})
+			params := order(t, map[string]any{"pg": c.pg})
+			tb.do(imptest.Pay(params))
+			win := run(tb, imptest.WaitWindow())
+			assert.Equal(t, c.settings[c.index]["mid"], win.MID)
+			tr := run(tb, imptest.LastTrace())
+			require.NotNil(t, tr)
+			assert.Equal(t, c.index, tr.Setting.Index)
+			assert.Equal(t, c.rule, tr.Rule)
+			for _, cons := range tr.Considered {
+				assert.NotEqual(t, "certification", c.settings[cons.Index]["type"], "a setting of another type was considered: %+v", tr.Considered)
+			}
+			tb.do(imptest.Cancel())
+			assert.Equal(t, "USER_CANCEL", run(tb, imptest.Result()).ErrorCode)
+		})
+	}
 }

@@ -270,6 +270,11 @@ func TestConfigErrors(t *testing.T) {
 			assert.NotEmpty(t, e.Message)
 			tr := run(tb, imptest.Resolve("html5_inicis.MID-b"))
 			assert.Equal(t, "MID-b", tr.Setting.MID, "a rejected config must leave the previous one in force")
+			// The page keeps working.
+			tb.do(imptest.SetOutcome(imptest.Outcome{Result: "paid", DelayMS: 1}))
+			tb.do(imptest.Pay(order(t, map[string]any{"pg": "html5_inicis.MID-b"})))
+			paid := run(tb, imptest.Result())
+			assert.True(t, paid.Success, "a valid payment after the rejected config failed: %+v", paid.Raw)
 		})
 	}
 	t.Run("accepted with a warning", func(t *testing.T) {

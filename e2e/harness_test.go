@@ -263,9 +263,11 @@ func serveFile(w http.ResponseWriter, r *http.Request, fsys fs.FS, name string) 
 
 // tab is one test's browser tab with what it logged.
 type tab struct {
-	t    *testing.T
-	ctx  context.Context // carries the test's deadline
-	base context.Context // the tab without the deadline, for artifacts after a timeout
+	// t is the test that uses the tab now: a subtest may take the tab over by setting it.
+	t     *testing.T
+	owner *testing.T      // the test that opened the tab, for its artifacts
+	ctx   context.Context // carries the test's deadline
+	base  context.Context // the tab without the deadline, for artifacts after a timeout
 
 	mu      sync.Mutex
 	log     []string // console calls, exceptions and browser log entries, in order
@@ -277,7 +279,7 @@ type tab struct {
 func newTab(t *testing.T) *tab {
 	t.Helper()
 	base, cancel := chromedp.NewContext(browserCtx)
-	tb := &tab{t: t, base: base}
+	tb := &tab{t: t, owner: t, base: base}
 	if err := chromedp.Do(base); err != nil {
 		cancel()
 		t.Fatalf("opening a tab: %v", err)
@@ -414,9 +416,9 @@ func (tb *tab) saveArtifacts(name string) {
 	if root == "" {
 		return
 	}
-	dir := filepath.Join(root, unsafeName.ReplaceAllString(tb.t.Name(), "_"))
+	dir := filepath.Join(root, unsafeName.ReplaceAllString(tb.owner.Name(), "_"))
 	if err := os.MkdirAll(dir, 0o755); err != nil {
-		tb.t.Logf("artifacts: %v", err)
+		tb.owner.Logf("artifacts: %v", err)
 		return
 	}
 	ctx, cancel := context.WithTimeout(tb.base, 10*time.Second)
@@ -425,7 +427,7 @@ func (tb *tab) saveArtifacts(name string) {
 		if png, err := chromedp.Run(c, chromedp.CaptureScreenshot()); err == nil {
 			_ = os.WriteFile(filepath.Join(dir, file), png, 0o644)
 		} else {
-			tb.t.Logf("artifacts: screenshot %s: %v", file, err)
+			tb.owner.Logf("artifacts: screenshot %s: %v", file, err)
 		}
 	}
 	shot(ctx, name+".png")
@@ -440,7 +442,7 @@ func (tb *tab) saveArtifacts(name string) {
 		}
 	}
 	_ = os.WriteFile(filepath.Join(dir, name+"-console.log"), []byte(strings.Join(tb.consoleLines(), "\n")+"\n"), 0o644)
-	tb.t.Logf("artifacts (%s): %s", name, dir)
+	tb.owner.Logf("artifacts (%s): %s", name, dir)
 }
 
 // popups lists the pages this tab opened that are still open.

@@ -61,7 +61,8 @@ const (
 	whyNoCode
 )
 
-// Resolve picks the setting for q by the rules R0–R3 of SPEC §4 and explains the choice.
+// Resolve picks the setting for q by the rules R0–R3 of SPEC §4 and explains the choice:
+// filter by type, match the channel key, match pg, fall back to the default.
 //
 // Allocation matters here (IMP.sandbox.resolve is called in loops by benchmarks and tests):
 // a resolution without warnings allocates at most twice — the considered list, and one
@@ -76,69 +77,82 @@ func (m *Merchant) Resolve(q Query) Trace {
 		t.Err = m.noSettingOfType(q.Type)
 		return t
 	}
-	settings := m.cfg.Settings
 
-	// R0: a channel key names one setting outright.
-	chosen := -1 // position in list
-	mode := whyPG
+	chosen, mode := -1, whyPG // chosen is a position in list
 	if q.ChannelKey != "" {
-		for pos, i := range list {
-			if settings[i].ChannelKey == q.ChannelKey {
-				chosen, mode, t.Rule = pos, whyKey, RuleChannelKey
-				break
-			}
-		}
-		if chosen < 0 {
+		if chosen = m.matchKey(list, q.ChannelKey); chosen >= 0 {
+			mode, t.Rule = whyKey, RuleChannelKey
+		} else {
 			t.Warnings = append(t.Warnings, m.channelKeyNotFound(q))
 		}
 	}
-
 	if chosen < 0 {
-		switch {
-		case q.PGType != "":
-			mode = whyNotString
-		case q.PG == "":
-			mode = whyMissing
-		case t.Code == "":
-			mode = whyNoCode
-		case t.MID != "":
-			mode = whyMID
-			for pos, i := range list {
-				if settings[i].PG == t.Code && settings[i].MID == t.MID {
-					chosen, t.Rule = pos, RuleCodeMID
-					break
-				}
-			}
-		default:
-			for pos, i := range list {
-				if settings[i].PG == t.Code {
-					chosen, t.Rule = pos, RuleCode
-					break
-				}
+		mode = pgMode(q, t.Code, t.MID)
+		if chosen = m.matchPG(list, mode, t.Code, t.MID); chosen >= 0 {
+			t.Rule = RuleCode
+			if mode == whyMID {
+				t.Rule = RuleCodeMID
 			}
 		}
 	}
 
-	n := chosen
-	if chosen < 0 {
-		n = len(list) // R3 lists every setting it passed over
-	}
-	t.Considered = m.considered(list[:n], mode, t.Code, t.MID, q.ChannelKey)
-
-	if chosen < 0 {
+	if chosen >= 0 {
+		t.Considered = m.considered(list[:chosen], mode, t.Code, t.MID, q.ChannelKey)
+	} else {
+		// R3 lists every setting it passed over, the default included.
+		t.Considered = m.considered(list, mode, t.Code, t.MID, q.ChannelKey)
 		t.Rule, t.Fallback = RuleDefault, true
 		if t.Warnings == nil {
 			t.Warnings = make([]Warning, 0, 4) // cause, fallback, and room for the ones after the choice
 		}
-		t.Warnings = append(t.Warnings, m.fallbackCause(q, t.Code, t.MID, list))
+		t.Warnings = append(t.Warnings, m.fallbackCause(q, t.Code, t.MID, list), m.fellBack[typeSlot(q.Type)])
 		chosen = 0
-		t.Warnings = append(t.Warnings, m.fellBack[typeSlot(q.Type)])
 	}
 	t.Index = list[chosen]
-	t.Setting = settings[t.Index]
+	t.Setting = m.cfg.Settings[t.Index]
 	t.Default = chosen == 0
 	m.afterChoice(&t, q)
 	return t
+}
+
+// pgMode says what pg asks for: nothing usable (missing, not a string, no code before the
+// '.'), a code and a mid (R1), or a code alone (R2).
+func pgMode(q Query, code, mid string) whyKind {
+	switch {
+	case q.PGType != "":
+		return whyNotString
+	case q.PG == "":
+		return whyMissing
+	case code == "":
+		return whyNoCode
+	case mid != "":
+		return whyMID
+	}
+	return whyPG
+}
+
+// matchKey is R0: the position in list of the setting with channel_key key, or -1.
+func (m *Merchant) matchKey(list []int, key string) int {
+	for pos, i := range list {
+		if m.cfg.Settings[i].ChannelKey == key {
+			return pos
+		}
+	}
+	return -1
+}
+
+// matchPG is R1 (mode whyMID) or R2 (whyPG): the position in list of the first setting with
+// that code (and mid), or -1. The other modes match nothing.
+func (m *Merchant) matchPG(list []int, mode whyKind, code, mid string) int {
+	if mode != whyMID && mode != whyPG {
+		return -1
+	}
+	for pos, i := range list {
+		if s := &m.cfg.Settings[i]; s.PG == code && (mode == whyPG || s.MID == mid) {
+			return pos
+		}
+	}
+	return -1
 }
 
 // considered builds the why_not entries of the settings at idx. All sentences go into one
@@ -148,81 +162,57 @@ func (m *Merchant) considered(idx []int, mode whyKind, code, mid, key string) []
 		return nil
 	}
 	out := make([]Considered, len(idx))
-	switch mode {
-	case whyMissing, whyNotString, whyNoCode:
-		why := "no pg was given"
-		switch mode {
-		case whyNotString:
-			why = "pg is not a string"
-		case whyNoCode:
-			why = "pg has no PG code before the '.'"
-		}
+	if why := fixedWhy[mode]; why != "" {
 		for k, i := range idx {
 			out[k] = Considered{Index: i, WhyNot: why}
 		}
 		return out
 	}
+	// Each sentence's length waits in its entry's Index until the buffer exists to slice.
 	total := 0
-	for _, i := range idx {
-		total += m.whyLen(i, mode, code, mid, key)
+	for k, i := range idx {
+		parts := m.whyNot(i, mode, code, mid, key)
+		n := len(parts[0]) + len(parts[1]) + len(parts[2]) + len(parts[3])
+		out[k].Index = n
+		total += n
 	}
 	var sb strings.Builder
 	sb.Grow(total)
 	for _, i := range idx {
-		m.writeWhy(&sb, i, mode, code, mid, key)
+		for _, part := range m.whyNot(i, mode, code, mid, key) {
+			sb.WriteString(part)
+		}
 	}
 	all := sb.String()
 	off := 0
 	for k, i := range idx {
-		n := m.whyLen(i, mode, code, mid, key)
+		n := out[k].Index
 		out[k] = Considered{Index: i, WhyNot: all[off : off+n]}
 		off += n
 	}
 	return out
 }
 
-const (
-	pgIs   = "pg is "
-	midIs  = "mid is "
-	keyIs  = "channel_key is "
-	noKey  = "it has no channel_key"
-	notSep = ", not "
-)
-
-func (m *Merchant) whyLen(i int, mode whyKind, code, mid, key string) int {
-	s := &m.cfg.Settings[i]
-	switch {
-	case mode == whyKey && s.ChannelKey == "":
-		return len(noKey)
-	case mode == whyKey:
-		return len(keyIs) + len(s.ChannelKey) + len(notSep) + len(key)
-	case mode == whyMID && s.PG == code:
-		return len(midIs) + len(s.MID) + len(notSep) + len(mid)
-	}
-	return len(pgIs) + len(s.PG) + len(notSep) + len(code)
+// fixedWhy is the one sentence of the modes where pg named nothing to compare with.
+var fixedWhy = [...]string{
+	whyMissing:   "no pg was given",
+	whyNotString: "pg is not a string",
+	whyNoCode:    "pg has no PG code before the '.'",
 }
 
-func (m *Merchant) writeWhy(sb *strings.Builder, i int, mode whyKind, code, mid, key string) {
+// whyNot is setting i's why_not sentence in parts ("pg is " + "kcp" + ", not " + "nice"), so
+// that considered can size its buffer before writing without building the sentence twice.
+func (m *Merchant) whyNot(i int, mode whyKind, code, mid, key string) [4]string {
 	s := &m.cfg.Settings[i]
 	switch {
 	case mode == whyKey && s.ChannelKey == "":
-		sb.WriteString(noKey)
+		return [4]string{"it has no channel_key"}
 	case mode == whyKey:
-		sb.WriteString(keyIs)
-		sb.WriteString(s.ChannelKey)
-		sb.WriteString(notSep)
-		sb.WriteString(key)
+		return [4]string{"channel_key is ", s.ChannelKey, ", not ", key}
 	case mode == whyMID && s.PG == code:
-		sb.WriteString(midIs)
-		sb.WriteString(s.MID)
-		sb.WriteString(notSep)
-		sb.WriteString(mid)
-	default:
-		sb.WriteString(pgIs)
-		sb.WriteString(s.PG)
-		sb.WriteString(notSep)
-		sb.WriteString(code)
+		return [4]string{"mid is ", s.MID, ", not ", mid}
 	}
+	return [4]string{"pg is ", s.PG, ", not ", code}
 }
 
 func (m *Merchant) describe(i int) string {

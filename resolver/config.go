@@ -168,56 +168,82 @@ func (c Config) Validate() ([]ConfigError, []Warning) {
 		default:
 			errs = append(errs, ConfigError{i, "type", "unknown type " + strconv.Quote(s.Type) + ": use \"payment\" (the default) or \"certification\""})
 		}
-		pgOK := true
-		switch {
-		case s.PG == "":
-			pgOK = false
-			errs = append(errs, ConfigError{i, "pg", "pg is empty: give a PG code such as \"html5_inicis\" or \"kakaopay\""})
-		case strings.IndexByte(s.PG, '.') >= 0:
-			pgOK = false
-			errs = append(errs, ConfigError{i, "pg", "pg " + strconv.Quote(s.PG) + " contains '.': give the PG code alone and the merchant ID in mid"})
-		case hasSpace(s.PG):
-			pgOK = false
-			errs = append(errs, ConfigError{i, "pg", "pg " + strconv.Quote(s.PG) + " contains whitespace: remove it"})
+		pgErr, midErr := pgProblem(s.PG), midProblem(s.MID)
+		if pgErr != "" {
+			errs = append(errs, ConfigError{i, "pg", pgErr})
 		}
-		midOK := true
-		switch {
-		case strings.TrimSpace(s.MID) == "":
-			midOK = false
-			errs = append(errs, ConfigError{i, "mid", "mid is empty: give the merchant ID the PG issued to you"})
-		case hasSpace(s.MID):
-			midOK = false
-			errs = append(errs, ConfigError{i, "mid", "mid " + strconv.Quote(s.MID) + " contains whitespace: remove it"})
+		if midErr != "" {
+			errs = append(errs, ConfigError{i, "mid", midErr})
 		}
-		if pgOK && midOK {
-			key := s.PG + "." + s.MID
-			if j, dup := seenPGMID[key]; dup {
+		if key := s.PG + "." + s.MID; pgErr == "" && midErr == "" {
+			if j, dup := seenBefore(seenPGMID, key, i); dup {
 				errs = append(errs, ConfigError{i, "mid", "duplicate pg+mid " + strconv.Quote(key) + ": setting " + strconv.Itoa(j) + " has the same; \"" + key + "\" could only ever pick the first, so remove one or change its mid"})
-			} else {
-				seenPGMID[key] = i
 			}
 		}
 		if s.ChannelKey != "" {
-			if j, dup := seenKey[s.ChannelKey]; dup {
+			if j, dup := seenBefore(seenKey, s.ChannelKey, i); dup {
 				errs = append(errs, ConfigError{i, "channel_key", "duplicate channel_key " + strconv.Quote(s.ChannelKey) + ": setting " + strconv.Itoa(j) + " has the same; every channel_key must be unique"})
-			} else {
-				seenKey[s.ChannelKey] = i
 			}
 		}
-		if pgOK {
-			if pg, known := Lookup(s.PG); !known {
-				msg := "pg_settings[" + strconv.Itoa(i) + "]: PG code " + strconv.Quote(s.PG) + " is not in the catalog"
-				if sug := suggest(s.PG, nil, catalogCodes()); len(sug) > 0 {
-					msg += "; did you mean " + orList(sug) + "?"
-				}
-				msg += " The setting is kept, but the sandbox cannot tell which methods and currencies it offers."
-				warns = append(warns, Warning{WarnPGUnknownCode, msg})
-			} else if pg.Legacy {
-				warns = append(warns, Warning{WarnLegacyPGCode, "pg_settings[" + strconv.Itoa(i) + "]: " + legacyMessage(pg)})
+		if pgErr == "" {
+			if w, ok := catalogWarning(i, s.PG); ok {
+				warns = append(warns, w)
 			}
 		}
 	}
 	return errs, warns
+}
+
+// seenBefore records that setting i has key, and reports the earlier setting that had it.
+func seenBefore(seen map[string]int, key string, i int) (int, bool) {
+	if j, dup := seen[key]; dup {
+		return j, true
+	}
+	seen[key] = i
+	return 0, false
+}
+
+// catalogWarning is setting i's warning about its pg code: not in the catalog, or legacy.
+func catalogWarning(i int, code string) (Warning, bool) {
+	where := "pg_settings[" + strconv.Itoa(i) + "]: "
+	pg, known := Lookup(code)
+	switch {
+	case !known:
+		msg := where + "PG code " + strconv.Quote(code) + " is not in the catalog"
+		if sug := suggest(code, nil, catalogCodes()); len(sug) > 0 {
+			msg += "; did you mean " + orList(sug) + "?"
+		}
+		return Warning{WarnPGUnknownCode, msg + " The setting is kept, but the sandbox cannot tell which methods and currencies it offers."}, true
+	case pg.Legacy:
+		return Warning{WarnLegacyPGCode, where + legacyMessage(pg)}, true
+	}
+	return Warning{}, false
+}
+
+// pgProblem says what is wrong with a setting's pg, or "": a PG code, non-empty, without '.'
+// (which would split pg into code and mid) or whitespace.
+func pgProblem(pg string) string {
+	switch {
+	case pg == "":
+		return "pg is empty: give a PG code such as \"html5_inicis\" or \"kakaopay\""
+	case strings.IndexByte(pg, '.') >= 0:
+		return "pg " + strconv.Quote(pg) + " contains '.': give the PG code alone and the merchant ID in mid"
+	case hasSpace(pg):
+		return "pg " + strconv.Quote(pg) + " contains whitespace: remove it"
+	}
+	return ""
+}
+
+// midProblem says what is wrong with a setting's mid, or "": non-empty, no whitespace ('.' is
+// fine: pg splits at the first one).
+func midProblem(mid string) string {
+	switch {
+	case strings.TrimSpace(mid) == "":
+		return "mid is empty: give the merchant ID the PG issued to you"
+	case hasSpace(mid):
+		return "mid " + strconv.Quote(mid) + " contains whitespace: remove it"
+	}
+	return ""
 }
 
 func hasSpace(s string) bool {

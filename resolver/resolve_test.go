@@ -345,6 +345,15 @@ func TestSuggest(t *testing.T) {
 	}
 }
 
+// editDistance is distanceTo for a single pair.
+func editDistance(a, b string, limit int) int {
+	var sc editScratch
+	if !sc.setA(a) {
+		return limit + 1
+	}
+	return sc.distanceTo(b, limit)
+}
+
 func TestEditDistance(t *testing.T) {
 	tests := []struct {
 		a, b string

@@ -144,15 +144,6 @@ func (sc *editScratch) distanceTo(b string, limit int) int {
 	return prev[nb]
 }
 
-// editDistance is distanceTo for a single pair.
-func editDistance(a, b string, limit int) int {
-	var sc editScratch
-	if !sc.setA(a) {
-		return limit + 1
-	}
-	return sc.distanceTo(b, limit)
-}
-
 var catalogCodeList = func() []string {
 	out := make([]string, len(catalog))
 	for i, pg := range catalog {

@@ -465,11 +465,12 @@
     };
     st.outcome = null;
     st.session = s;
-    if (s.popup) {
-      s.timers.push(setInterval(() => {
-        if (s.popup.closed) finishSession(s, { result: 'cancelled' });
-      }, 250));
-    } else {
+    // The buyer closing the popup, or the page's own code removing the overlay (a single-page app
+    // re-rendering its body), ends the payment as cancelled instead of leaving it open forever.
+    s.timers.push(setInterval(() => {
+      if (s.popup ? s.popup.closed : !s.frame.isConnected) finishSession(s, { result: 'cancelled' });
+    }, 250));
+    if (!s.popup) {
       // A spare overlay loaded ahead (see prepareSpare) gets this request's nonce by a new hash,
       // without reloading, which takes the page load out of the window's latency.
       let f = spare && spare.isConnected ? spare : null;

@@ -537,3 +537,20 @@ test('a shown window loads a spare overlay for the next request; a window that n
   await tick(150);
   assert.equal(page.frames.length, 2, 'no spare after a window that never loaded');
 });
+
+test('an overlay removed by the page cancels the payment instead of leaving it open', async () => {
+  const page = makePage();
+  const { IMP } = page;
+  IMP.sandbox.configure(seed);
+  let calls = 0;
+  const pay = IMP.request_pay({ amount: 1000 }, () => calls++);
+  await until(() => page.frames.length === 1, 'the iframe');
+  page.frames[0].remove(); // e.g. a single-page app replacing document.body
+  const r = await pay;
+  assert.equal(r.error_code, 'USER_CANCEL');
+  assert.equal(calls, 1);
+  const next = IMP.request_pay({ amount: 1000 });
+  await until(() => page.frames.length === 2, 'a new window, not WINDOW_BUSY');
+  IMP.close();
+  await next;
+});

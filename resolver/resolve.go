@@ -302,7 +302,7 @@ func (m *Merchant) afterChoice(t *Trace, q Query) {
 	if chosenKnown && chosenPG.Legacy {
 		t.Warnings = append(t.Warnings, Warning{WarnLegacyPGCode, legacyMessage(chosenPG)})
 	}
-	if t.Code != t.Setting.PG && q.PGType == "" {
+	if t.Code != t.Setting.PG { // the requested code; "" when pg was not a string
 		if req, ok := Lookup(t.Code); ok && req.Legacy {
 			t.Warnings = append(t.Warnings, Warning{WarnLegacyPGCode, legacyMessage(req)})
 		}

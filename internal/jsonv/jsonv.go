@@ -328,17 +328,9 @@ func (p *parser) number() (Value, error) {
 			return Value{}, p.fail("unexpected " + p.describe() + ", want a digit in the exponent")
 		}
 	}
-	text := p.data[start:p.pos]
-	f, err := strconv.ParseFloat(string(text), 64)
-	if err != nil {
-		// Only out-of-range can fail here (the syntax was checked above): JS gives ±Infinity too.
-		if f == 0 {
-			f = math.Inf(1)
-			if text[0] == '-' {
-				f = math.Inf(-1)
-			}
-		}
-	}
+	// The syntax was checked above, so the only error left is out of range, for which
+	// ParseFloat gives ±Inf, as JavaScript does (and 0 on underflow, as JavaScript does too).
+	f, _ := strconv.ParseFloat(string(p.data[start:p.pos]), 64)
 	return Value{Kind: Number, Num: f}, nil
 }
 

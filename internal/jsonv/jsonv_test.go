@@ -29,6 +29,7 @@ func TestParseValues(t *testing.T) {
 		{`1E+2`, Number, "1E+2", 100, false},
 		{`1e400`, Number, "1e400", math.Inf(1), false},
 		{`-1e400`, Number, "-1e400", math.Inf(-1), false},
+		{`1e-400`, Number, "1e-400", 0, false},
 		{`Infinity`, Number, "Infinity", math.Inf(1), false},
 		{`-Infinity`, Number, "-Infinity", math.Inf(-1), false},
 		{`""`, String, "", 0, false},

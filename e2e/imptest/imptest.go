@@ -34,7 +34,8 @@ import (
 type Window struct {
 	// Where the window is: "iframe" (the overlay), "popup" or "page".
 	Mode string
-	// PG is the PG code ("html5_inicis"), PGName its display name ("KG INICIS").
+	// PG is the PG code ("html5_inicis"), PGName its display name ("KG이니시스";
+	// "KG INICIS" with language: "en").
 	PG, PGName string
 	MID        string
 	// Amount is the number, AmountText what the window prints ("₩1,000").
@@ -304,7 +305,7 @@ func DecodeResponse(raw []byte) (Response, error) {
 	if string(raw) == "null" {
 		return r, errors.New("imptest: the response is null")
 	}
-	// imp_uid is null before a window opened; decode it apart so null stays "".
+	// Raw keeps what the struct cannot: nulls (imp_uid before a window opened) and extra fields.
 	if err := json.Unmarshal(raw, &r.Raw); err != nil {
 		return r, errors.New("imptest: the response is not an object: " + err.Error())
 	}

@@ -107,7 +107,8 @@ func (r *Request) Language() string {
 	return "ko"
 }
 
-// Query is what Resolve reads from the request.
+// Query is what Resolve reads from the request. request_pay only ever resolves among payment
+// settings (SPEC §4), so params.type, whatever it says, does not change the type.
 func (r *Request) Query() Query {
 	q, _ := queryFromParams(&r.params)
 	q.Type = TypePayment

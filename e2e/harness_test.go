@@ -12,6 +12,7 @@ package e2e
 //	tb.do(imptest.Pay(params), imptest.Approve())   // chromedp actions, require.NoError
 //	n := eval[int](tb, `1 + 1`)              // JavaScript in the page; Promises are awaited
 //	tb.snapshot("window-open")               // a named screenshot, kept when IMPSHIM_ARTIFACTS is set
+//	tb.t = t                                 // a sequential subtest takes the tab over (one page, many cases)
 //
 // Modes of the test site — a prefix before /shop/ and /static/impshim/ that the SDK inherits,
 // because imp.js finds impshim.wasm next to itself:
@@ -23,6 +24,7 @@ package e2e
 //	/xsite/shop/...  the page loads imp.js from cdnXSite (another site: the window runs out of process)
 //	newGate(t)     impshim.wasm is held back until the test releases it
 //
+// Tests run 4 at a time unless -parallel says otherwise: they mostly wait on the browser.
 // IMPSHIM_BROWSER names the browser binary; IMPSHIM_ARTIFACTS keeps every test's screenshots and
 // console in that folder (else failures only, in a temp folder whose path the test prints).
 

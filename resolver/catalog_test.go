@@ -45,6 +45,7 @@ func TestCatalogEntries(t *testing.T) {
 			}
 			if pg.SimplePay {
 				assert.True(t, pg.Offers("anything"), "simple pay accepts any pay_method")
+				assert.NotEmpty(t, pg.Methods, "Check uses Methods[0] as the method a simple-pay PG chooses")
 			}
 		})
 	}

@@ -169,6 +169,12 @@ func (m *Merchant) Check(req Request, ledger Ledger, env Env) (*Payment, Trace, 
 		return nil, tr, &Error{Code: CodePayMethodNotSupported, Message: "pay_method must be a string like \"card\", got " + badMethod}
 	case known && !pg.Offers(payMethod):
 		return nil, tr, methodNotOffered(pg, payMethod)
+	case known && pg.SimplePay:
+		// The PG chooses the method itself (PAY_METHOD_IGNORED): what the merchant asked for
+		// must not turn a Kakao Pay payment into a virtual account, say.
+		payMethod = pg.Methods[0]
+	}
+	switch {
 	case badCurrency != "":
 		return nil, tr, &Error{Code: CodeCurrencyNotSupported, Message: "currency must be a string like \"KRW\", got " + badCurrency}
 	case known && !pg.Accepts(currency):

@@ -216,6 +216,12 @@ func TestCheckDefaults(t *testing.T) {
 	assert.Equal(t, []string{WarnAmountAsString}, warningCodes(tr.Warnings), "AMOUNT_AS_STRING joins the trace's warnings")
 	assert.Contains(t, tr.Warnings[0].Message, "pass a number (amount: 1000)")
 
+	req, _ = ParseRequest([]byte(`{"pg": "kakaopay", "amount": 1000, "pay_method": "vbank"}`))
+	p, tr, err = m.Check(req, nil, Env{})
+	require.Nil(t, err)
+	assert.Equal(t, []string{WarnPayMethodIgnored}, warningCodes(tr.Warnings))
+	assert.Equal(t, "card", p.PayMethod, "a simple-pay PG ignores pay_method: no virtual account from Kakao Pay")
+
 	req, _ = ParseRequest([]byte(`{"pg": 12, "amount": 1000}`))
 	p, tr, err = m.Check(req, nil, Env{})
 	require.Nil(t, err, "pg of the wrong type is not an error outside strict mode")

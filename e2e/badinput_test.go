@@ -50,6 +50,7 @@ func TestRequestChecks(t *testing.T) {
 			{name: "zero without customer_uid", params: map[string]any{"amount": 0}, code: "INVALID_AMOUNT"},
 			{name: "an object", params: map[string]any{"amount": map[string]any{}}, code: "INVALID_AMOUNT"},
 			{name: "a boolean", params: map[string]any{"amount": true}, code: "INVALID_AMOUNT"},
+			{name: "decimals in JPY", params: map[string]any{"pg": "paypal", "currency": "JPY", "amount": 1.5}, code: "INVALID_AMOUNT"},
 			{name: "three decimals in USD", params: map[string]any{"pg": "paypal", "currency": "USD", "amount": 10.123}, code: "INVALID_AMOUNT"},
 			{name: "before the merchant_uid check", params: map[string]any{"amount": -1, "merchant_uid": 7}, code: "INVALID_AMOUNT"},
 		},

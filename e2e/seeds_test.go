@@ -114,6 +114,21 @@ func seedCase(tb *tab, mode string, c seedExample) {
 	if s, ok := c.pg.(string); ok {
 		assert.Equal(t, s, tr.Input, "input")
 	}
+	if c.rule != "R3" {
+		// Console order is list order here (the default is first): every setting before the
+		// chosen one was considered and passed over, with the reason.
+		seen := map[int]bool{}
+		for _, cons := range tr.Considered {
+			seen[cons.Index] = true
+			assert.LessOrEqual(t, cons.Index, c.index, "considered past the chosen setting: %+v", tr.Considered)
+			if cons.Index != c.index {
+				assert.NotEmpty(t, cons.WhyNot, "considered[%d].why_not", cons.Index)
+			}
+		}
+		for i := 0; i < c.index; i++ {
+			assert.True(t, seen[i], "setting %d comes before the chosen one but is not in considered: %+v", i, tr.Considered)
+		}
+	}
 	if c.rule == "R3" {
 		assert.Len(t, tr.Considered, 3, "R3 considers every setting")
 		for _, cons := range tr.Considered {

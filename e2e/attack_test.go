@@ -38,6 +38,17 @@ func TestSDKLoadFailed(t *testing.T) {
 	assert.Empty(t, tb.dialogsSeen(), "no alert()")
 }
 
+// TestCSPWithoutWasm: a policy that forbids compiling WebAssembly is a load failure like any other.
+func TestCSPWithoutWasm(t *testing.T) {
+	t.Parallel()
+	tb := shopTab(t, "/csp-nowasm")
+	msg := eval[string](tb, `IMP.sandbox.ready.then(() => "resolved", (e) => "rejected: " + (e && e.message))`)
+	assert.True(t, strings.HasPrefix(msg, "rejected: "), "ready: %s", msg)
+	r := payRejected(tb, order(t, nil))
+	assert.Equal(t, "SDK_LOAD_FAILED", r.ErrorCode)
+	assert.Empty(t, tb.dialogsSeen())
+}
+
 func TestWrongMIMEType(t *testing.T) {
 	t.Parallel()
 	tb := shopTab(t, "/mime")

@@ -18,6 +18,7 @@ package e2e
 // because imp.js finds impshim.wasm next to itself:
 //
 //	/csp/...       every HTML page (the window page too) with CSP script-src 'self' 'wasm-unsafe-eval'
+//	/csp-nowasm/...  CSP script-src 'self': WebAssembly may not compile
 //	/nowasm/...    impshim.wasm answers 404
 //	/mime/...      impshim.wasm is served as text/plain
 //	/cdn/shop/...  the page loads imp.js from cdnURL (another origin, same site)
@@ -199,8 +200,13 @@ func newSite(dist, testdata string) http.Handler {
 		if first, after, ok := strings.Cut(strings.TrimPrefix(rest, "/"), "/"); ok && first != "shop" && first != "static" {
 			mode, rest = first, "/"+after
 		}
-		if mode == "csp" && (strings.HasSuffix(rest, ".html") || strings.HasSuffix(rest, "/")) {
-			w.Header().Set("Content-Security-Policy", cspPolicy)
+		if strings.HasSuffix(rest, ".html") || strings.HasSuffix(rest, "/") {
+			switch mode {
+			case "csp":
+				w.Header().Set("Content-Security-Policy", cspPolicy)
+			case "csp-nowasm":
+				w.Header().Set("Content-Security-Policy", "script-src 'self'")
+			}
 		}
 		switch {
 		case strings.HasPrefix(rest, "/shop/") && (mode == "cdn" || mode == "xsite") && strings.HasSuffix(rest, ".html"):

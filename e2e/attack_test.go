@@ -46,6 +46,8 @@ func TestCSPWithoutWasm(t *testing.T) {
 	assert.True(t, strings.HasPrefix(msg, "rejected: "), "ready: %s", msg)
 	r := payRejected(tb, order(t, nil))
 	assert.Equal(t, "SDK_LOAD_FAILED", r.ErrorCode)
+	// The message says what to change, not only what the browser refused.
+	assert.Contains(t, r.ErrorMsg, "'wasm-unsafe-eval'", "the message should tell the merchant to allow 'wasm-unsafe-eval' in script-src")
 	assert.Empty(t, tb.dialogsSeen())
 }
 

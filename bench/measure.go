@@ -294,6 +294,7 @@ func (b *bench) window(browser context.Context, res *Results) error {
 	out, err := chromedp.Run(tctx, chromedp.Evaluate[struct {
 		Samples []float64          `json:"samples"`
 		Fetched []map[string]Phase `json:"fetched"`
+		Missed  int                `json:"missed"`
 	}]("benchWindow("+string(arg)+")", chromedp.EvalAwaitPromise))
 	if err != nil {
 		return err
@@ -312,6 +313,7 @@ func (b *bench) window(browser context.Context, res *Results) error {
 		w.Samples = append(w.Samples, round2(s))
 	}
 	w.Requests = len(out.Samples)
+	w.Missed = out.Missed
 	// Per window file: on how many requests it was fetched, and the median fetch end.
 	ends := map[string][]float64{}
 	for _, f := range out.Fetched {

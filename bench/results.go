@@ -78,14 +78,17 @@ type resolveDiff struct {
 }
 
 type WindowResult struct {
-	P50      float64   `json:"p50"`
-	P95      float64   `json:"p95"`
-	First    float64   `json:"first"`
-	Max      float64   `json:"max"`
-	Requests int       `json:"requests"`
-	Samples  []float64 `json:"samples,omitempty"`
+	P50      float64 `json:"p50"`
+	P95      float64 `json:"p95"`
+	First    float64 `json:"first"`
+	Max      float64 `json:"max"`
+	Requests int     `json:"requests"`
+	// Missed: requests that completed before any check saw their window (not samples).
+	Missed  int       `json:"missed,omitempty"`
+	Samples []float64 `json:"samples,omitempty"`
 	// Fetches: per window file, on how many requests the page fetched or
-	// revalidated it, and when (median ms after request_pay) that fetch ended.
+	// revalidated it between request_pay and the window showing, and when
+	// (median ms after request_pay) that fetch ended.
 	Fetches map[string]FileFetch `json:"fetches,omitempty"`
 }
 
@@ -250,6 +253,9 @@ func printTable(w io.Writer, r *Results) {
 		}
 		fmt.Fprintf(w, "  %s fetches (median ms after t0, start→end): %s; ready at %.1f\n", v.name, strings.Join(parts, ", "), v.ready)
 	}
+	if wv.Missed > 0 {
+		fmt.Fprintf(w, "window: %d request(s) completed before a check saw the window (busy machine); not counted\n", wv.Missed)
+	}
 	if len(wv.Fetches) > 0 {
 		files := make([]string, 0, len(wv.Fetches))
 		for f := range wv.Fetches {
@@ -260,7 +266,7 @@ func printTable(w io.Writer, r *Results) {
 		for _, f := range files {
 			parts = append(parts, fmt.Sprintf("%s on %d/%d requests (median done at %.1f ms)", f, wv.Fetches[f].Requests, wv.Requests, wv.Fetches[f].MedianEnd))
 		}
-		fmt.Fprintf(w, "window: fetched per request: %s\n", strings.Join(parts, ", "))
+		fmt.Fprintf(w, "window: fetched between request_pay and the window showing: %s\n", strings.Join(parts, ", "))
 	}
 	for _, n := range r.Notes {
 		fmt.Fprintln(w, "note:", n)

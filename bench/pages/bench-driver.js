@@ -114,6 +114,16 @@ function mockWindow() {
   return null;
 }
 
+// describeFrames says what the page's frames hold, for error messages.
+function describeFrames() {
+  return JSON.stringify(frames(document).map((f) => {
+    let doc = null;
+    try { doc = f.contentDocument; } catch { doc = null; }
+    const el = doc && doc.querySelector("[data-impshim=window]");
+    return { src: f.src.replace(/#.*/, "#…"), frameShown: shown(f), window: el ? (shown(el) ? "shown" : "hidden") : "absent" };
+  }));
+}
+
 // benchWindow opens count mock windows one after the other and returns, for
 // each, ms from request_pay to the first animation frame in which the window
 // is visible — the frame it is first painted in.
@@ -126,6 +136,7 @@ async function benchWindow({ config, count, delayMs }) {
   const run = Date.now();
   const samples = [];
   const fetched = [];
+  const missed = [];
   performance.setResourceTimingBufferSize(10000);
   for (let i = 0; i < count; i++) {
     IMP.sandbox.setOutcome({ result: "paid", delay_ms: delayMs });
@@ -136,31 +147,56 @@ async function benchWindow({ config, count, delayMs }) {
     });
     let settled = null;
     done.then((r) => { settled = r; });
+    // Checked on every animation frame (the frame the window is painted in) and, because a
+    // busy machine can starve frames, on a 5 ms timer too; the earlier sighting counts.
     const visibleAt = await new Promise((resolve, reject) => {
-      const tick = () => {
+      let over = false;
+      const check = () => {
+        if (over) return;
         const t = performance.now();
-        if (mockWindow()) return resolve(t);
-        if (settled) return reject(new Error(`request ${i} completed before its window was seen: ${JSON.stringify(settled)}`));
-        if (t - t0 > 10000) return reject(new Error(`request ${i}: no visible [data-impshim=window] in a same-origin iframe within 10 s`));
-        requestAnimationFrame(tick);
+        if (mockWindow()) { over = true; return resolve(t); }
+        if (settled && settled.success !== true) {
+          over = true;
+          return reject(new Error(`request ${i} failed before its window was seen: ${JSON.stringify(settled)}`));
+        }
+        if (settled) { over = true; return resolve(null); }
+        if (t - t0 > 10000) {
+          over = true;
+          return reject(new Error(`request ${i}: no visible [data-impshim=window] in a same-origin iframe within 10 s; frames: ${describeFrames()}`));
+        }
       };
-      requestAnimationFrame(tick);
+      const frame = () => { check(); if (!over) requestAnimationFrame(frame); };
+      const timer = () => { check(); if (!over) setTimeout(timer, 5); };
+      requestAnimationFrame(frame);
+      setTimeout(timer, 5);
     });
+    if (visibleAt === null) {
+      // Completed before any check saw it: the machine was too busy to look. Not a sample.
+      missed.push({ request: i, frames: describeFrames() });
+      if (missed.length > count / 10) {
+        throw new Error(`${missed.length} of ${i + 1} requests completed before their window was seen: ${JSON.stringify(missed.slice(0, 3))}`);
+      }
+      await done;
+      continue;
+    }
     const resp = await done;
     if (!resp || resp.success !== true) {
       throw new Error(`request ${i} did not succeed: ${JSON.stringify(resp)}`);
     }
     samples.push(visibleAt - t0);
-    // Which window files this request fetched (or revalidated), relative to its t0.
+    // Which window files were fetched (or revalidated) between request_pay and the window
+    // showing — on its critical path; a spare window preloaded for the next request is not.
     const got = {};
     for (const e of performance.getEntriesByType("resource")) {
       const file = new URL(e.name).pathname.split("/").pop();
-      if (e.startTime >= t0 && /^window\./.test(file)) got[file] = { start: e.startTime - t0, end: e.responseEnd - t0 };
+      if (e.startTime >= t0 && e.responseEnd <= visibleAt && /^window\./.test(file)) {
+        got[file] = { start: e.startTime - t0, end: e.responseEnd - t0 };
+      }
     }
     fetched.push(got);
   }
   document.getElementById("status").textContent = `done: ${count} windows`;
-  return { samples, fetched };
+  return { samples, fetched, missed: missed.length };
 }
 
 window.benchResolve = benchResolve;

@@ -115,7 +115,7 @@ func TestXSS(t *testing.T) {
 	win := run(tb, imptest.WaitWindow())
 	assert.Contains(t, win.Text, name, "the order name appears as text")
 	assert.Contains(t, win.Text, "<script>alert('buyer')</script>", "the buyer appears as text")
-	injected := eval[int](tb, `(() => { const d = document.querySelector("iframe").contentDocument;
+	injected := eval[int](tb, `(() => { const d = `+windowDocJS+`;
 		return d.querySelectorAll("img[src=x], img[src=y], #bold, [data-impshim=window] script, svg[onload]").length; })()`)
 	assert.Zero(t, injected, "merchant strings became elements in the window")
 	tb.snapshot("xss-window")
@@ -137,7 +137,8 @@ func TestForgedMessages(t *testing.T) {
 	params := order(t, map[string]any{"pg": "html5_inicis.MID-b"})
 	tb.do(imptest.Pay(params))
 	before := run(tb, imptest.WaitWindow())
-	nonce := eval[string](tb, `new URLSearchParams(new URL(document.querySelector("iframe").src).hash.slice(1)).get("n") || "unknown"`)
+	nonce := eval[string](tb, `(() => { const f = [...document.querySelectorAll("iframe")].find((f) => f.contentDocument === `+windowDocJS+`);
+		return new URLSearchParams(new URL(f.src).hash.slice(1)).get("n") || "unknown"; })()`)
 
 	// From the merchant page itself: right nonce, wrong source.
 	eval[any](tb, `(() => {

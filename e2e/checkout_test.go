@@ -109,3 +109,8 @@ func mustJSON(v any) []byte {
 
 // jsString quotes s as a JavaScript string literal.
 func jsString(s string) string { return string(mustJSON(s)) }
+
+// windowDocJS is a JavaScript expression for the document of the overlay that shows a payment
+// (the SDK may keep a hidden spare overlay beside it), or null.
+const windowDocJS = `[...document.querySelectorAll("iframe")].map((f) => f.contentDocument)
+	.find((d) => d && d.querySelector("[data-impshim=window]:not([hidden])"))`

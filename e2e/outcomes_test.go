@@ -37,7 +37,7 @@ func TestOutcomeInWindow(t *testing.T) {
 		{"cancel button", func(tb *tab) { tb.do(imptest.Cancel()) }, "USER_CANCEL", false},
 		{"Escape key", func(tb *tab) { tb.do(chromedp.KeyEvent(kb.Escape)) }, "USER_CANCEL", false},
 		{"close button", func(tb *tab) {
-			eval[any](tb, `document.querySelector("iframe").contentDocument.querySelector(".close").click()`)
+			eval[any](tb, windowDocJS+`.querySelector(".close").click()`)
 		}, "USER_CANCEL", false},
 		{"IMP.close()", func(tb *tab) { eval[any](tb, `IMP.close()`) }, "USER_CANCEL", false},
 		{"popup approve", func(tb *tab) { tb.do(imptest.Approve()) }, "", true},
@@ -382,4 +382,25 @@ func TestReset(t *testing.T) {
 	tb.do(imptest.Approve())
 	assert.True(t, run(tb, imptest.Result()).Success)
 	assert.NotEmpty(t, eval[string](tb, `IMP.sandbox.version`), "IMP.sandbox.version")
+}
+
+// TestCompletionRace: every way to end a window, all in the same moment: one answer, once.
+func TestCompletionRace(t *testing.T) {
+	t.Parallel()
+	tb := seedShop(t)
+	tb.do(imptest.SetOutcome(imptest.Outcome{Result: "failed", DelayMS: 0}))
+	tb.do(imptest.Pay(order(t, nil)))
+	run(tb, imptest.WaitWindow())
+	eval[any](tb, `(() => {
+		const d = `+windowDocJS+`;
+		if (d) { d.querySelector("[data-impshim=approve]").click(); d.querySelector("[data-impshim=cancel]").click(); }
+		IMP.close();
+		document.dispatchEvent(new KeyboardEvent("keydown", {key: "Escape", bubbles: true}));
+		IMP.close();
+	})()`)
+	resp := run(tb, imptest.Result())
+	assert.False(t, run(tb, imptest.Visible()))
+	payApproved(tb, order(t, nil)) // by now a second answer to the first request would have come
+	assert.Equal(t, 1, eval[int](tb, `window.__imptest.runs[1].callbacks.length`), "callbacks of the raced request")
+	assert.Contains(t, []string{"", "USER_CANCEL", "PG_FAILED"}, resp.ErrorCode)
 }

@@ -169,7 +169,6 @@ func TestDemoFailedPaymentAndStrictMode(t *testing.T) {
 	tb := newTab(t)
 	openDemo(tb, url+"/")
 
-	t.Log("DEBUG visibility", eval[string](tb, `document.visibilityState + " focus=" + document.hasFocus()`))
 	// Strict mode turns the fallback into an error before any window opens.
 	tb.do(chromedp.Click(chromedp.CSS("#req-strict")))
 	demoType(tb, "#req-pg", "nicepay")

@@ -622,11 +622,15 @@
   function refreshRequest() {
     readRequestForm();
     if (sdkReady) {
-      let res = resolveNow(buildParams());
+      const before = buildParams();
+      let res = resolveNow(before);
       const pg = res.trace && res.trace.setting ? pgByCode.get(res.trace.setting.pg) : null;
       narrowChoices(pg);
       readRequestForm();
-      res = resolveNow(buildParams());
+      // Narrowing may drop pay_method (PAY_METHOD_IGNORED depends on it); resolve again only then,
+      // since every resolve also writes its warnings to the console.
+      const after = buildParams();
+      if (JSON.stringify(after) !== JSON.stringify(before)) res = resolveNow(after);
       lastTrace = res.trace || null;
       renderPreview(res, pg);
     }

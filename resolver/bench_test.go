@@ -73,3 +73,23 @@ func BenchmarkResolveJSON(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkResolveJSONWorst is the JSON path on the inputs that cost most at 200 settings:
+// R3 with a did-you-mean over every code, a mid typo, an unknown mid.
+func BenchmarkResolveJSONWorst(b *testing.B) {
+	for _, n := range []int{3, 200} {
+		b.Run(strconv.Itoa(n)+"_settings", func(b *testing.B) {
+			m := merchantOf(b, n)
+			inputs := [][]byte{[]byte(`"alipay.MID-199"`), []byte(`"html_inicis"`), []byte(`"kakaopay.MID-x"`)}
+			buf := make([]byte, 0, 64<<10)
+			b.ReportAllocs()
+			i := 0
+			for b.Loop() {
+				q, _ := ParseQuery(inputs[i%len(inputs)])
+				tr := m.Resolve(q)
+				buf = tr.AppendJSON(buf[:0])
+				i++
+			}
+		})
+	}
+}

@@ -1,0 +1,91 @@
+package resolver
+
+import (
+	"bytes"
+	"flag"
+	"os"
+	"strconv"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+var updateGolden = flag.Bool("update-golden", false, "rewrite testdata/trace_golden.txt from the current code")
+
+// goldenInputs exercise every rule, every why_not kind and the did-you-mean paths; they are
+// IMP.sandbox.resolve arguments as JSON text.
+var goldenInputs = []string{
+	`"kakaopay"`, `"kcp.KCP-0"`, `"html5_inicis"`, `"html_inicis"`, `"kcp"`,
+	`"alipay.MID-199"`, `"kakaopay.MID-x"`, `"kakaopay.MID-c"`, `"html5_inicis.MID-a"`,
+	`"kcp.KCP-1x"`, `"kcp.kcp-1"`, `"KCP"`, `"nice"`, `"kakao"`, `"naverco"`, `""`, `null`,
+	`".MID-a"`, `"kcp."`, `{"pg": 5}`, `{"pg": ["x"]}`, `{"pg":"kcp.<&>\"\u2028\u00e9\\"}`,
+	`{"pg":"kakaopay","channelKey":"ck-1"}`, `{"pg":"kakaopay","channelKey":"ck-x"}`,
+	`{"pg":"kcp.KCP-3","channelKey":"ck-cert"}`, `{"type":"certification","pg":"danal"}`,
+	`{"type":"certification","pg":"nope"}`, `{"pg":"kakaopay","pay_method":"card","customer_uid":"u1"}`,
+	`{"pg":"html5_inicis.MID-b","customer_uid":"u1"}`, `"inicis"`, `"uplus.MID"`, `"KAKAOPAY"`,
+	`"kcp.KCP-198"`, `"kcp.KCP-19"`, `"html5_inicis.MID-é<>"`,
+}
+
+// goldenMerchants: the benchmark's merchant, and one with channel keys, labels, a
+// certification setting and a subscription setting, each at 3 and 200 settings.
+func goldenMerchants(tb testing.TB) map[string]*Merchant {
+	out := map[string]*Merchant{}
+	for _, n := range []int{3, 200} {
+		out["plain_"+strconv.Itoa(n)] = merchantOf(tb, n)
+		s := []Setting{{PG: "html5_inicis", MID: "MID-a", PayType: "general", Default: true, Label: "KG <INICIS>"}}
+		s = append(s, Setting{PG: "html5_inicis", MID: "MID-b", PayType: "subscription", ChannelKey: "ck-1"})
+		s = append(s, Setting{PG: "danal", MID: "D-1", PayType: "general", Type: TypeCertification, ChannelKey: "ck-cert"})
+		for i := 0; i < n-3; i++ {
+			st := Setting{PG: "kcp", MID: "KCP-" + strconv.Itoa(i), PayType: "general"}
+			if i%7 == 3 {
+				st.ChannelKey = "ck-kcp-" + strconv.Itoa(i)
+			}
+			s = append(s, st)
+		}
+		s = append(s, Setting{PG: "kakaopay", MID: "MID-c", PayType: "simple", Label: "카카오\u2029"})
+		m, errs, _ := NewMerchant(Config{Settings: s})
+		require.Empty(tb, errs)
+		out["rich_"+strconv.Itoa(n)] = m
+	}
+	return out
+}
+
+func goldenOutput(tb testing.TB) []byte {
+	var all []byte
+	ms := goldenMerchants(tb)
+	for _, name := range []string{"plain_3", "plain_200", "rich_3", "rich_200"} {
+		m := ms[name]
+		for _, in := range goldenInputs {
+			all = append(all, name+" "+in+"\n"...)
+			q, qerr := ParseQuery([]byte(in))
+			if qerr != nil {
+				all = append(all, "query error: "+qerr.Error()+"\n"...)
+			}
+			tr := m.Resolve(q)
+			start := len(all)
+			all = tr.AppendJSON(all)
+			// the same trace again, into a fresh buffer, is the same text
+			require.Equal(tb, string(all[start:]), string(tr.AppendJSON(nil)), "%s %s", name, in)
+			all = append(all, '\n')
+		}
+	}
+	return all
+}
+
+// TestTraceGolden pins the trace JSON byte for byte.
+func TestTraceGolden(t *testing.T) {
+	got := goldenOutput(t)
+	const path = "testdata/trace_golden.txt"
+	if *updateGolden {
+		require.NoError(t, os.WriteFile(path, got, 0o644))
+	}
+	want, err := os.ReadFile(path)
+	require.NoError(t, err)
+	if !bytes.Equal(got, want) {
+		gl, wl := bytes.Split(got, []byte("\n")), bytes.Split(want, []byte("\n"))
+		for i := range min(len(gl), len(wl)) {
+			require.Equal(t, string(wl[i]), string(gl[i]), "line %d", i+1)
+		}
+		require.Equal(t, len(wl), len(gl), "line count")
+	}
+}

@@ -57,7 +57,11 @@ func panicText(r any) string {
 
 // errorJSON is the shape every failed call answers with.
 func errorJSON(code, message string) []byte {
-	b := append(make([]byte, 0, 64+len(message)), `{"error":{"code":`...)
+	return appendErrorJSON(make([]byte, 0, 64+len(message)), code, message)
+}
+
+func appendErrorJSON(b []byte, code, message string) []byte {
+	b = append(b, `{"error":{"code":`...)
 	b = jsonv.AppendString(b, code)
 	b = append(b, `,"message":`...)
 	b = jsonv.AppendString(b, message)

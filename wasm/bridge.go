@@ -25,6 +25,8 @@ type state struct {
 	pending  map[int]*resolver.Payment // requests whose window is open, by id
 	nextID   int
 	env      resolver.Env
+	memo     resolveMemo // answers of the resolve export for merchant (memo.go)
+	scratch  []byte      // where the resolve export encodes a miss; reused
 }
 
 var core = newState()
@@ -102,6 +104,7 @@ func (s *state) install(cfg resolver.Config) []byte {
 		return configErrorsJSON(errs)
 	}
 	s.merchant = m
+	s.memo.reset()
 	b := append(make([]byte, 0, 512), `{"ok":true,"warnings":`...)
 	b = resolver.AppendWarningsJSON(b, warns)
 	b = append(b, `,"config":`...)
@@ -263,13 +266,24 @@ func (s *state) resolve(args []js.Value) []byte {
 	return s.resolveJSON(nil, []byte(text))
 }
 
+// resolveMemoized answers like resolveJSON, from the memo when it can. The answer is a memo
+// entry or s.scratch: read it before the next call, never write to it.
+func (s *state) resolveMemoized(query []byte) []byte {
+	if ans := s.memo.get(s.merchant, query); ans != nil {
+		return ans
+	}
+	s.scratch = s.resolveJSON(s.scratch[:0], query)
+	return s.memo.put(s.merchant, query, s.scratch)
+}
+
+// resolveJSON appends the answer to query, {"trace":…} or {"error":…}, to b.
 func (s *state) resolveJSON(b []byte, query []byte) []byte {
 	if s.merchant == nil {
-		return errorJSON(resolver.CodeNotInitialized, "[impshim] IMP.sandbox.resolve needs a merchant: call IMP.init(code) or IMP.sandbox.configure(config) first")
+		return appendErrorJSON(b, resolver.CodeNotInitialized, "[impshim] IMP.sandbox.resolve needs a merchant: call IMP.init(code) or IMP.sandbox.configure(config) first")
 	}
 	q, err := resolver.ParseQuery(query)
 	if err != nil {
-		return errorJSON(err.Code, err.Message)
+		return appendErrorJSON(b, err.Code, err.Message)
 	}
 	tr := s.merchant.Resolve(q)
 	b = append(b, `{"trace":`...)

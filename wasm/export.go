@@ -13,6 +13,9 @@ import "unsafe"
 // maxInput bounds the input buffer; the bridge never sends more than its 1 MiB snapshot cap.
 const maxInput = 4 << 20
 
+// inBuf is where JS writes the query. outBuf is the last answer, which impshim_output points
+// at: either a memo entry (immutable: nothing writes through it) or core.scratch, the buffer a
+// miss is encoded into and which the next miss overwrites (JS has copied the answer out by then).
 var inBuf, outBuf []byte
 
 // impshimInput returns the address of an input buffer that holds at least n bytes, or 0 when n
@@ -34,15 +37,16 @@ func impshimInput(n uint32) uint32 {
 }
 
 // impshimResolve resolves the query in the first n bytes of the input buffer and returns the
-// length of the JSON answer, {"trace":…} or {"error":…}, now at impshim_output.
+// length of the JSON answer, {"trace":…} or {"error":…}, now at impshim_output. A query seen
+// before under the same merchant is answered from the memo without allocating.
 //
 //go:wasmexport impshim_resolve
 func impshimResolve(n uint32) uint32 {
-	outBuf = resolveInto(outBuf[:0], n)
+	outBuf = resolveInto(n)
 	return uint32(len(outBuf))
 }
 
-func resolveInto(b []byte, n uint32) (out []byte) {
+func resolveInto(n uint32) (out []byte) {
 	defer func() {
 		if r := recover(); r != nil {
 			out = errorJSON("INTERNAL", "[impshim] internal error in resolve: "+panicText(r)+"; please report it")
@@ -51,7 +55,7 @@ func resolveInto(b []byte, n uint32) (out []byte) {
 	if int(n) > len(inBuf) {
 		return errorJSON("INTERNAL", "[impshim] bridge bug: resolve input is longer than the buffer it was given")
 	}
-	return core.resolveJSON(b, inBuf[:n])
+	return core.resolveMemoized(inBuf[:n])
 }
 
 // impshimOutput returns the address of the last answer.

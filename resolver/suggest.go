@@ -24,11 +24,12 @@ func suggest(s string, primary, secondary []string) []string {
 		rank int // 0: differs only in case; else 1 + edit distance
 		pos  int
 	}
-	var found []cand
+	var foundBuf [8]cand // the usual handful of matches stays on the stack
+	found := foundBuf[:0]
 	var sc editScratch
 	usable := sc.setA(s)
 	pos := 0
-	na := utf8.RuneCountInString(s)
+	na := sc.na
 	consider := func(c string) {
 		pos++
 		// A string of len(c) bytes has at most len(c) runes: far shorter ones can be neither a
@@ -79,58 +80,75 @@ func suggest(s string, primary, secondary []string) []string {
 const maxEditRunes = 64
 
 // editScratch holds one side of the comparison and the DP rows, reused across candidates.
+// Everything is a fixed array, so a scratch on the stack costs no allocation.
 type editScratch struct {
-	a, b []rune
-	rows [3][]int
+	na   int
+	a, b [maxEditRunes]rune
+	rows [3][maxEditRunes + 1]int
 }
 
 // setA fixes the string the candidates are compared with; false when it cannot be compared.
 func (sc *editScratch) setA(a string) bool {
-	if !utf8.ValidString(a) || utf8.RuneCountInString(a) > maxEditRunes {
-		return false
+	n, ok := toRunes(&sc.a, a)
+	sc.na = n
+	return ok
+}
+
+// toRunes writes s's runes into dst: false when s is not valid UTF-8 or is longer than
+// maxEditRunes runes. ASCII bytes, all of every PG code and nearly every MID, skip decoding.
+func toRunes(dst *[maxEditRunes]rune, s string) (int, bool) {
+	n := 0
+	for i := 0; i < len(s); {
+		if n == maxEditRunes {
+			return 0, false
+		}
+		if c := s[i]; c < utf8.RuneSelf {
+			dst[n] = rune(c)
+			n++
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 {
+			return 0, false
+		}
+		dst[n] = r
+		n++
+		i += size
 	}
-	sc.a = sc.a[:0]
-	for _, r := range a {
-		sc.a = append(sc.a, r)
-	}
-	return true
+	return n, true
 }
 
 // distanceTo is the optimal-string-alignment distance between a and b in runes (an adjacent
 // transposition, the commonest typo, counts as one edit). It stops early and returns limit+1
 // once the distance must exceed limit.
 func (sc *editScratch) distanceTo(b string, limit int) int {
-	na := len(sc.a)
-	nb := utf8.RuneCountInString(b)
-	if d := na - nb; d > limit || -d > limit || nb > maxEditRunes || !utf8.ValidString(b) {
+	na := sc.na
+	// b has at most len(b) runes, and at least len(b)/utf8.UTFMax.
+	if len(b) < na-limit || len(b)/utf8.UTFMax > na+limit {
 		return limit + 1
 	}
-	sc.b = sc.b[:0]
-	for _, r := range b {
-		sc.b = append(sc.b, r)
+	nb, ok := toRunes(&sc.b, b)
+	if d := na - nb; !ok || d > limit || -d > limit {
+		return limit + 1
 	}
-	ra, rb := sc.a, sc.b
-	for k := range sc.rows {
-		if cap(sc.rows[k]) < nb+1 {
-			sc.rows[k] = make([]int, nb+1, max(nb+1, na+limit+1))
-		}
-		sc.rows[k] = sc.rows[k][:nb+1]
-	}
+	ra, rb := sc.a[:na], sc.b[:nb]
 	// Every cell is written before it is read, so reused rows need no clearing.
-	prev2, prev, cur := sc.rows[0], sc.rows[1], sc.rows[2]
+	prev2, prev, cur := sc.rows[0][:nb+1], sc.rows[1][:nb+1], sc.rows[2][:nb+1]
 	for j := range prev {
 		prev[j] = j
 	}
 	for i := 1; i <= na; i++ {
 		cur[0] = i
 		rowMin := cur[0]
+		ai := ra[i-1]
 		for j := 1; j <= nb; j++ {
 			cost := 1
-			if ra[i-1] == rb[j-1] {
+			if ai == rb[j-1] {
 				cost = 0
 			}
 			v := min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-			if i > 1 && j > 1 && ra[i-1] == rb[j-2] && ra[i-2] == rb[j-1] {
+			if i > 1 && j > 1 && ai == rb[j-2] && ra[i-2] == rb[j-1] {
 				v = min(v, prev2[j-2]+1)
 			}
 			cur[j] = v

@@ -21,8 +21,24 @@ var plainASCII = func() (t [utf8.RuneSelf]bool) {
 // escaped so the text can sit inside HTML unchanged.
 func AppendString(b []byte, s string) []byte {
 	b = append(b, '"')
+	// Most strings (keys, PG codes, MIDs, sentences) are plain ASCII throughout: find the end
+	// of the plain prefix, and copy it in one append.
+	i := 0
+	for i < len(s) && s[i] < utf8.RuneSelf && plainASCII[s[i]] {
+		i++
+	}
+	if i == len(s) {
+		b = append(b, s...)
+		return append(b, '"')
+	}
+	return appendStringRest(b, s, i)
+}
+
+// appendStringRest is AppendString from s[i], the first byte that is not plain ASCII; s[:i]
+// has not been written yet.
+func appendStringRest(b []byte, s string, i int) []byte {
 	start := 0
-	for i := 0; i < len(s); {
+	for i < len(s) {
 		c := s[i]
 		if c < utf8.RuneSelf {
 			if plainASCII[c] {

@@ -157,6 +157,9 @@ func (m *Merchant) matchPG(list []int, mode whyKind, code, mid string) int {
 
 // considered builds the why_not entries of the settings at idx. All sentences go into one
 // strings.Builder sized exactly in advance, and each entry's WhyNot is a slice of its result.
+// Settings that get the same sentence (many settings of one PG, when pg names another) share
+// one copy of it, so the buffer holds each distinct sentence once, and AppendJSON can tell
+// a repeat by its pointer.
 func (m *Merchant) considered(idx []int, mode whyKind, code, mid, key string) []Considered {
 	if len(idx) == 0 {
 		return nil
@@ -168,29 +171,60 @@ func (m *Merchant) considered(idx []int, mode whyKind, code, mid, key string) []
 		}
 		return out
 	}
-	// Each sentence's length waits in its entry's Index until the buffer exists to slice.
+	var seen whySeen
 	total := 0
-	for k, i := range idx {
+	for _, i := range idx {
 		parts := m.whyNot(i, mode, code, mid, key)
-		n := len(parts[0]) + len(parts[1]) + len(parts[2]) + len(parts[3])
-		out[k].Index = n
-		total += n
+		if _, ok := seen.find(parts); !ok {
+			total += len(parts[0]) + len(parts[1]) + len(parts[2]) + len(parts[3])
+			seen.add(parts, "")
+		}
 	}
 	var sb strings.Builder
 	sb.Grow(total)
-	for _, i := range idx {
-		for _, part := range m.whyNot(i, mode, code, mid, key) {
-			sb.WriteString(part)
-		}
-	}
-	all := sb.String()
-	off := 0
+	seen = whySeen{}
 	for k, i := range idx {
-		n := out[k].Index
-		out[k] = Considered{Index: i, WhyNot: all[off : off+n]}
-		off += n
+		parts := m.whyNot(i, mode, code, mid, key)
+		why, ok := seen.find(parts)
+		if !ok {
+			start := sb.Len()
+			for _, part := range parts {
+				sb.WriteString(part)
+			}
+			// Builder only appends within the capacity Grow gave it, so earlier slices of
+			// its string stay valid and unchanged.
+			why = sb.String()[start:]
+			seen.add(parts, why)
+		}
+		out[k] = Considered{Index: i, WhyNot: why}
 	}
 	return out
+}
+
+// whySeen remembers the last few distinct sentences by their parts. Settings come in console
+// order, where a merchant's settings of one PG usually sit together, so a small ring finds
+// nearly every repeat. Its decisions depend only on the parts seen, so the sizing pass and
+// the writing pass of considered agree.
+type whySeen struct {
+	n     int
+	parts [4][2]string // the varying parts: the kind's lead-in and the setting's value
+	why   [4]string
+}
+
+func (w *whySeen) find(parts [4]string) (string, bool) {
+	for k := range min(w.n, len(w.parts)) {
+		if w.parts[k][1] == parts[1] && w.parts[k][0] == parts[0] {
+			return w.why[k], true
+		}
+	}
+	return "", false
+}
+
+func (w *whySeen) add(parts [4]string, why string) {
+	k := w.n % len(w.parts)
+	w.parts[k] = [2]string{parts[0], parts[1]}
+	w.why[k] = why
+	w.n++
 }
 
 // fixedWhy is the one sentence of the modes where pg named nothing to compare with.
@@ -432,71 +466,78 @@ func queryFromParams(v *jsonv.Value) (Query, *Error) {
 	return q, nil
 }
 
-// AppendJSON appends the trace in the SPEC §4 shape.
+// AppendJSON appends the trace in the SPEC §4 shape. Member names are written as literals;
+// a why_not that repeats the previous entry's (the same shared string, see considered) is
+// copied from the text already written instead of being escaped again.
 func (t *Trace) AppendJSON(b []byte) []byte {
-	b = append(b, '{')
-	b = jsonv.AppendKey(b, "input")
+	b = append(b, `{"input":`...)
 	b = jsonv.AppendString(b, t.Input)
-	b = jsonv.AppendKey(b, "code")
+	b = append(b, `,"code":`...)
 	b = jsonv.AppendString(b, t.Code)
-	b = jsonv.AppendKey(b, "mid")
+	b = append(b, `,"mid":`...)
 	b = jsonv.AppendString(b, t.MID)
-	b = jsonv.AppendKey(b, "rule")
+	b = append(b, `,"rule":`...)
 	if t.Rule == "" {
 		b = append(b, "null"...)
 	} else {
 		b = jsonv.AppendString(b, t.Rule)
 	}
-	b = jsonv.AppendKey(b, "fallback")
+	b = append(b, `,"fallback":`...)
 	b = jsonv.AppendBool(b, t.Fallback)
-	b = jsonv.AppendKey(b, "setting")
+	b = append(b, `,"setting":`...)
 	if t.Index < 0 {
 		b = append(b, "null"...)
 	} else {
 		b = appendSetting(b, t.Index, &t.Setting, t.Default)
 	}
-	b = jsonv.AppendKey(b, "considered")
-	b = jsonv.AppendArray(b, t.Considered, appendConsidered)
-	b = jsonv.AppendKey(b, "warnings")
+	b = append(b, `,"considered":[`...)
+	prevWhy, prevStart, prevEnd := "", 0, 0
+	for k, c := range t.Considered {
+		if k > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, `{"index":`...)
+		b = strconv.AppendInt(b, int64(c.Index), 10)
+		b = append(b, `,"why_not":`...)
+		if k > 0 && c.WhyNot == prevWhy {
+			b = append(b, b[prevStart:prevEnd]...)
+		} else {
+			prevWhy, prevStart = c.WhyNot, len(b)
+			b = jsonv.AppendString(b, c.WhyNot)
+			prevEnd = len(b)
+		}
+		b = append(b, '}')
+	}
+	b = append(b, `],"warnings":`...)
 	b = AppendWarningsJSON(b, t.Warnings)
 	if t.Err != nil {
-		b = jsonv.AppendKey(b, "error")
+		b = append(b, `,"error":`...)
 		b = t.Err.AppendJSON(b)
 	}
 	return append(b, '}')
 }
 
-func appendConsidered(b []byte, c Considered) []byte {
-	b = append(b, '{')
-	b = jsonv.AppendKey(b, "index")
-	b = jsonv.AppendInt(b, int64(c.Index))
-	b = jsonv.AppendKey(b, "why_not")
-	b = jsonv.AppendString(b, c.WhyNot)
-	return append(b, '}')
-}
-
 func appendSetting(b []byte, index int, s *Setting, isDefault bool) []byte {
-	b = append(b, '{')
-	b = jsonv.AppendKey(b, "index")
-	b = jsonv.AppendInt(b, int64(index))
-	b = jsonv.AppendKey(b, "pg")
+	b = append(b, `{"index":`...)
+	b = strconv.AppendInt(b, int64(index), 10)
+	b = append(b, `,"pg":`...)
 	b = jsonv.AppendString(b, s.PG)
-	b = jsonv.AppendKey(b, "mid")
+	b = append(b, `,"mid":`...)
 	b = jsonv.AppendString(b, s.MID)
-	b = jsonv.AppendKey(b, "pay_type")
+	b = append(b, `,"pay_type":`...)
 	b = jsonv.AppendString(b, s.PayType)
-	b = jsonv.AppendKey(b, "default")
+	b = append(b, `,"default":`...)
 	b = jsonv.AppendBool(b, isDefault)
 	if s.Label != "" {
-		b = jsonv.AppendKey(b, "label")
+		b = append(b, `,"label":`...)
 		b = jsonv.AppendString(b, s.Label)
 	}
 	if s.Type != "" {
-		b = jsonv.AppendKey(b, "type")
+		b = append(b, `,"type":`...)
 		b = jsonv.AppendString(b, s.Type)
 	}
 	if s.ChannelKey != "" {
-		b = jsonv.AppendKey(b, "channel_key")
+		b = append(b, `,"channel_key":`...)
 		b = jsonv.AppendString(b, s.ChannelKey)
 	}
 	return append(b, '}')

@@ -183,3 +183,33 @@ func TestMemoHitDoesNotAllocate(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkResolveExport is the Go side of impshim_resolve alone (no TextEncoder, no JSON.parse):
+// a memo hit against a first-time input (the memo emptied before every call).
+func BenchmarkResolveExport(b *testing.B) {
+	saved := core
+	defer func() { core = saved }()
+	for _, c := range []struct {
+		name, config string
+	}{{"3", seedConfig}, {"200", largeConfig(200)}} {
+		for _, q := range []string{`"html5_inicis"`, `"html_inicis"`, `"kakaopay.MID-x"`} {
+			core = newState()
+			core.configure([]js.Value{js.ValueOf(c.config)})
+			impshimInput(uint32(len(q)))
+			n := uint32(copy(inBuf, q))
+			b.Run(c.name+"/"+q+"/hit", func(b *testing.B) {
+				b.ReportAllocs()
+				for b.Loop() {
+					impshimResolve(n)
+				}
+			})
+			b.Run(c.name+"/"+q+"/miss", func(b *testing.B) {
+				b.ReportAllocs()
+				for b.Loop() {
+					core.memo.reset()
+					impshimResolve(n)
+				}
+			})
+		}
+	}
+}

@@ -89,3 +89,48 @@ func TestTraceGolden(t *testing.T) {
 		require.Equal(t, len(wl), len(gl), "line count")
 	}
 }
+
+// TestFallbackCauseCache: a cached cause is the one built fresh, the cache stops growing at
+// its bound (and resolution goes on the same past it), and it is safe to use concurrently.
+func TestFallbackCauseCache(t *testing.T) {
+	for name, m := range goldenMerchants(t) {
+		fresh := merchantsByName(t)[name]
+		for _, in := range goldenInputs {
+			q, _ := ParseQuery([]byte(in))
+			first := string(fresh.resolveJSON(q))
+			require.Equal(t, first, string(fresh.resolveJSON(q)), "%s %s again", name, in)
+			require.Equal(t, first, string(m.resolveJSON(q)), "%s %s", name, in)
+		}
+	}
+	m := merchantOf(t, 3)
+	for i := range maxCachedCauses + 10 {
+		q := Query{PG: "kakaopay.MID-" + strconv.Itoa(i)}
+		require.Equal(t, string(merchantOf(t, 3).resolveJSON(q)), string(m.resolveJSON(q)))
+	}
+	require.Len(t, m.causes.m, maxCachedCauses)
+	q := Query{PG: "kakaopay.MID-" + strconv.Itoa(maxCachedCauses+5)}
+	require.Equal(t, string(merchantOf(t, 3).resolveJSON(q)), string(m.resolveJSON(q)), "past the bound")
+
+	m = merchantOf(t, 20)
+	want := string(merchantOf(t, 20).resolveJSON(Query{PG: "html_inicis"}))
+	done := make(chan string)
+	for range 4 {
+		go func() {
+			var last string
+			for range 50 {
+				last = string(m.resolveJSON(Query{PG: "html_inicis"}))
+			}
+			done <- last
+		}()
+	}
+	for range 4 {
+		require.Equal(t, want, <-done)
+	}
+}
+
+func (m *Merchant) resolveJSON(q Query) []byte {
+	tr := m.Resolve(q)
+	return tr.AppendJSON(nil)
+}
+
+func merchantsByName(tb testing.TB) map[string]*Merchant { return goldenMerchants(tb) }

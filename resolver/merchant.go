@@ -3,7 +3,8 @@ package resolver
 import "slices"
 
 // Merchant is a validated configuration compiled for resolution: console order and the
-// per-type lists are computed once, so Resolve only walks slices. Immutable, safe to share.
+// per-type lists are computed once, so Resolve only walks slices. Immutable (but for a
+// lock-guarded cache of fallback warnings), safe to share.
 type Merchant struct {
 	cfg Config
 	// byType[t] lists setting indices of type t (0 payment, 1 certification) in console order;
@@ -13,6 +14,9 @@ type Merchant struct {
 	codes []string
 	// fellBack is each type's FELL_BACK_TO_DEFAULT warning, built once: every R3 carries it.
 	fellBack [2]Warning
+	// causes caches fallbackCause's warnings per (type, code, mid); the only mutable part,
+	// behind its own lock, and invisible in results.
+	causes causeCache
 }
 
 // NewMerchant validates cfg (every error at once) and compiles it. Any error gives a nil

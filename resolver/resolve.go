@@ -4,6 +4,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/impshim/impshim/internal/jsonv"
 )
@@ -292,6 +293,46 @@ func (m *Merchant) fallbackCause(q Query, code, mid string, list []int) Warning 
 	case code == "":
 		return Warning{WarnPGUnknownCode, "pg " + strconv.Quote(q.PG) + " has no PG code before the '.'; write it as \"code.mid\""}
 	}
+	key := causeKey{typeSlot(q.Type), code, mid}
+	m.causes.mu.RLock()
+	w, ok := m.causes.m[key]
+	m.causes.mu.RUnlock()
+	if ok {
+		return w
+	}
+	w = m.pgCause(q, code, mid, list)
+	m.causes.mu.Lock()
+	if len(m.causes.m) < maxCachedCauses {
+		if m.causes.m == nil {
+			m.causes.m = make(map[causeKey]Warning)
+		}
+		key.code, key.mid = strings.Clone(code), strings.Clone(mid)
+		m.causes.m[key] = w
+	}
+	m.causes.mu.Unlock()
+	return w
+}
+
+// maxCachedCauses bounds the memory a stream of distinct bad inputs can take; past it, causes
+// are built every time, as before the cache.
+const maxCachedCauses = 256
+
+// causeKey is what a fallback cause with a usable code depends on, besides the merchant.
+type causeKey struct {
+	slot      int
+	code, mid string
+}
+
+// causeCache remembers fallback causes: building one runs did-you-mean over the configured
+// codes and the catalog, the costliest part of an R3, and a page tends to repeat its mistake.
+type causeCache struct {
+	mu sync.RWMutex
+	m  map[causeKey]Warning
+}
+
+// pgCause is fallbackCause for a pg with a code: an unknown mid, an unknown code, or a code
+// no setting of this type has.
+func (m *Merchant) pgCause(q Query, code, mid string, list []int) Warning {
 	var mids, codes []string // of the settings of this type
 	for _, i := range list {
 		s := &m.cfg.Settings[i]

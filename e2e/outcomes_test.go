@@ -42,6 +42,10 @@ func TestOutcomeInWindow(t *testing.T) {
 		{"IMP.close()", func(tb *tab) { eval[any](tb, `IMP.close()`) }, "USER_CANCEL", false},
 		{"popup approve", func(tb *tab) { tb.do(imptest.Approve()) }, "", true},
 		{"popup fail", func(tb *tab) { tb.do(imptest.Fail()) }, "PG_FAILED", true},
+		{"popup Escape key", func(tb *tab) { inPopup(tb, chromedp.KeyEvent(kb.Escape)) }, "USER_CANCEL", true},
+		{"popup close button", func(tb *tab) {
+			inPopup(tb, chromedp.Evaluate[chromedp.Void](`document.querySelector(".close").click()`))
+		}, "USER_CANCEL", true},
 		{"popup closed by the user", func(tb *tab) {
 			for _, p := range tb.popups() {
 				_, err := chromedp.CallBrowser(tb.ctx, target.CloseTarget, target.CloseTargetParams{TargetID: p.TargetID})
@@ -403,4 +407,15 @@ func TestCompletionRace(t *testing.T) {
 	payApproved(tb, order(t, nil)) // by now a second answer to the first request would have come
 	assert.Equal(t, 1, eval[int](tb, `window.__imptest.runs[1].callbacks.length`), "callbacks of the raced request")
 	assert.Contains(t, []string{"", "USER_CANCEL", "PG_FAILED"}, resp.ErrorCode)
+}
+
+// inPopup runs an action in the popup the tab opened.
+func inPopup(tb *tab, a chromedp.Action[chromedp.Void]) {
+	tb.t.Helper()
+	popups := tb.popups()
+	require.Len(tb.t, popups, 1, "popups of the tab")
+	// Detach on cancel: closing the popup would cancel the payment by itself.
+	ctx, cancel := chromedp.NewContext(tb.ctx, chromedp.WithTargetID(popups[0].TargetID), chromedp.WithDetachOnCancel())
+	defer cancel()
+	require.NoError(tb.t, chromedp.Do(ctx, a))
 }

@@ -298,6 +298,9 @@ func TestWindowBusy(t *testing.T) {
 	run(tb, imptest.WaitWindow())
 	second := payRejectedWhileOpen(tb, order(t, nil))
 	assert.Equal(t, "WINDOW_BUSY", second.ErrorCode)
+	third := payRejectedWhileOpen(tb, order(t, map[string]any{"popup": true}))
+	assert.Equal(t, "WINDOW_BUSY", third.ErrorCode)
+	assert.Empty(t, tb.popups(), "a busy request opened a popup")
 	eval[any](tb, `window.__imptest.last = 1`) // back to the first request
 	tb.do(imptest.Approve())
 	resp := run(tb, imptest.Result())

@@ -134,3 +134,9 @@ func (m *Merchant) resolveJSON(q Query) []byte {
 }
 
 func merchantsByName(tb testing.TB) map[string]*Merchant { return goldenMerchants(tb) }
+
+func TestAppendIndex(t *testing.T) {
+	for _, n := range []int{-12, -1, 0, 7, 9, 10, 42, 99, 100, 199, 999, 1000, 123456} {
+		require.Equal(t, strconv.Itoa(n), string(appendIndex([]byte{}, n)))
+	}
+}

@@ -176,9 +176,9 @@ func (m *Merchant) considered(idx []int, mode whyKind, code, mid, key string) []
 	total := 0
 	for _, i := range idx {
 		parts := m.whyNot(i, mode, code, mid, key)
-		if _, ok := seen.find(parts); !ok {
+		if _, ok := seen.find(&parts); !ok {
 			total += len(parts[0]) + len(parts[1]) + len(parts[2]) + len(parts[3])
-			seen.add(parts, "")
+			seen.add(&parts, "")
 		}
 	}
 	var sb strings.Builder
@@ -186,7 +186,7 @@ func (m *Merchant) considered(idx []int, mode whyKind, code, mid, key string) []
 	seen = whySeen{}
 	for k, i := range idx {
 		parts := m.whyNot(i, mode, code, mid, key)
-		why, ok := seen.find(parts)
+		why, ok := seen.find(&parts)
 		if !ok {
 			start := sb.Len()
 			for _, part := range parts {
@@ -195,7 +195,7 @@ func (m *Merchant) considered(idx []int, mode whyKind, code, mid, key string) []
 			// Builder only appends within the capacity Grow gave it, so earlier slices of
 			// its string stay valid and unchanged.
 			why = sb.String()[start:]
-			seen.add(parts, why)
+			seen.add(&parts, why)
 		}
 		out[k] = Considered{Index: i, WhyNot: why}
 	}
@@ -212,8 +212,10 @@ type whySeen struct {
 	why   [4]string
 }
 
-func (w *whySeen) find(parts [4]string) (string, bool) {
-	for k := range min(w.n, len(w.parts)) {
+func (w *whySeen) find(parts *[4]string) (string, bool) {
+	// newest first: a repeat is most often of the sentence just before
+	for n := w.n; n > 0 && n > w.n-len(w.parts); n-- {
+		k := (n - 1) % len(w.parts)
 		if w.parts[k][1] == parts[1] && w.parts[k][0] == parts[0] {
 			return w.why[k], true
 		}
@@ -221,7 +223,7 @@ func (w *whySeen) find(parts [4]string) (string, bool) {
 	return "", false
 }
 
-func (w *whySeen) add(parts [4]string, why string) {
+func (w *whySeen) add(parts *[4]string, why string) {
 	k := w.n % len(w.parts)
 	w.parts[k] = [2]string{parts[0], parts[1]}
 	w.why[k] = why
@@ -538,7 +540,7 @@ func (t *Trace) AppendJSON(b []byte) []byte {
 			b = append(b, ',')
 		}
 		b = append(b, `{"index":`...)
-		b = strconv.AppendInt(b, int64(c.Index), 10)
+		b = appendIndex(b, c.Index)
 		b = append(b, `,"why_not":`...)
 		if k > 0 && c.WhyNot == prevWhy {
 			b = append(b, b[prevStart:prevEnd]...)
@@ -556,6 +558,19 @@ func (t *Trace) AppendJSON(b []byte) []byte {
 		b = t.Err.AppendJSON(b)
 	}
 	return append(b, '}')
+}
+
+// appendIndex appends a setting index; the small ones, all of them in practice, by hand.
+func appendIndex(b []byte, n int) []byte {
+	switch {
+	case n < 0 || n >= 1000:
+		return strconv.AppendInt(b, int64(n), 10)
+	case n < 10:
+		return append(b, byte('0'+n))
+	case n < 100:
+		return append(b, byte('0'+n/10), byte('0'+n%10))
+	}
+	return append(b, byte('0'+n/100), byte('0'+n/10%10), byte('0'+n%10))
 }
 
 func appendSetting(b []byte, index int, s *Setting, isDefault bool) []byte {

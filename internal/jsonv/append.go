@@ -24,6 +24,10 @@ func AppendString(b []byte, s string) []byte {
 	// Most strings (keys, PG codes, MIDs, sentences) are plain ASCII throughout: find the end
 	// of the plain prefix, and copy it in one append.
 	i := 0
+	for i+8 <= len(s) && !hasSpecialByte(uint64(s[i])|uint64(s[i+1])<<8|uint64(s[i+2])<<16|uint64(s[i+3])<<24|
+		uint64(s[i+4])<<32|uint64(s[i+5])<<40|uint64(s[i+6])<<48|uint64(s[i+7])<<56) {
+		i += 8
+	}
 	for i < len(s) && s[i] < utf8.RuneSelf && plainASCII[s[i]] {
 		i++
 	}
@@ -32,6 +36,20 @@ func AppendString(b []byte, s string) []byte {
 		return append(b, '"')
 	}
 	return appendStringRest(b, s, i)
+}
+
+const (
+	lowBits  = 0x0101010101010101
+	highBits = 0x8080808080808080
+)
+
+// hasSpecialByte reports whether any of the 8 bytes in x is one AppendString does not copy as
+// it is: below 0x20, non-ASCII, '"', '\\', '<', '>' or '&'. It never misses one; it may
+// report one that is not there, which only sends those bytes through the byte-wise loop.
+func hasSpecialByte(x uint64) bool {
+	zero := func(v uint64) uint64 { return (v - lowBits) &^ v & highBits } // a byte of v is 0
+	return ((x-0x20*lowBits)&^x&highBits)|(x&highBits)|
+		zero(x^('"'*lowBits))|zero(x^('\\'*lowBits))|zero(x^('<'*lowBits))|zero(x^('>'*lowBits))|zero(x^('&'*lowBits)) != 0
 }
 
 // appendStringRest is AppendString from s[i], the first byte that is not plain ASCII; s[:i]

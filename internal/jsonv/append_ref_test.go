@@ -67,11 +67,29 @@ func TestAppendStringMatchesReference(t *testing.T) {
 	}
 	alphabet := []string{"a", "Z", "0", " ", "-", ".", `"`, `\`, "<", "&", "\n", "\x01", "\x7f", "é", "\u2028", "\u2029", "\xff", "\xe2", "한"}
 	r := rand.New(rand.NewPCG(1, 2))
-	for range 5000 {
+	for range 20000 {
 		var s string
-		for range r.IntN(12) {
+		for range r.IntN(40) {
 			s += alphabet[r.IntN(len(alphabet))]
 		}
 		require.Equal(t, string(refAppendString(nil, s)), string(AppendString(nil, s)), "%q", s)
+	}
+}
+
+func TestHasSpecialByte(t *testing.T) {
+	for c := range 256 {
+		for pos := range 8 {
+			w := []byte("abcdefgh")
+			w[pos] = byte(c)
+			var x uint64
+			for k := range 8 {
+				x |= uint64(w[k]) << (8 * k)
+			}
+			if c < utf8.RuneSelf && plainASCII[c] {
+				require.False(t, hasSpecialByte(x), "byte %#x at %d", c, pos)
+			} else {
+				require.True(t, hasSpecialByte(x), "byte %#x at %d", c, pos)
+			}
+		}
 	}
 }

@@ -29,5 +29,7 @@
 //	len = impshim_resolve(written)  resolves; the answer ({"trace":…} or {"error":…}) is len bytes
 //	out = impshim_output()          at this address: new Uint8Array(mem.buffer, out, len)
 //
-// Re-read exports.mem.buffer after every call: memory may grow and replace it.
+// Re-read exports.mem.buffer after every call: memory may grow and replace it. The answer bytes are
+// read-only (they may be a remembered answer: a query seen before under the same merchant is
+// answered from a memo, memo.go) and valid until the next call.
 package main

@@ -140,3 +140,34 @@ func TestAppendIndex(t *testing.T) {
 		require.Equal(t, strconv.Itoa(n), string(appendIndex([]byte{}, n)))
 	}
 }
+
+// TestConsideredSharingPastTheRing: sentences repeat out of the ring's reach (six codes in
+// turn) and still come out right.
+func TestConsideredSharingPastTheRing(t *testing.T) {
+	codes := []string{"html5_inicis", "kcp", "nice", "danal_tpay", "payco", "tosspayments"}
+	var s []Setting
+	for i := range 30 {
+		s = append(s, Setting{PG: codes[i%len(codes)], MID: "M-" + strconv.Itoa(i), PayType: "general"})
+		if i%5 == 1 {
+			s[i].ChannelKey = "k" + strconv.Itoa(i)
+		}
+	}
+	m, errs, _ := NewMerchant(Config{Settings: s})
+	require.Empty(t, errs)
+	for _, q := range []Query{{PG: "kakaopay"}, {PG: "kcp.M-x"}, {PG: "kcp", ChannelKey: "k9"}, {PG: "nice", ChannelKey: "k26"}} {
+		tr := m.Resolve(q)
+		for _, c := range tr.Considered {
+			st := s[c.Index]
+			want := "pg is " + st.PG + ", not " + tr.Code
+			switch {
+			case q.ChannelKey == "k26" && st.ChannelKey == "":
+				want = "it has no channel_key"
+			case q.ChannelKey == "k26":
+				want = "channel_key is " + st.ChannelKey + ", not k26"
+			case tr.MID != "" && st.PG == tr.Code:
+				want = "mid is " + st.MID + ", not " + tr.MID
+			}
+			require.Equal(t, want, c.WhyNot, "%+v #%d", q, c.Index)
+		}
+	}
+}

@@ -67,7 +67,8 @@ const (
 //
 // Allocation matters here (IMP.sandbox.resolve is called in loops by benchmarks and tests):
 // a resolution without warnings allocates at most twice — the considered list, and one
-// buffer holding every why_not sentence, which the entries slice.
+// buffer holding each distinct why_not sentence once, which the entries slice. R3's cause
+// warning is cached on the Merchant per (type, code, mid).
 func (m *Merchant) Resolve(q Query) Trace {
 	t := Trace{Input: q.PG, Index: -1}
 	if q.PGType == "" {
@@ -172,61 +173,64 @@ func (m *Merchant) considered(idx []int, mode whyKind, code, mid, key string) []
 		}
 		return out
 	}
+	// First pass: size the distinct sentences. Each entry's Index holds, until the second
+	// pass, the position of the first entry with its sentence (its own when it is new).
 	var seen whySeen
 	total := 0
-	for _, i := range idx {
+	for k, i := range idx {
 		parts := m.whyNot(i, mode, code, mid, key)
-		if _, ok := seen.find(&parts); !ok {
+		first, ok := seen.find(&parts)
+		if !ok {
 			total += len(parts[0]) + len(parts[1]) + len(parts[2]) + len(parts[3])
-			seen.add(&parts, "")
+			seen.add(&parts, k)
+			first = k
 		}
+		out[k].Index = first
 	}
 	var sb strings.Builder
 	sb.Grow(total)
-	seen = whySeen{}
 	for k, i := range idx {
-		parts := m.whyNot(i, mode, code, mid, key)
-		why, ok := seen.find(&parts)
-		if !ok {
+		var why string
+		if first := out[k].Index; first < k {
+			why = out[first].WhyNot
+		} else {
 			start := sb.Len()
-			for _, part := range parts {
+			for _, part := range m.whyNot(i, mode, code, mid, key) {
 				sb.WriteString(part)
 			}
 			// Builder only appends within the capacity Grow gave it, so earlier slices of
 			// its string stay valid and unchanged.
 			why = sb.String()[start:]
-			seen.add(&parts, why)
 		}
 		out[k] = Considered{Index: i, WhyNot: why}
 	}
 	return out
 }
 
-// whySeen remembers the last few distinct sentences by their parts. Settings come in console
-// order, where a merchant's settings of one PG usually sit together, so a small ring finds
-// nearly every repeat. Its decisions depend only on the parts seen, so the sizing pass and
-// the writing pass of considered agree.
+// whySeen remembers the last few distinct sentences by their parts, with the position of
+// the entry that has each first. Settings come in console order, where a merchant's settings
+// of one PG usually sit together, so a small ring finds nearly every repeat.
 type whySeen struct {
 	n     int
 	parts [4][2]string // the varying parts: the kind's lead-in and the setting's value
-	why   [4]string
+	first [4]int
 }
 
-func (w *whySeen) find(parts *[4]string) (string, bool) {
+func (w *whySeen) find(parts *[4]string) (int, bool) {
 	// newest first: a repeat is most often of the sentence just before
 	for n := w.n; n > 0 && n > w.n-len(w.parts); n-- {
 		k := (n - 1) % len(w.parts)
 		if w.parts[k][1] == parts[1] && w.parts[k][0] == parts[0] {
-			return w.why[k], true
+			return w.first[k], true
 		}
 	}
-	return "", false
+	return 0, false
 }
 
-func (w *whySeen) add(parts *[4]string, why string) {
+func (w *whySeen) add(parts *[4]string, first int) {
 	k := w.n % len(w.parts)
 	w.parts[k] = [2]string{parts[0], parts[1]}
-	w.why[k] = why
+	w.first[k] = first
 	w.n++
 }
 

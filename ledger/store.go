@@ -11,6 +11,8 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 
@@ -87,6 +89,11 @@ func Open(path string) (*Store, error) {
 	} else {
 		if strings.ContainsAny(path, "?#") {
 			return nil, errors.New("ledger: database path " + path + " must not contain ? or #: rename the file")
+		}
+		if dir := filepath.Dir(path); dir != "" {
+			if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
+				return nil, errors.New("ledger: cannot create " + path + ": the directory " + dir + " does not exist; create it or pass another -db")
+			}
 		}
 		// WAL lets the many readers of GET /payments proceed while one writer records.
 		dsn = "file:" + path + "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_txlock=immediate"

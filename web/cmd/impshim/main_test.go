@@ -30,7 +30,8 @@ func TestMain(m *testing.M) {
 func command(t *testing.T, args ...string) *exec.Cmd {
 	t.Helper()
 	cmd := exec.Command(os.Args[0], args...)
-	cmd.Env = append(os.Environ(), "IMPSHIM_TEST_MAIN=1", "ADDR=", "IMPSHIM_DIST=")
+	// A throwaway ledger: the tests leave no database file behind.
+	cmd.Env = append(os.Environ(), "IMPSHIM_TEST_MAIN=1", "ADDR=", "IMPSHIM_DIST=", "IMPSHIM_DB=:memory:")
 	return cmd
 }
 

@@ -1,6 +1,7 @@
 package ledger
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -231,17 +232,24 @@ func refusal(err error) (int, string, bool) {
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {
-	b, err := json.Marshal(v)
-	if err != nil {
+	// Answers are read by people in curl too: "<code>" beats "\u003ccode\u003e", and the
+	// Content-Type keeps browsers from treating them as HTML.
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	var b []byte
+	if err := enc.Encode(v); err != nil {
 		status = http.StatusInternalServerError
-		b = []byte(`{"code":-1,"message":"the sandbox ledger could not encode its answer","response":null}`)
+		b = []byte(`{"code":-1,"message":"the sandbox ledger could not encode its answer","response":null}` + "\n")
+	} else {
+		b = buf.Bytes()
 	}
 	h := w.Header()
 	h.Set("Content-Type", "application/json; charset=utf-8")
 	h.Set("Cache-Control", "no-store")
 	h.Set("X-Content-Type-Options", "nosniff")
 	w.WriteHeader(status)
-	w.Write(append(b, '\n'))
+	w.Write(b)
 }
 
 // authorize finds the merchant of the request's access token. The real API takes the token

@@ -232,10 +232,21 @@
     if (!res.ok) throw new Error(`could not fetch ${url}: HTTP ${res.status}; copy impshim.wasm next to imp.js`);
     const mime = (res.headers.get('content-type') || '').split(';')[0].trim().toLowerCase();
     // compileStreaming insists on application/wasm; many static hosts send something else.
-    if (mime === 'application/wasm' && typeof WebAssembly.compileStreaming === 'function') {
-      return WebAssembly.compileStreaming(res);
+    try {
+      if (mime === 'application/wasm' && typeof WebAssembly.compileStreaming === 'function') {
+        return await WebAssembly.compileStreaming(res);
+      }
+      return await WebAssembly.compile(await res.arrayBuffer());
+    } catch (err) {
+      throw explainCompileError(err);
     }
-    return WebAssembly.compile(await res.arrayBuffer());
+  }
+
+  // The browser's CSP refusal names the policy but not the fix; the merchant needs the fix.
+  function explainCompileError(err) {
+    const text = String(err && err.message);
+    if (!/Refused|unsafe-eval|Content Security Policy/i.test(text)) return err;
+    return new Error(`${text} — the page's Content-Security-Policy forbids compiling WebAssembly: add 'wasm-unsafe-eval' to its script-src`);
   }
 
   async function boot() {

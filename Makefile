@@ -19,8 +19,10 @@ dist:
 	cp $(DIST_JS) "$(DIST)/"
 
 ## run: build and serve the sandbox demo page (ADDR=host:port to move it).
+# Built, then run (not `go run`, which turns a clean Ctrl-C into exit status 1).
 run: dist
-	$(GO) run ./web/cmd/impshim -addr "$(ADDR)" -dist "$(DIST)"
+	$(GO) build -o bin/impshim ./web/cmd/impshim
+	./bin/impshim -addr "$(ADDR)" -dist "$(DIST)"
 
 ## test: every test — vet, unit + fuzz seeds, wasm under node, chromedp e2e.
 test: dist browser node vet
@@ -72,4 +74,4 @@ node:
 	else echo "impshim: the wasm tests run under node: run 'sudo apt-get install -y nodejs'" >&2; exit 1; fi
 
 clean:
-	rm -rf dist bench/out
+	rm -rf dist bin bench/out

@@ -86,16 +86,21 @@ func (a *API) merchantOf(code string) error {
 	return nil
 }
 
-func (a *API) record(w http.ResponseWriter, r *http.Request) {
+// merchantBody reads a bridge request's JSON object and the known merchant it names.
+func (a *API) merchantBody(r *http.Request) (map[string]json.RawMessage, string, error) {
 	body, err := readObject(r)
 	if err != nil {
-		a.failErr(w, err, sandboxFail)
-		return
+		return nil, "", err
 	}
 	code, err := str(body, "merchant_code", "")
 	if err == nil {
 		err = a.merchantOf(code)
 	}
+	return body, code, err
+}
+
+func (a *API) record(w http.ResponseWriter, r *http.Request) {
+	body, code, err := a.merchantBody(r)
 	if err != nil {
 		a.failErr(w, err, sandboxFail)
 		return
@@ -152,15 +157,7 @@ func (a *API) sandboxPayments(w http.ResponseWriter, r *http.Request) {
 }
 
 func (a *API) reset(w http.ResponseWriter, r *http.Request) {
-	body, err := readObject(r)
-	if err != nil {
-		a.failErr(w, err, sandboxFail)
-		return
-	}
-	code, err := str(body, "merchant_code", "")
-	if err == nil {
-		err = a.merchantOf(code)
-	}
+	_, code, err := a.merchantBody(r)
 	if err != nil {
 		a.failErr(w, err, sandboxFail)
 		return

@@ -44,7 +44,9 @@ declare namespace IMPShim {
   type ErrorCode =
     | 'NOT_INITIALIZED' | 'MERCHANT_CONFIG' | 'INVALID_PARAMS' | 'INVALID_AMOUNT' | 'INVALID_MERCHANT_UID'
     | 'PAY_METHOD_NOT_SUPPORTED' | 'CURRENCY_NOT_SUPPORTED' | 'SANDBOX_STRICT' | 'F1001' | 'F1002'
-    | 'USER_CANCEL' | 'PG_FAILED' | 'POPUP_BLOCKED' | 'WINDOW_BUSY' | 'SDK_LOAD_FAILED' | 'INTERNAL';
+    | 'USER_CANCEL' | 'PG_FAILED' | 'POPUP_BLOCKED' | 'WINDOW_BUSY' | 'SDK_LOAD_FAILED' | 'INTERNAL'
+    /** A function of the real IMP object that impshim does not simulate (IMP.loadUI). */
+    | 'NOT_SIMULATED';
 
   /** The response passed to the callback and resolved by the Promise (SPEC §7). */
   interface Response {
@@ -193,11 +195,19 @@ declare namespace IMPShim {
     request_pay(params: RequestPayParams, callback?: (response: Response) => void): Promise<Response>;
     /** Completes an open window as cancelled (USER_CANCEL). */
     close(): void;
+    /** Not simulated: warns once. In the real SDK it passes a PG app's result from a mobile app's WebView. */
+    communicate(data: unknown): void;
+    /** Not simulated (PayPal smart buttons): warns once and calls back with NOT_SIMULATED; use request_pay. */
+    loadUI(uiType: string, params: RequestPayParams, callback?: (response: Response) => void): void;
+    /** Not simulated: warns once. */
+    updateLoadUIRequest(uiType: string, params: RequestPayParams): void;
+    /** Not simulated: warns once; the Promise rejects with an Error that says so. */
+    loadModule(moduleType: string, userInfo: { userCode: string; tierCode?: string }, options?: unknown): Promise<unknown>;
+    /** Not simulated (Naver Pay's wishlist button): warns once. */
+    naver_zzim(params: unknown): void;
     readonly sandbox: Sandbox;
   }
 }
 
-declare const IMP: IMPShim.IMP;
-interface Window {
-  readonly IMP: IMPShim.IMP;
-}
+/** A plain global property, as with the real SDK: `const IMP = window.IMP;` works. */
+declare var IMP: IMPShim.IMP;

@@ -16,10 +16,15 @@
   const MOBILE_UA = /Mobi|Android|iPhone|iPad/;
   const RESULTS = ['paid', 'failed', 'cancelled'];
 
-  if (globalThis.IMP && globalThis.IMP.sandbox && globalThis.IMP.sandbox.version) {
+  // window.IMP is a plain writable property, as the real SDK's (a page's top-level
+  // `const IMP = window.IMP;` must not collide with it), so "loaded twice" is told by a marker of
+  // our own that a page's script does not touch.
+  const LOADED = Symbol.for('impshim.loaded');
+  if (globalThis[LOADED]) {
     console.warn(`${TAG} imp.js was loaded twice; keeping the first copy. Remove the second <script> tag.`);
     return;
   }
+  Object.defineProperty(globalThis, LOADED, { value: true });
 
   // Siblings (wasm, window page, merchant files) are found relative to this script's own URL, so
   // dist/ can live under any path of any server.
@@ -346,10 +351,12 @@
       st.configError = `${TAG} the built-in sandbox merchant failed: ${ans.error ? ans.error.message : configErrorText(ans.errors || [])}`;
       return;
     }
-    applyConfig(ans, code || '');
-    warn(`${why}: using the built-in sandbox merchant (every catalog PG, html5_inicis the default). ` +
-      `To test your real PG settings, call IMP.sandbox.configure({merchant_code, pg_settings: [...]}) ` +
-      `or put them in ${new URL('merchants/<code>.json', BASE).href}.`);
+    // The answer's warnings are about impshim's own built-in settings (legacy catalog codes among
+    // them), not about the merchant's: one line says what happened and how to configure yours.
+    applyConfig({ warnings: [] }, code || '');
+    warn(`${why}: using the built-in sandbox merchant (one setting per catalog PG, html5_inicis the default). ` +
+      `To test your own PG settings, put {"merchant_code": …, "pg_settings": [...]} in ` +
+      `${new URL(`merchants/${code ? encodeURIComponent(code) : '<code>'}.json`, BASE).href} or call IMP.sandbox.configure(config).`);
   }
 
   async function initTask(code) {
@@ -788,6 +795,66 @@
     },
   });
 
+  // ---- functions of the real IMP object that impshim does not simulate -------------------------
+
+  const notSimulatedWarned = new Set();
+  function notSimulated(name, why) {
+    if (!notSimulatedWarned.has(name)) {
+      notSimulatedWarned.add(name);
+      warn(`IMP.${name} is not simulated: ${why}`);
+    }
+    return `${TAG} IMP.${name} is not simulated by impshim (${why})`;
+  }
+
+  // merchantUIDOf reads params.merchant_uid for an error response; a page's getter may throw.
+  function merchantUIDOf(params) {
+    try {
+      const v = params && typeof params === 'object' ? params.merchant_uid : undefined;
+      return typeof v === 'string' ? v : null;
+    } catch {
+      return null;
+    }
+  }
+
+  // later calls cb(resp) after the current task, as the real SDK's callbacks come; a throwing
+  // callback is reported, never thrown into impshim.
+  function later(cb, resp) {
+    if (typeof cb !== 'function') return;
+    Promise.resolve().then(() => {
+      try { cb(resp); } catch (err) { report(err); }
+    });
+  }
+
+  // Signatures from the V1 SDK docs and guides (portone-io/developers.portone.io):
+  // loadUI(uiType, params, callback) and updateLoadUIRequest(uiType, params) — PayPal smart
+  // buttons (opi/ko/integration/pg/v1/paypal); loadModule(moduleType, {userCode, tierCode},
+  // options) → Promise<module> (sdk/ko/v1-sdk/javascript-sdk/load-module.mdx); naver_zzim(params)
+  // — Naver Pay's wishlist button; communicate(data) — a mobile app's WebView passing a PG app's
+  // result back to the SDK.
+  const unsimulated = {
+    communicate(data) {
+      void data;
+      notSimulated('communicate', "it passes a PG app's result from a mobile app's WebView; impshim's mock windows need no app bridge");
+    },
+    loadUI(uiType, params, callback) {
+      const msg = notSimulated('loadUI', `the "${typeof uiType === 'string' ? uiType : String(uiType)}" UI (PayPal smart buttons) is not rendered; use IMP.request_pay to test the payment`);
+      later(callback, errorResponse('NOT_SIMULATED', `${msg}; use IMP.request_pay to test the payment`, merchantUIDOf(params)));
+    },
+    updateLoadUIRequest(uiType, params) {
+      void uiType; void params;
+      notSimulated('updateLoadUIRequest', 'IMP.loadUI renders nothing in impshim, so there is no request to update');
+    },
+    loadModule(moduleType, userInfo, options) {
+      void userInfo; void options;
+      const msg = notSimulated('loadModule', `PG module "${typeof moduleType === 'string' ? moduleType : String(moduleType)}" is not available in the sandbox`);
+      return Promise.reject(new Error(msg));
+    },
+    naver_zzim(params) {
+      void params;
+      notSimulated('naver_zzim', "Naver Pay's wishlist (찜) button does nothing in the sandbox");
+    },
+  };
+
   const IMP = Object.freeze({
     init(code) {
       const c = typeof code === 'string' ? code.trim() : '';
@@ -800,6 +867,13 @@
       IMP.init(code);
     },
     request_pay,
+    certification(params, callback) {
+      const msg = notSimulated('certification', 'identity verification is not simulated yet');
+      const resp = errorResponse('NOT_SIMULATED', msg, merchantUIDOf(params));
+      later(callback, resp);
+      return Promise.resolve(resp);
+    },
+    ...unsimulated,
     close() {
       const s = st.session;
       if (s) finishSession(s, { result: 'cancelled' });
@@ -807,5 +881,7 @@
     sandbox,
   });
 
-  Object.defineProperty(globalThis, 'IMP', { value: IMP, writable: false, configurable: false, enumerable: true });
+  // A plain assignment, as the real SDK makes: writable and configurable, so a page's top-level
+  // `const IMP = window.IMP;` or `var IMP = window.IMP;` works.
+  globalThis.IMP = IMP;
 })();

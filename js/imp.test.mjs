@@ -27,7 +27,8 @@ function fakeCore(over = {}) {
       core.cfg = cfg;
       return JSON.stringify({ ok: true, warnings: [], config: cfg });
     },
-    sandbox(code) { calls.push(['sandbox', code]); return JSON.stringify({ ok: true, warnings: [], config: { merchant_code: code } }); },
+    // The real built-in merchant carries warnings about its own legacy catalog settings.
+    sandbox(code) { calls.push(['sandbox', code]); return JSON.stringify({ ok: true, warnings: [{ code: 'LEGACY_PG_CODE', message: 'pg_settings[3]: "kakao" is a legacy PG code' }], config: { merchant_code: code } }); },
     request(text) {
       calls.push(['request', text]);
       core.lastRequest = text;
@@ -167,6 +168,76 @@ test('IMP exists synchronously and is frozen', () => {
   assert.equal(IMP.sandbox.version, '0.1.0');
   assert.ok(Object.isFrozen(IMP));
   assert.throws(() => IMP.sandbox.resolve('kakaopay'), /await IMP\.sandbox\.ready/);
+});
+
+test('window.IMP is a plain writable global: a page script may declare const IMP = window.IMP', () => {
+  const page = makePage();
+  const d = Object.getOwnPropertyDescriptor(page.ctx, 'IMP');
+  assert.equal(d.writable, true);
+  assert.equal(d.configurable, true);
+  assert.equal(d.enumerable, true);
+  // A classic script's top-level const, as merchant pages write it (a SyntaxError when window.IMP
+  // is non-configurable).
+  vm.runInContext('const IMP = window.IMP; globalThis.seen = typeof IMP.request_pay;', page.ctx);
+  assert.equal(page.ctx.seen, 'function');
+  const other = makePage();
+  vm.runInContext('var IMP = window.IMP; globalThis.seen = IMP === window.IMP;', other.ctx);
+  assert.equal(other.ctx.seen, true);
+});
+
+test('loaded twice: the first copy stays, even after the page reassigned window.IMP', () => {
+  const page = makePage();
+  const first = page.IMP;
+  vm.runInContext(SOURCE, page.ctx);
+  assert.equal(page.ctx.IMP, first);
+  assert.ok(page.warnings.some((w) => /loaded twice; keeping the first copy/.test(w)));
+  const alias = page.ctx.IMP;
+  page.ctx.IMP = { mine: true }; // a page's own variable of that name
+  vm.runInContext(SOURCE, page.ctx);
+  assert.deepEqual(plain(page.ctx.IMP), { mine: true }, 'the second copy does not take window.IMP over');
+  assert.equal(page.warnings.filter((w) => /loaded twice/.test(w)).length, 2);
+  assert.equal(typeof alias.request_pay, 'function');
+});
+
+test('every function of the real IMP object exists; the unsimulated ones warn once and answer NOT_SIMULATED', async () => {
+  const page = makePage();
+  const { IMP } = page;
+  for (const name of ['init', 'agency', 'request_pay', 'certification', 'close', 'communicate', 'loadUI', 'updateLoadUIRequest', 'loadModule', 'naver_zzim']) {
+    assert.equal(typeof IMP[name], 'function', name);
+  }
+  const got = [];
+  assert.equal(IMP.loadUI('paypal-spb', { merchant_uid: 'pp1', amount: 1 }, (r) => got.push(r)), undefined);
+  IMP.loadUI('paypal-spb', { get merchant_uid() { throw new Error('getter'); } }, (r) => got.push(r));
+  IMP.loadUI('paypal-spb', {}); // no callback: nothing to call, nothing thrown
+  await until(() => got.length === 2, 'the loadUI callbacks');
+  assert.equal(got[0].success, false);
+  assert.equal(got[0].error_code, 'NOT_SIMULATED');
+  assert.equal(got[0].merchant_uid, 'pp1');
+  assert.equal(got[0].imp_uid, null);
+  assert.match(got[0].error_msg, /IMP\.loadUI is not simulated.*IMP\.request_pay/);
+  assert.equal(got[1].merchant_uid, null);
+  IMP.updateLoadUIRequest('paypal-spb', {});
+  IMP.communicate({ result: 'process' });
+  IMP.naver_zzim({ naverProducts: [] });
+  await assert.rejects(IMP.loadModule('toss', { userCode: 'imp1' }), /IMP\.loadModule is not simulated/);
+  for (const name of ['loadUI', 'updateLoadUIRequest', 'communicate', 'naver_zzim', 'loadModule']) {
+    const lines = page.warnings.filter((w) => w.startsWith(`[impshim] IMP.${name} is not simulated`));
+    assert.equal(lines.length, 1, `${name}: one warning, however often it is called`);
+  }
+  // A throwing callback is the page's bug: reported, not thrown into the caller.
+  const reported = [];
+  page.ctx.reportError = (e) => reported.push(e);
+  IMP.loadUI('paypal-spb', {}, () => { throw new Error('page bug'); });
+  await until(() => reported.length === 1, 'the report');
+});
+
+test('no merchant file: one console line about the built-in merchant, none about its own settings', async () => {
+  const page = makePage();
+  page.IMP.init('imp777');
+  await page.IMP.sandbox.ready;
+  assert.equal(page.warnings.length, 1, page.warnings.join('\n'));
+  assert.match(page.warnings[0], /^\[impshim\] no merchant file at https:\/\/cdn\.test\/sdk\/merchants\/imp777\.json: using the built-in sandbox merchant/);
+  assert.match(page.warnings[0], /put \{"merchant_code": …, "pg_settings": \[\.\.\.\]\} in https:\/\/cdn\.test\/sdk\/merchants\/imp777\.json or call IMP\.sandbox\.configure/);
 });
 
 test('a module that cannot load fails every request with SDK_LOAD_FAILED, and ready rejects', async () => {

@@ -28,7 +28,7 @@ func NewMerchant(cfg Config) (*Merchant, []ConfigError, []Warning) {
 	}
 	m := &Merchant{cfg: cfg}
 	m.cfg.Settings = append([]Setting(nil), cfg.Settings...)
-	for _, i := range consoleOrder(m.cfg.Settings) {
+	for _, i := range ConsoleOrder(m.cfg.Settings) {
 		s := &m.cfg.Settings[i]
 		t := typeSlot(s.Type)
 		m.byType[t] = append(m.byType[t], i)
@@ -43,26 +43,6 @@ func NewMerchant(cfg Config) (*Merchant, []ConfigError, []Warning) {
 		}
 	}
 	return m, nil, warns
-}
-
-// consoleOrder is the order the admin console shows: the flagged default first (or, with no
-// flag, the first setting), then the others in list order.
-func consoleOrder(settings []Setting) []int {
-	def := 0
-	for i, s := range settings {
-		if s.Default {
-			def = i
-			break
-		}
-	}
-	order := make([]int, 0, len(settings))
-	order = append(order, def)
-	for i := range settings {
-		if i != def {
-			order = append(order, i)
-		}
-	}
-	return order
 }
 
 func typeSlot(t string) int {
@@ -84,5 +64,5 @@ func (m *Merchant) Strict() bool { return m.cfg.Strict }
 
 // ConsoleOrder returns the setting indices in admin-console order (default first).
 func (m *Merchant) ConsoleOrder() []int {
-	return consoleOrder(m.cfg.Settings)
+	return ConsoleOrder(m.cfg.Settings)
 }

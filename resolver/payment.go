@@ -26,7 +26,7 @@ type Payment struct {
 
 // Open assigns the imp_uid the real service would create when its window opens.
 func (p *Payment) Open(env Env) {
-	p.ImpUID = "imps_" + env.digits(12)
+	p.ImpUID = NewIMPUID(env.Rand)
 }
 
 // Request returns the params the payment was made from.
@@ -92,13 +92,6 @@ type Outcome struct {
 	ErrorCode string
 	ErrorMsg  string
 }
-
-// Outcome results.
-const (
-	ResultPaid      = "paid"
-	ResultFailed    = "failed"
-	ResultCancelled = "cancelled"
-)
 
 // Response is the object the merchant's callback receives (SPEC §7). Field names follow the
 // i'mport "Payment response parameters" page (https://portone.gitbook.io/docs-en/sdk/javascript-sdk/undefined-1,
@@ -168,7 +161,7 @@ func (p *Payment) Respond(o Outcome, env Env, ledger Ledger) Response {
 	}
 	now := env.now()
 	r.Success = true
-	r.Status = ResultPaid
+	r.Status = StatusPaid
 	r.Amount = p.AmountText
 	r.PaidAt = now / 1000
 	r.PGTID = "impshim_" + p.Setting.PG + "_" + env.digits(16)
@@ -183,7 +176,7 @@ func (p *Payment) Respond(o Outcome, env Env, ledger Ledger) Response {
 		r.CardName = sandboxCardName(p.Language)
 		r.CardNumber = "4" + env.digits(5) + "******" + env.digits(4)
 	case "vbank":
-		r.Status = "ready"
+		r.Status = StatusReady
 		r.VbankNum = env.digits(14)
 		r.VbankName = sandboxBankName(p.Language)
 		r.VbankHolder = "impshim sandbox"
@@ -213,7 +206,7 @@ func sandboxBankName(lang string) string {
 
 func (r *Response) fail(o Outcome, code, msg string) {
 	r.Success = false
-	r.Status = ResultFailed
+	r.Status = StatusFailed
 	r.ErrorCode, r.ErrorMsg = code, msg
 	if o.ErrorCode != "" {
 		r.ErrorCode = o.ErrorCode
@@ -229,7 +222,7 @@ func ErrorResponse(merchantUID string, impUID string, err *Error) Response {
 	if err == nil {
 		err = &Error{Code: CodeInternal, Message: "impshim bug: an error response without an error; please report it"}
 	}
-	return Response{ImpUID: impUID, MerchantUID: merchantUID, ErrorCode: err.Code, ErrorMsg: err.Message, Status: ResultFailed}
+	return Response{ImpUID: impUID, MerchantUID: merchantUID, ErrorCode: err.Code, ErrorMsg: err.Message, Status: StatusFailed}
 }
 
 // AppendJSON appends the response object.

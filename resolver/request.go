@@ -5,7 +5,6 @@ import (
 	"strconv"
 	"strings"
 	"sync/atomic"
-	"unicode/utf8"
 
 	"github.com/impshim/impshim/internal/jsonv"
 )
@@ -227,20 +226,14 @@ func (r *Request) merchantUID(env Env) (string, *Error) {
 	case jsonv.Absent:
 		return "nobody_" + strconv.FormatInt(env.now(), 10), nil
 	case jsonv.String:
-		if v.Str == "" {
-			return bad("merchant_uid is empty: give each order its own ID (up to 40 characters), or leave merchant_uid out")
-		}
-		if n := utf8.RuneCountInString(v.Str); n > maxMerchantUID {
-			return bad("merchant_uid is " + strconv.Itoa(n) + " characters long; the limit is 40: shorten your order IDs")
+		if e := CheckMerchantUID(v.Str); e != nil {
+			return "", e
 		}
 		return v.Str, nil
 	default:
 		return bad("merchant_uid must be a string, got " + v.Kind.Article() + ": convert your order ID with String(…)")
 	}
 }
-
-// maxMerchantUID is the real service's limit, in Unicode code points (SPEC §5).
-const maxMerchantUID = 40
 
 // checkStrict is check 5 of SPEC §5, in its order: SANDBOX_STRICT, then F1001.
 func (m *Merchant) checkStrict(tr *Trace, stringAmount bool, amountText string) *Error {
@@ -382,16 +375,6 @@ func isDigits(s string) bool {
 	return true
 }
 
-// currencyDecimals is how many decimals an amount may have in the currency (ISO 4217 minor
-// units; TWD and HUF as PayPal takes them, whole).
-func currencyDecimals(currency string) int {
-	switch currency {
-	case "KRW", "JPY", "VND", "CLP", "ISK", "TWD", "HUF":
-		return 0
-	}
-	return 2
-}
-
 // amountNumber reads amount as a finite number: a JSON number, or a string of ASCII digits
 // (isString). Whether the number is allowed is amount's business.
 func (r *Request) amountNumber() (f float64, isString bool, err *Error) {
@@ -441,14 +424,8 @@ func (r *Request) amount(currency string) (float64, string, bool, *Error) {
 		return bad("amount must not be negative, got " + text)
 	}
 	if dot := strings.IndexByte(text, '.'); dot >= 0 {
-		if d, allowed := len(text)-dot-1, currencyDecimals(currency); d > allowed {
-			msg := "amount " + text + " has " + strconv.Itoa(d) + " decimals, but " + currency
-			if allowed == 0 {
-				msg += " has no minor unit: pass a whole number"
-			} else {
-				msg += " allows " + strconv.Itoa(allowed) + ": round it"
-			}
-			return bad(msg)
+		if e := decimalsProblem(text, len(text)-dot-1, currency); e != nil {
+			return 0, "", false, e
 		}
 	}
 	if f == 0 && r.str("customer_uid") == "" {

@@ -218,8 +218,7 @@ func parseOutcome(text string) (resolver.Outcome, string) {
 			return o, "outcome." + f.key + " must be a string, got " + x.Kind.Article()
 		}
 	}
-	switch o.Result {
-	case "paid", "failed", "cancelled":
+	if resolver.ValidOutcomeResult(o.Result) {
 		return o, ""
 	}
 	return o, "outcome.result must be \"paid\", \"failed\" or \"cancelled\""

@@ -1,0 +1,195 @@
+package resolver
+
+import (
+	"strconv"
+	"strings"
+	"unicode/utf8"
+)
+
+// The rules below are shared by both halves of impshim: the browser (through wasm) and the
+// server (ledger imports resolver). Each lives here once, so the two cannot drift apart.
+
+// Payment statuses of the V1 Payment model (portone-io/developers.portone.io,
+// src/schema/v1.openapi.json, PaymentAnnotation.status: ready 미결제, paid 결제완료,
+// cancelled 결제취소, failed 결제실패).
+const (
+	StatusReady     = "ready"
+	StatusPaid      = "paid"
+	StatusCancelled = "cancelled"
+	StatusFailed    = "failed"
+)
+
+// ValidStatus reports whether s is one of the four payment statuses.
+func ValidStatus(s string) bool {
+	switch s {
+	case StatusReady, StatusPaid, StatusCancelled, StatusFailed:
+		return true
+	}
+	return false
+}
+
+// Outcome results: how a mock window ends (IMP.sandbox.setOutcome, the window's buttons, the
+// window's approval to the server).
+const (
+	ResultPaid      = "paid"
+	ResultFailed    = "failed"
+	ResultCancelled = "cancelled"
+)
+
+// OutcomeResults lists the outcome results in the order the API documents them.
+func OutcomeResults() []string { return []string{ResultPaid, ResultFailed, ResultCancelled} }
+
+// ValidOutcomeResult reports whether s is an outcome result.
+func ValidOutcomeResult(s string) bool {
+	return s == ResultPaid || s == ResultFailed || s == ResultCancelled
+}
+
+// MaxMerchantUIDLen is the real service's limit on merchant_uid, in Unicode code points
+// (SPEC §5).
+const MaxMerchantUIDLen = 40
+
+// CheckMerchantUID is the rule for a merchant_uid given as a string (check 4 of SPEC §5): not
+// empty, at most MaxMerchantUIDLen code points. It returns INVALID_MERCHANT_UID or nil.
+func CheckMerchantUID(s string) *Error {
+	if s == "" {
+		return &Error{Code: CodeInvalidMerchantUID, Message: "merchant_uid is empty: give each order its own ID (up to 40 characters), or leave merchant_uid out"}
+	}
+	if n := utf8.RuneCountInString(s); n > MaxMerchantUIDLen {
+		return &Error{Code: CodeInvalidMerchantUID, Message: "merchant_uid is " + strconv.Itoa(n) + " characters long; the limit is 40: shorten your order IDs"}
+	}
+	return nil
+}
+
+// IMPUIDPrefix starts every imp_uid the sandbox issues; 12 decimal digits follow.
+const IMPUIDPrefix = "imps_"
+
+// impUIDDigits is how many digits follow the prefix, as in the real service's imp_uids.
+const impUIDDigits = 12
+
+// NewIMPUID issues an imp_uid from rand (nil: the package's fallback source, see Env).
+func NewIMPUID(rand func() uint64) string {
+	return IMPUIDPrefix + Env{Rand: rand}.digits(impUIDDigits)
+}
+
+// ValidIMPUID reports whether s has the shape of an imp_uid: "imp_" (the real service's) or
+// "imps_" (what this sandbox issues) followed by exactly 12 ASCII digits.
+func ValidIMPUID(s string) bool {
+	var digits string
+	switch {
+	case strings.HasPrefix(s, "imps_"):
+		digits = s[len("imps_"):]
+	case strings.HasPrefix(s, "imp_"):
+		digits = s[len("imp_"):]
+	default:
+		return false
+	}
+	return len(digits) == impUIDDigits && isDigits(digits)
+}
+
+// MobileUserAgent reports whether the SDK treats a browser as mobile (SPEC §6): that is what
+// turns m_redirect_url into a redirect, and what the ledger records as channel "mobile".
+func MobileUserAgent(ua string) bool {
+	for _, marker := range [...]string{"Mobi", "Android", "iPhone", "iPad"} {
+		if strings.Contains(ua, marker) {
+			return true
+		}
+	}
+	return false
+}
+
+// zeroDecimal are the currencies without a minor unit (ISO 4217), with TWD and HUF as PayPal
+// takes them: whole amounts only.
+var zeroDecimal = map[string]bool{"KRW": true, "JPY": true, "VND": true, "CLP": true, "ISK": true, "TWD": true, "HUF": true}
+
+// CurrencyDecimals is how many decimals an amount may have in currency: 0 for KRW and the other
+// currencies without a minor unit, else 2. ok is false for a code no catalog PG takes and that
+// is not one of the zero-decimal currencies (the answer is then 2, what check 3 assumes).
+func CurrencyDecimals(currency string) (decimals int, ok bool) {
+	if zeroDecimal[currency] {
+		return 0, true
+	}
+	return 2, catalogCurrencies[currency]
+}
+
+// catalogCurrencies is every currency some catalog PG takes.
+var catalogCurrencies = func() map[string]bool {
+	m := map[string]bool{}
+	for _, pg := range catalog {
+		for _, c := range pg.Currencies {
+			m[c] = true
+		}
+	}
+	return m
+}()
+
+// CheckAmountText checks an amount written as decimal text (a REST body's number, a form
+// field) for currency: JSON number syntax without a sign — digits, an optional fraction, an
+// optional exponent — and no more decimals than the currency has ("0.5" is refused for KRW,
+// "10.25" accepted for USD, "10.250" too: trailing zeros add no precision). Anything around the
+// number (" 100 ", "100원", "+5", "1,000") is refused. Zero passes; whether zero means
+// something (a full cancel) is the caller's rule. It returns INVALID_AMOUNT or nil.
+func CheckAmountText(text, currency string) *Error {
+	bad := func(msg string) *Error { return &Error{Code: CodeInvalidAmount, Message: msg} }
+	if strings.HasPrefix(text, "-") {
+		return bad("amount must not be negative, got " + strconv.Quote(text))
+	}
+	mantissa, exp, hasExp := strings.Cut(strings.ToLower(text), "e")
+	whole, frac, hasFrac := strings.Cut(mantissa, ".")
+	shift := 0
+	if hasExp {
+		e := strings.TrimPrefix(strings.TrimPrefix(exp, "+"), "-")
+		if !isDigits(e) || len(e) > 4 {
+			return bad("amount " + strconv.Quote(text) + " is not a number: write it as digits, e.g. 1000 or 10.5")
+		}
+		shift, _ = strconv.Atoi(e)
+		if strings.HasPrefix(exp, "-") {
+			shift = -shift
+		}
+	}
+	if !isDigits(whole) || (hasFrac && !isDigits(frac)) {
+		return bad("amount " + strconv.Quote(text) + " is not a number: write it as digits, e.g. 1000 or 10.5 (no spaces, signs, commas or currency symbols)")
+	}
+	// The decimals that matter: the fraction without trailing zeros, moved by the exponent.
+	d := len(strings.TrimRight(frac, "0")) - shift
+	return decimalsProblem(text, d, currency)
+}
+
+// decimalsProblem is INVALID_AMOUNT when an amount with d significant decimals has more than
+// currency allows, else nil.
+func decimalsProblem(text string, d int, currency string) *Error {
+	allowed, _ := CurrencyDecimals(currency)
+	if d <= allowed {
+		return nil
+	}
+	msg := "amount " + text + " has " + strconv.Itoa(d) + " decimals, but " + currency
+	if allowed == 0 {
+		msg += " has no minor unit: pass a whole number"
+	} else {
+		msg += " allows " + strconv.Itoa(allowed) + ": round it"
+	}
+	return &Error{Code: CodeInvalidAmount, Message: msg}
+}
+
+// ConsoleOrder is the order the admin console lists settings in, and the order resolution
+// walks them: the flagged default first (or, with no flag, the first setting), then the others
+// in list order. It returns setting indices.
+func ConsoleOrder(settings []Setting) []int {
+	def := 0
+	for i, s := range settings {
+		if s.Default {
+			def = i
+			break
+		}
+	}
+	order := make([]int, 0, len(settings))
+	if len(settings) == 0 {
+		return order
+	}
+	order = append(order, def)
+	for i := range settings {
+		if i != def {
+			order = append(order, i)
+		}
+	}
+	return order
+}

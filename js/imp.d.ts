@@ -211,3 +211,13 @@ declare namespace IMPShim {
 
 /** A plain global property, as with the real SDK: `const IMP = window.IMP;` works. */
 declare var IMP: IMPShim.IMP;
+
+/** Sent on `window` with a copy of every request_pay answer, before the callback runs or the page redirects (for test tools). */
+interface ImpshimResponseEventDetail {
+  response: IMPShim.Response;
+  /** The m_redirect_url the page is about to navigate to (mobile redirect mode), else null. */
+  redirect_url: string | null;
+}
+interface WindowEventMap {
+  'impshim:response': CustomEvent<ImpshimResponseEventDetail>;
+}

@@ -589,6 +589,15 @@
     location.assign(u.href);
   }
 
+  // Every answer is also told to the page as an `impshim:response` event (a copy), before the
+  // callback or the redirect: test tools (impshim/playwright, imptest) read it there, so a page that
+  // keeps its callback to itself is tested unchanged.
+  function announce(resp, redirect) {
+    if (typeof CustomEvent !== 'function' || typeof window.dispatchEvent !== 'function') return;
+    const detail = { response: clone(resp), redirect_url: redirect || null };
+    window.dispatchEvent(new CustomEvent('impshim:response', { detail }));
+  }
+
   function isHTTPURL(s) {
     if (typeof s !== 'string') return false;
     try {
@@ -656,6 +665,7 @@
       finish(resp) {
         if (done) return;
         done = true;
+        announce(resp, redirect);
         if (redirect) { redirectTo(redirect, resp); return; }
         settle(resp);
         if (cb) {

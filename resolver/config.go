@@ -44,8 +44,29 @@ func (e ConfigError) Error() string {
 }
 
 // Warning is a diagnostic that does not stop anything; Code is a stable string (SPEC §4).
+// Suggestions are the fixes a page can apply without reading Message (the demo's one-click
+// "did you mean"); most warnings have none.
 type Warning struct {
 	Code, Message string
+	Suggestions   []Suggestion
+}
+
+// Suggestion is one fix for a warning: PG is the whole corrected params.pg value (code, or
+// code.MID), Label a short text for a button.
+type Suggestion struct {
+	PG, Label string
+}
+
+// suggestPGs makes a suggestion of each corrected pg value, in order.
+func suggestPGs(pgs []string) []Suggestion {
+	if len(pgs) == 0 {
+		return nil
+	}
+	out := make([]Suggestion, len(pgs))
+	for i, pg := range pgs {
+		out[i] = Suggestion{PG: pg, Label: "Use " + pg}
+	}
+	return out
 }
 
 // Warning codes (SPEC §4).
@@ -210,12 +231,14 @@ func catalogWarning(i int, code string) (Warning, bool) {
 	switch {
 	case !known:
 		msg := where + "PG code " + strconv.Quote(code) + " is not in the catalog"
-		if sug := suggest(code, nil, catalogCodes()); len(sug) > 0 {
+		sug := suggest(code, nil, catalogCodes())
+		if len(sug) > 0 {
 			msg += "; did you mean " + orList(sug) + "?"
 		}
-		return Warning{WarnPGUnknownCode, msg + " The setting is kept, but the sandbox cannot tell which methods and currencies it offers."}, true
+		return Warning{Code: WarnPGUnknownCode, Message: msg + " The setting is kept, but the sandbox cannot tell which methods and currencies it offers.",
+			Suggestions: suggestPGs(sug)}, true
 	case pg.Legacy:
-		return Warning{WarnLegacyPGCode, where + legacyMessage(pg)}, true
+		return Warning{Code: WarnLegacyPGCode, Message: where + legacyMessage(pg)}, true
 	}
 	return Warning{}, false
 }
@@ -278,7 +301,21 @@ func AppendConfigErrorsJSON(b []byte, errs []ConfigError) []byte {
 	})
 }
 
-// AppendWarningsJSON appends [{"code","message"}].
+// AppendWarningsJSON appends [{"code","message","suggestions"?:[{"pg","label"}]}].
 func AppendWarningsJSON(b []byte, ws []Warning) []byte {
-	return jsonv.AppendArray(b, ws, func(b []byte, w Warning) []byte { return appendCodeMessage(b, w.Code, w.Message) })
+	return jsonv.AppendArray(b, ws, func(b []byte, w Warning) []byte {
+		if len(w.Suggestions) == 0 {
+			return appendCodeMessage(b, w.Code, w.Message)
+		}
+		b = appendCodeMessage(b, w.Code, w.Message)
+		b = append(b[:len(b)-1], `,"suggestions":`...)
+		b = jsonv.AppendArray(b, w.Suggestions, func(b []byte, s Suggestion) []byte {
+			b = append(b, `{"pg":`...)
+			b = jsonv.AppendString(b, s.PG)
+			b = append(b, `,"label":`...)
+			b = jsonv.AppendString(b, s.Label)
+			return append(b, '}')
+		})
+		return append(b, '}')
+	})
 }

@@ -228,7 +228,7 @@ func TestConfigJSON(t *testing.T) {
 	assert.Equal(t, "[]", string(AppendConfigErrorsJSON(nil, nil)))
 	assert.Equal(t, "[]", string(AppendWarningsJSON(nil, nil)))
 	var ws []map[string]any
-	require.NoError(t, json.Unmarshal(AppendWarningsJSON(nil, []Warning{{"A", "x"}, {"B", "y"}}), &ws))
+	require.NoError(t, json.Unmarshal(AppendWarningsJSON(nil, []Warning{{Code: "A", Message: "x"}, {Code: "B", Message: "y"}}), &ws))
 	assert.Equal(t, []map[string]any{{"code": "A", "message": "x"}, {"code": "B", "message": "y"}}, ws)
 }
 

@@ -38,8 +38,9 @@ func NewMerchant(cfg Config) (*Merchant, []ConfigError, []Warning) {
 	}
 	for t, list := range m.byType {
 		if len(list) > 0 {
-			m.fellBack[t] = Warning{WarnFellBackToDefault, "no setting matched, so the default setting " + m.describe(list[0]) +
+			m.fellBack[t] = Warning{Code: WarnFellBackToDefault, Message: "no setting matched, so the default setting " + m.describe(list[0]) +
 				" was used (the real service does the same to avoid lost sales); fix pg so it names a configured setting"}
+
 		}
 	}
 	return m, nil, warns

@@ -151,7 +151,7 @@ func (m *Merchant) Check(req Request, ledger Ledger, env Env) (*Payment, Trace, 
 
 	tr := m.Resolve(req.Query())
 	if stringAmount {
-		tr.Warnings = append(tr.Warnings, Warning{WarnAmountAsString, "amount is the string " + strconv.Quote(amountText) +
+		tr.Warnings = append(tr.Warnings, Warning{Code: WarnAmountAsString, Message: "amount is the string " + strconv.Quote(amountText) +
 			": pass a number (amount: " + amountText + "); the real service may reject or misread strings"})
 	}
 	if e := m.checkStrict(&tr, stringAmount, amountText); e != nil {

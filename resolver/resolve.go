@@ -285,7 +285,7 @@ func (m *Merchant) channelKeyNotFound(q Query) Warning {
 	} else if len(keys) == 0 {
 		msg += "; no setting has a channel_key, so pg decides"
 	}
-	return Warning{WarnChannelKeyNotFound, msg + "; fix channelKey or set channel_key on the setting"}
+	return Warning{Code: WarnChannelKeyNotFound, Message: msg + "; fix channelKey or set channel_key on the setting"}
 }
 
 // fallbackCause is the warning that explains an R3: why nothing matched, and what to change.
@@ -293,11 +293,11 @@ func (m *Merchant) channelKeyNotFound(q Query) Warning {
 func (m *Merchant) fallbackCause(q Query, code, mid string, list []int) Warning {
 	switch {
 	case q.PGType != "":
-		return Warning{WarnPGMissing, "pg must be a string like \"html5_inicis\" or \"html5_inicis.MID\", got " + articleFor(q.PGType)}
+		return Warning{Code: WarnPGMissing, Message: "pg must be a string like \"html5_inicis\" or \"html5_inicis.MID\", got " + articleFor(q.PGType)}
 	case q.PG == "":
-		return Warning{WarnPGMissing, "pg is missing or empty: set pg to a configured PG code, e.g. \"" + m.cfg.Settings[list[0]].PG + "\", to choose a setting explicitly"}
+		return Warning{Code: WarnPGMissing, Message: "pg is missing or empty: set pg to a configured PG code, e.g. \"" + m.cfg.Settings[list[0]].PG + "\", to choose a setting explicitly"}
 	case code == "":
-		return Warning{WarnPGUnknownCode, "pg " + strconv.Quote(q.PG) + " has no PG code before the '.'; write it as \"code.mid\""}
+		return Warning{Code: WarnPGUnknownCode, Message: "pg " + strconv.Quote(q.PG) + " has no PG code before the '.'; write it as \"code.mid\""}
 	}
 	key := causeKey{typeSlot(q.Type), code, mid}
 	m.causes.mu.RLock()
@@ -351,20 +351,39 @@ func (m *Merchant) pgCause(q Query, code, mid string, list []int) Warning {
 	}
 	if len(mids) > 0 {
 		msg := "no " + code + " setting has mid " + strconv.Quote(mid)
-		if sug := suggest(mid, mids, nil); len(sug) > 0 {
+		sug := suggest(mid, mids, nil)
+		if len(sug) > 0 {
 			msg += ": did you mean " + orList(sug) + "?"
 		}
 		msg += " (configured mids for " + code + ": " + quotedList(mids) + "); use one of them, or just \"" + code + "\" for the first"
-		return Warning{WarnMIDNotFound, msg}
+		// every configured mid of the code, the did-you-mean ones first
+		var fixes []string
+		for _, s := range sug {
+			fixes = append(fixes, code+"."+s)
+		}
+		for _, s := range mids {
+			if !slices.Contains(sug, s) {
+				fixes = append(fixes, code+"."+s)
+			}
+		}
+		return Warning{Code: WarnMIDNotFound, Message: msg, Suggestions: suggestPGs(fixes)}
 	}
 	_, inCatalog := Lookup(code)
 	otherType := slices.Contains(m.codes, code) // configured, but only for the other type
 	if !inCatalog && !otherType {
 		msg := "unknown PG code " + strconv.Quote(code)
 		if sug := suggest(code, m.codes, catalogCodes()); len(sug) > 0 {
-			return Warning{WarnPGUnknownCode, msg + ": did you mean " + orList(sug) + "?"}
+			// the whole pg, corrected: a given mid stays
+			fixes := make([]string, len(sug))
+			for k, s := range sug {
+				fixes[k] = s
+				if mid != "" {
+					fixes[k] = s + "." + mid
+				}
+			}
+			return Warning{Code: WarnPGUnknownCode, Message: msg + ": did you mean " + orList(sug) + "?", Suggestions: suggestPGs(fixes)}
 		}
-		return Warning{WarnPGUnknownCode, msg + ": use a code from the PG catalog, e.g. \"html5_inicis\" or \"kakaopay\""}
+		return Warning{Code: WarnPGUnknownCode, Message: msg + ": use a code from the PG catalog, e.g. \"html5_inicis\" or \"kakaopay\""}
 	}
 	msg := "no setting has pg " + strconv.Quote(code)
 	if otherType {
@@ -374,29 +393,27 @@ func (m *Merchant) pgCause(q Query, code, mid string, list []int) Warning {
 		msg += " (did you mean " + orList(sug) + "?)"
 	}
 	msg += "; add a " + code + " setting, or use a configured code: " + quotedList(codes)
-	return Warning{WarnPGNotConfigured, msg}
+	return Warning{Code: WarnPGNotConfigured, Message: msg}
 }
 
 // afterChoice adds the warnings that depend on the chosen setting.
 func (m *Merchant) afterChoice(t *Trace, q Query) {
 	chosenPG, chosenKnown := Lookup(t.Setting.PG)
 	if chosenKnown && chosenPG.Legacy {
-		t.Warnings = append(t.Warnings, Warning{WarnLegacyPGCode, legacyMessage(chosenPG)})
+		t.Warnings = append(t.Warnings, Warning{Code: WarnLegacyPGCode, Message: legacyMessage(chosenPG)})
 	}
 	if t.Code != t.Setting.PG { // the requested code; "" when pg was not a string
 		if req, ok := Lookup(t.Code); ok && req.Legacy {
-			t.Warnings = append(t.Warnings, Warning{WarnLegacyPGCode, legacyMessage(req)})
+			t.Warnings = append(t.Warnings, Warning{Code: WarnLegacyPGCode, Message: legacyMessage(req)})
 		}
 	}
 	if q.CustomerUID != "" && t.Setting.PayType != "subscription" {
-		t.Warnings = append(t.Warnings, Warning{WarnBillingKeyNonSubscr,
-			"customer_uid is set but the chosen setting " + m.describe(t.Index) + " has pay_type \"" + t.Setting.PayType +
-				"\", not \"subscription\": the real PG will not issue a billing key; pick a subscription setting with pg \"code.mid\""})
+		t.Warnings = append(t.Warnings, Warning{Code: WarnBillingKeyNonSubscr, Message: "customer_uid is set but the chosen setting " + m.describe(t.Index) + " has pay_type \"" + t.Setting.PayType +
+			"\", not \"subscription\": the real PG will not issue a billing key; pick a subscription setting with pg \"code.mid\""})
 	}
 	if q.PayMethod != "" && chosenKnown && chosenPG.SimplePay {
-		t.Warnings = append(t.Warnings, Warning{WarnPayMethodIgnored,
-			"pay_method " + strconv.Quote(q.PayMethod) + " is ignored: " + chosenPG.Name + " (" + chosenPG.Code +
-				") lets the buyer choose the method in its own window; leave pay_method out for it"})
+		t.Warnings = append(t.Warnings, Warning{Code: WarnPayMethodIgnored, Message: "pay_method " + strconv.Quote(q.PayMethod) + " is ignored: " + chosenPG.Name + " (" + chosenPG.Code +
+			") lets the buyer choose the method in its own window; leave pay_method out for it"})
 	}
 }
 

@@ -218,7 +218,8 @@ func TestTraceSpecExample(t *testing.T) {
 	delete(got, "warnings")
 	assert.Equal(t, want, got)
 	require.Len(t, warnings, 2)
-	assert.Equal(t, map[string]any{"code": "PG_UNKNOWN_CODE", "message": `unknown PG code "html_inicis": did you mean "html5_inicis"?`}, warnings[0])
+	assert.Equal(t, map[string]any{"code": "PG_UNKNOWN_CODE", "message": `unknown PG code "html_inicis": did you mean "html5_inicis"?`,
+		"suggestions": []any{map[string]any{"pg": "html5_inicis", "label": "Use html5_inicis"}}}, warnings[0])
 	assert.Equal(t, "FELL_BACK_TO_DEFAULT", warnings[1].(map[string]any)["code"])
 	assert.Contains(t, warnings[1].(map[string]any)["message"], "fix pg")
 }
@@ -414,4 +415,62 @@ func FuzzResolve(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestSuggestions: each warning's suggestions carry the whole corrected pg (issue 19: the MID
+// did-you-mean must not turn pg into a bare MID), and applying one picks a setting by R1/R2.
+func TestSuggestions(t *testing.T) {
+	m := mustMerchant(t, seedConfig)
+	for _, tc := range []struct {
+		pg   string
+		code string   // the warning carrying them
+		want []string // suggested pg values, in order; nil: none
+	}{
+		{"html_inicis", WarnPGUnknownCode, []string{"html5_inicis"}},
+		{"html_inicis.MID-b", WarnPGUnknownCode, []string{"html5_inicis.MID-b"}},
+		{"kakaopay.MID-x", WarnMIDNotFound, []string{"kakaopay.MID-c"}},
+		{"html5_inicis.mid-b", WarnMIDNotFound, []string{"html5_inicis.MID-b", "html5_inicis.MID-a"}},
+		{"html5_inicis.MID-z", WarnMIDNotFound, []string{"html5_inicis.MID-a", "html5_inicis.MID-b"}},
+		{"html5_inicis.NOTHING-LIKE-IT", WarnMIDNotFound, []string{"html5_inicis.MID-a", "html5_inicis.MID-b"}},
+		{"kcp", WarnPGNotConfigured, nil},
+		{"zzzzzz", WarnPGUnknownCode, nil},
+		{"", WarnPGMissing, nil},
+	} {
+		t.Run(tc.pg, func(t *testing.T) {
+			tr := m.Resolve(Query{PG: tc.pg})
+			require.NotEmpty(t, tr.Warnings)
+			w := tr.Warnings[0]
+			assert.Equal(t, tc.code, w.Code)
+			var got []string
+			for _, s := range w.Suggestions {
+				got = append(got, s.PG)
+				assert.Equal(t, "Use "+s.PG, s.Label)
+			}
+			assert.Equal(t, tc.want, got)
+			for _, w := range tr.Warnings[1:] {
+				assert.Empty(t, w.Suggestions, "only the cause suggests")
+			}
+			if tc.code == WarnMIDNotFound {
+				for _, pg := range got {
+					fixed := m.Resolve(Query{PG: pg})
+					assert.Equal(t, RuleCodeMID, fixed.Rule, pg)
+					assert.Empty(t, fixed.Warnings, pg)
+				}
+			}
+		})
+	}
+	// in JSON, only where there are some
+	tr := m.Resolve(Query{PG: "kakaopay.MID-x"})
+	var got struct {
+		Warnings []map[string]any `json:"warnings"`
+	}
+	require.NoError(t, json.Unmarshal(tr.AppendJSON(nil), &got))
+	assert.Equal(t, []any{map[string]any{"pg": "kakaopay.MID-c", "label": "Use kakaopay.MID-c"}}, got.Warnings[0]["suggestions"])
+	assert.NotContains(t, got.Warnings[1], "suggestions")
+
+	// configuration warnings suggest the corrected code
+	cfg, _ := ParseConfig([]byte(`{"pg_settings":[{"pg":"html_inicis","mid":"A","pay_type":"general"}]}`))
+	_, _, warns := NewMerchant(cfg)
+	require.Len(t, warns, 1)
+	assert.Equal(t, []Suggestion{{PG: "html5_inicis", Label: "Use html5_inicis"}}, warns[0].Suggestions)
 }

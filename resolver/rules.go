@@ -4,6 +4,8 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/impshim/impshim/internal/jsonv"
 )
 
 // The rules below are shared by both halves of impshim: the browser (through wasm) and the
@@ -192,4 +194,79 @@ func ConsoleOrder(settings []Setting) []int {
 		}
 	}
 	return order
+}
+
+// Window modes: how a request's mock window opens (SPEC §6).
+const (
+	ModeIframe   = "iframe"   // an overlay on the page
+	ModePopup    = "popup"    // a separate browser window
+	ModeRedirect = "redirect" // the page navigates to the window, then to m_redirect_url
+)
+
+// WindowMode decides how the request's window opens, as the real SDK does: redirect when
+// m_redirect_url is an http(s) URL and the browser is mobile (MobileUserAgent); else a popup
+// when params.popup says so, or, when popup is not a boolean, when popupByDefault (the SDK
+// opens certifications in a popup on a PC, payments in an overlay); else an overlay.
+// redirectURL is m_redirect_url for ModeRedirect, else "".
+func (r *Request) WindowMode(userAgent string, popupByDefault bool) (mode, redirectURL string) {
+	if u := r.str("m_redirect_url"); isHTTPURL(u) && MobileUserAgent(userAgent) {
+		return ModeRedirect, u
+	}
+	popup := popupByDefault
+	if v := r.params.Get("popup"); v.Kind == jsonv.Bool {
+		popup = v.Bool
+	}
+	if popup {
+		return ModePopup, ""
+	}
+	return ModeIframe, ""
+}
+
+// BrowserEnv is what the bridge says about the page making a request.
+type BrowserEnv struct {
+	UserAgent string // navigator.userAgent; "" is a desktop browser
+	NowMS     int64  // Date.now(), when HasNow
+	HasNow    bool
+}
+
+// ParseBrowserEnv reads the bridge's {"user_agent": navigator.userAgent, "now_ms": Date.now()};
+// both fields are optional, and null or an empty text mean "not given" (a desktop browser,
+// the clock unknown). A wrong type is an error: the bridge, not the merchant, sent it.
+func ParseBrowserEnv(data []byte) (BrowserEnv, *Error) {
+	var env BrowserEnv
+	if len(data) == 0 {
+		return env, nil
+	}
+	bad := func(msg string) (BrowserEnv, *Error) {
+		return BrowserEnv{}, &Error{Code: CodeInternal, Message: "impshim bug: the bridge's env " + msg}
+	}
+	v, err := jsonv.Parse(data)
+	switch {
+	case err != nil:
+		return bad("is not JSON: " + err.Error())
+	case v.Kind == jsonv.Null:
+		return env, nil
+	case v.Kind != jsonv.Object:
+		return bad("must be an object, got " + v.Kind.Article())
+	}
+	switch ua := v.Get("user_agent"); ua.Kind {
+	case jsonv.String:
+		env.UserAgent = ua.Str
+	case jsonv.Absent, jsonv.Null:
+	default:
+		return bad("user_agent must be a string, got " + ua.Kind.Article())
+	}
+	switch now := v.Get("now_ms"); now.Kind {
+	case jsonv.Number:
+		// Date.now() is a whole number of ms; anything else (NaN, a fraction, before 1970,
+		// past year 275760) is not a clock reading.
+		if !now.IsFinite() || now.Num < 0 || now.Num > 8.64e15 || now.Num != float64(int64(now.Num)) {
+			return bad("now_ms must be a whole number of milliseconds, got " + now.Str)
+		}
+		env.NowMS, env.HasNow = int64(now.Num), true
+	case jsonv.Absent, jsonv.Null:
+	default:
+		return bad("now_ms must be a number, got " + now.Kind.Article())
+	}
+	return env, nil
 }

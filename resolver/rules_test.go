@@ -200,3 +200,93 @@ func TestConsoleOrderFunc(t *testing.T) {
 	assert.Equal(t, []int{}, ConsoleOrder(nil))
 	assert.Equal(t, []int{2, 0, 1, 3}, ConsoleOrder([]Setting{{}, {}, {Default: true}, {}}))
 }
+
+const (
+	iPhoneUA  = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 Mobile/15E148"
+	desktopUA = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 Chrome/131.0 Safari/537.36"
+)
+
+func TestWindowMode(t *testing.T) {
+	for _, tc := range []struct {
+		name, params, ua string
+		popupByDefault   bool
+		mode, url        string
+	}{
+		{"desktop", `{}`, desktopUA, false, ModeIframe, ""},
+		{"desktop, popup", `{"popup":true}`, desktopUA, false, ModePopup, ""},
+		{"desktop, popup false", `{"popup":false}`, desktopUA, false, ModeIframe, ""},
+		{"popup not a boolean", `{"popup":"true"}`, desktopUA, false, ModeIframe, ""},
+		{"desktop ignores m_redirect_url", `{"m_redirect_url":"https://shop.example/done"}`, desktopUA, false, ModeIframe, ""},
+		{"mobile redirects", `{"m_redirect_url":"https://shop.example/done?x=1"}`, iPhoneUA, false, ModeRedirect, "https://shop.example/done?x=1"},
+		{"mobile redirect beats popup", `{"m_redirect_url":"http://shop.example/","popup":true}`, iPhoneUA, false, ModeRedirect, "http://shop.example/"},
+		{"mobile without m_redirect_url", `{"popup":true}`, iPhoneUA, false, ModePopup, ""},
+		{"mobile, bad m_redirect_url", `{"m_redirect_url":"http:example.com"}`, iPhoneUA, false, ModeIframe, ""},
+		{"mobile, relative m_redirect_url (the bridge resolves it first)", `{"m_redirect_url":"/done"}`, iPhoneUA, false, ModeIframe, ""},
+		{"mobile, javascript: URL", `{"m_redirect_url":"javascript:alert(1)"}`, iPhoneUA, false, ModeIframe, ""},
+		{"no user agent is a desktop", `{"m_redirect_url":"https://shop.example/"}`, "", false, ModeIframe, ""},
+		{"certification: popup by default", `{}`, desktopUA, true, ModePopup, ""},
+		{"certification: popup false", `{"popup":false}`, desktopUA, true, ModeIframe, ""},
+		{"certification: mobile redirect", `{"m_redirect_url":"https://shop.example/"}`, iPhoneUA, true, ModeRedirect, "https://shop.example/"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			req, err := ParseRequest([]byte(tc.params))
+			require.Nil(t, err)
+			mode, url := req.WindowMode(tc.ua, tc.popupByDefault)
+			assert.Equal(t, tc.mode, mode)
+			assert.Equal(t, tc.url, url)
+		})
+	}
+}
+
+func TestParseBrowserEnv(t *testing.T) {
+	for _, tc := range []struct {
+		text string
+		want BrowserEnv
+		err  string
+	}{
+		{``, BrowserEnv{}, ""},
+		{`null`, BrowserEnv{}, ""},
+		{`{}`, BrowserEnv{}, ""},
+		{`{"user_agent":"` + iPhoneUA + `","now_ms":1764130000123}`, BrowserEnv{UserAgent: iPhoneUA, NowMS: 1764130000123, HasNow: true}, ""},
+		{`{"user_agent":null,"now_ms":null}`, BrowserEnv{}, ""},
+		{`{"now_ms":0}`, BrowserEnv{HasNow: true}, ""},
+		{`{"extra":1}`, BrowserEnv{}, ""},
+		{`[]`, BrowserEnv{}, "must be an object, got an array"},
+		{`"ua"`, BrowserEnv{}, "must be an object, got a string"},
+		{`{"user_agent":5}`, BrowserEnv{}, "user_agent must be a string, got a number"},
+		{`{"now_ms":"1"}`, BrowserEnv{}, "now_ms must be a number, got a string"},
+		{`{"now_ms":1.5}`, BrowserEnv{}, "whole number"},
+		{`{"now_ms":-1}`, BrowserEnv{}, "whole number"},
+		{`{"now_ms":NaN}`, BrowserEnv{}, "whole number"},
+		{`{"now_ms":1e300}`, BrowserEnv{}, "whole number"},
+		{`{`, BrowserEnv{}, "is not JSON"},
+	} {
+		got, err := ParseBrowserEnv([]byte(tc.text))
+		if tc.err == "" {
+			assert.Nil(t, err, tc.text)
+			assert.Equal(t, tc.want, got, tc.text)
+			continue
+		}
+		if assert.NotNil(t, err, tc.text) {
+			assert.Equal(t, CodeInternal, err.Code)
+			assert.Contains(t, err.Message, tc.err, tc.text)
+		}
+	}
+}
+
+func FuzzParseBrowserEnv(f *testing.F) {
+	for _, s := range []string{``, `null`, `{"user_agent":"x","now_ms":1}`, `{"now_ms":1e300}`, `{"now_ms":-0}`, `[1]`} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		env, err := ParseBrowserEnv(data)
+		if err != nil {
+			assert.Equal(t, BrowserEnv{}, env)
+			return
+		}
+		assert.GreaterOrEqual(t, env.NowMS, int64(0))
+		if !env.HasNow {
+			assert.Zero(t, env.NowMS)
+		}
+	})
+}

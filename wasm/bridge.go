@@ -70,6 +70,7 @@ func (s *state) object() js.Value {
 		"catalog":   s.catalog,
 		"config":    s.config,
 		"resolve":   s.resolve,
+		"rules":     s.rules,
 	} {
 		o.Set(name, guard(name, h))
 	}
@@ -109,6 +110,8 @@ func (s *state) install(cfg resolver.Config) []byte {
 	b = resolver.AppendWarningsJSON(b, warns)
 	b = append(b, `,"config":`...)
 	b = appendConfigJSON(b, m.Config())
+	b = append(b, `,"console_order":`...)
+	b = jsonv.AppendArray(b, m.ConsoleOrder(), func(b []byte, i int) []byte { return jsonv.AppendInt(b, int64(i)) })
 	return append(b, '}')
 }
 
@@ -121,29 +124,40 @@ func configErrorsJSON(errs []resolver.ConfigError) []byte {
 	return append(b, '}')
 }
 
-// request(snapshot) runs checks 2–7. Failure: {"ok":false,"response":…,"trace":…?}. Success: the
-// window opens: {"ok":true,"id":…,"imp_uid":…,"merchant_uid":…,"window":…,"trace":…}.
+// request(snapshot, env) runs checks 2–7. Failure: {"ok":false,"response":…,"trace":…?,"mode":…}.
+// Success: the window opens: {"ok":true,"id":…,"imp_uid":…,"merchant_uid":…,"mode":…,
+// "redirect_url"?,"window":…,"trace":…}. env is optional (an older bridge sends none).
 func (s *state) request(args []js.Value) []byte {
 	text, e := argString(args, 0, "request_pay's params", maxText)
 	if e != nil {
 		return badArg(e)
+	}
+	benv, berr := browserEnv(args, 1)
+	if berr != nil {
+		return errorJSON(berr.Code, "[impshim] "+berr.Message)
 	}
 	if s.merchant == nil {
 		return errorJSON(resolver.CodeNotInitialized, "[impshim] call IMP.init(\"your merchant code\") (or IMP.sandbox.configure(config)) before IMP.request_pay")
 	}
 	req, perr := resolver.ParseRequest([]byte(text))
 	if perr != nil {
-		return failedRequestJSON("", perr, nil)
+		return failedRequestJSON("", perr, nil, resolver.ModeIframe, "")
 	}
-	p, tr, cerr := s.merchant.Check(req, s.ledger, s.env)
+	mode, redirectURL := req.WindowMode(benv.UserAgent, false)
+	env := s.env
+	if benv.HasNow {
+		now := benv.NowMS
+		env.Now = func() int64 { return now }
+	}
+	p, tr, cerr := s.merchant.Check(req, s.ledger, env)
 	if cerr != nil {
 		var trp *resolver.Trace
 		if tr.Rule != "" || tr.Err != nil {
 			trp = &tr
 		}
-		return failedRequestJSON(req.MerchantUID(), cerr, trp)
+		return failedRequestJSON(req.MerchantUID(), cerr, trp, mode, redirectURL)
 	}
-	p.Open(s.env)
+	p.Open(env)
 	s.nextID++
 	id := s.nextID
 	s.pending[id] = p
@@ -153,6 +167,7 @@ func (s *state) request(args []js.Value) []byte {
 	b = jsonv.AppendString(b, p.ImpUID)
 	b = append(b, `,"merchant_uid":`...)
 	b = jsonv.AppendString(b, p.MerchantUID)
+	b = appendMode(b, mode, redirectURL)
 	b = append(b, `,"window":`...)
 	b = p.AppendWindowJSON(b)
 	b = append(b, `,"trace":`...)
@@ -160,7 +175,31 @@ func (s *state) request(args []js.Value) []byte {
 	return append(b, '}')
 }
 
-func failedRequestJSON(merchantUID string, err *resolver.Error, tr *resolver.Trace) []byte {
+// browserEnv reads the optional env argument i: undefined or null is a desktop page whose
+// clock Go reads itself.
+func browserEnv(args []js.Value, i int) (resolver.BrowserEnv, *resolver.Error) {
+	if v := arg(args, i); v.Type() == js.TypeUndefined || v.Type() == js.TypeNull {
+		return resolver.BrowserEnv{}, nil
+	}
+	text, e := argString(args, i, "env", 64<<10)
+	if e != nil {
+		return resolver.BrowserEnv{}, &resolver.Error{Code: resolver.CodeInternal, Message: "bridge bug: " + e.msg}
+	}
+	return resolver.ParseBrowserEnv([]byte(text))
+}
+
+// appendMode writes ,"mode":…[,"redirect_url":…].
+func appendMode(b []byte, mode, redirectURL string) []byte {
+	b = append(b, `,"mode":`...)
+	b = jsonv.AppendString(b, mode)
+	if redirectURL != "" {
+		b = append(b, `,"redirect_url":`...)
+		b = jsonv.AppendString(b, redirectURL)
+	}
+	return b
+}
+
+func failedRequestJSON(merchantUID string, err *resolver.Error, tr *resolver.Trace, mode, redirectURL string) []byte {
 	resp := resolver.ErrorResponse(merchantUID, "", err)
 	b := append(make([]byte, 0, 512), `{"ok":false,"response":`...)
 	b = resp.AppendJSON(b)
@@ -168,6 +207,7 @@ func failedRequestJSON(merchantUID string, err *resolver.Error, tr *resolver.Tra
 		b = append(b, `,"trace":`...)
 		b = tr.AppendJSON(b)
 	}
+	b = appendMode(b, mode, redirectURL)
 	return append(b, '}')
 }
 
@@ -238,6 +278,23 @@ func (s *state) abandon(args []js.Value) []byte {
 func (s *state) reset([]js.Value) []byte {
 	s.ledger.Reset()
 	return []byte(`{"ok":true}`)
+}
+
+// rules() answers the constants the bridge needs for checks of its own API (setOutcome's
+// result, …), so that JS keeps no copies of them.
+func (s *state) rules([]js.Value) []byte {
+	strs := func(b []byte, list []string) []byte { return jsonv.AppendArray(b, list, jsonv.AppendString) }
+	b := append(make([]byte, 0, 256), `{"version":`...)
+	b = jsonv.AppendString(b, Version)
+	b = append(b, `,"outcome_results":`...)
+	b = strs(b, resolver.OutcomeResults())
+	b = append(b, `,"payment_statuses":`...)
+	b = strs(b, []string{resolver.StatusReady, resolver.StatusPaid, resolver.StatusCancelled, resolver.StatusFailed})
+	b = append(b, `,"window_modes":`...)
+	b = strs(b, []string{resolver.ModeIframe, resolver.ModePopup, resolver.ModeRedirect})
+	b = append(b, `,"max_merchant_uid_len":`...)
+	b = jsonv.AppendInt(b, resolver.MaxMerchantUIDLen)
+	return append(b, '}')
 }
 
 func (s *state) catalog([]js.Value) []byte {

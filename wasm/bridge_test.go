@@ -34,6 +34,9 @@ type answer struct {
 	Trace       map[string]any                  `json:"trace"`
 	Response    map[string]any                  `json:"response"`
 	Catalog     []map[string]any                `json:"catalog"`
+	Order       []int                           `json:"console_order"`
+	Mode        string                          `json:"mode"`
+	RedirectURL *string                         `json:"redirect_url"`
 }
 
 func decode(t *testing.T, v any) answer {
@@ -406,4 +409,115 @@ func TestDefaultMerchantUIDUsesThePageClock(t *testing.T) {
 	require.NoError(t, err)
 	assert.GreaterOrEqual(t, ms, before)
 	assert.LessOrEqual(t, ms, after)
+}
+
+func TestConsoleOrderInAnswers(t *testing.T) {
+	_, obj := freshObject(t)
+	a := decode(t, obj.Call("configure", `{"merchant_code":"imp1","pg_settings":[
+	 {"pg":"kcp","mid":"A","pay_type":"general"},
+	 {"pg":"nice","mid":"B","pay_type":"general"},
+	 {"pg":"kakaopay","mid":"C","pay_type":"simple","default":true}]}`))
+	require.True(t, *a.OK)
+	assert.Equal(t, []int{2, 0, 1}, a.Order, "the default first, then list order")
+
+	a = decode(t, obj.Call("configure", seedConfig))
+	assert.Equal(t, []int{0, 1, 2}, a.Order)
+
+	sb := decode(t, obj.Call("sandbox", "imp_demo"))
+	require.True(t, *sb.OK)
+	settings := sb.Config["pg_settings"].([]any)
+	require.Len(t, sb.Order, len(settings))
+	first := settings[sb.Order[0]].(map[string]any)
+	assert.Equal(t, "html5_inicis", first["pg"], "the sandbox merchant's default comes first")
+	assert.Equal(t, true, first["default"])
+}
+
+func TestSuggestionsCrossTheBridge(t *testing.T) {
+	_, obj := freshObject(t)
+	cfg := decode(t, obj.Call("configure", `{"merchant_code":"imp1","pg_settings":[{"pg":"html_inicis","mid":"M","pay_type":"general"}]}`))
+	require.True(t, *cfg.OK)
+	require.Len(t, cfg.Warnings, 1)
+	assert.Equal(t, []any{map[string]any{"pg": "html5_inicis", "label": "Use html5_inicis"}}, cfg.Warnings[0]["suggestions"])
+
+	require.True(t, *decode(t, obj.Call("configure", seedConfig)).OK)
+	withFreshCore(t)
+	configureCore(t, seedConfig)
+	for _, tc := range []struct{ pg, want string }{
+		{"kakaopay.MID-x", "kakaopay.MID-c"},
+		{"html5_inicis.mid-b", "html5_inicis.MID-b"},
+		{"html_inicis.MID-b", "html5_inicis.MID-b"},
+	} {
+		for name, tr := range map[string]map[string]any{
+			"resolve":        decode(t, obj.Call("resolve", mustJSON(t, tc.pg))).Trace,
+			"resolve export": resolveExport(t, mustJSON(t, tc.pg)).Trace,
+			"request":        decode(t, obj.Call("request", `{"amount":1000,"pg":`+mustJSON(t, tc.pg)+`}`)).Trace,
+		} {
+			w := tr["warnings"].([]any)[0].(map[string]any)
+			sug := w["suggestions"].([]any)
+			assert.Equal(t, tc.want, sug[0].(map[string]any)["pg"], "%s %s", name, tc.pg)
+		}
+	}
+}
+
+func TestRequestMode(t *testing.T) {
+	const iPhone = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 Mobile/15E148"
+	env := func(ua string) string { return mustJSON(t, map[string]any{"user_agent": ua, "now_ms": 1764130000123}) }
+	_, obj := freshObject(t)
+	require.True(t, *decode(t, obj.Call("configure", seedConfig)).OK)
+	tests := []struct {
+		name, params string
+		env          any // a JSON text, or js.Undefined()
+		ok           bool
+		mode, url    string
+	}{
+		{"no env: desktop", `{"amount":1000,"m_redirect_url":"https://shop.example/done"}`, js.Undefined(), true, "iframe", ""},
+		{"null env", `{"amount":1000,"popup":true}`, js.Null(), true, "popup", ""},
+		{"desktop popup", `{"amount":1000,"popup":true}`, env("Mozilla/5.0 (X11; Linux x86_64)"), true, "popup", ""},
+		{"mobile redirect", `{"amount":1000,"m_redirect_url":"https://shop.example/done"}`, env(iPhone), true, "redirect", "https://shop.example/done"},
+		{"mobile without url", `{"amount":1000}`, env(iPhone), true, "iframe", ""},
+		{"failed check still says redirect", `{"amount":-1,"m_redirect_url":"https://shop.example/done"}`, env(iPhone), false, "redirect", "https://shop.example/done"},
+		{"bad url refused, no redirect", `{"amount":1000,"m_redirect_url":"http:example.com"}`, env(iPhone), false, "iframe", ""},
+		{"not an object", `[]`, env(iPhone), false, "iframe", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			a := decode(t, obj.Call("request", tt.params, tt.env))
+			require.Nil(t, a.Error)
+			require.NotNil(t, a.OK)
+			assert.Equal(t, tt.ok, *a.OK, "%v", a.Response)
+			assert.Equal(t, tt.mode, a.Mode)
+			if tt.url == "" {
+				assert.Nil(t, a.RedirectURL)
+			} else if assert.NotNil(t, a.RedirectURL) {
+				assert.Equal(t, tt.url, *a.RedirectURL)
+			}
+			if a.ID != 0 {
+				decode(t, obj.Call("abandon", a.ID))
+			}
+		})
+	}
+	// now_ms is the page's clock for the request
+	a := decode(t, obj.Call("request", `{"amount":1000}`, env("")))
+	assert.Equal(t, "nobody_1764130000123", a.MerchantUID)
+	// a bridge bug in env is an error answer, not a guess
+	for _, bad := range []any{`{"user_agent":5}`, `[]`, 7} {
+		assert.Equal(t, "INTERNAL", decode(t, obj.Call("request", `{"amount":1000}`, bad)).Error.Code, "%v", bad)
+	}
+}
+
+func TestRules(t *testing.T) {
+	_, obj := freshObject(t)
+	var r struct {
+		Version         string   `json:"version"`
+		OutcomeResults  []string `json:"outcome_results"`
+		PaymentStatuses []string `json:"payment_statuses"`
+		WindowModes     []string `json:"window_modes"`
+		MaxMerchantUID  int      `json:"max_merchant_uid_len"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(obj.Call("rules").String()), &r))
+	assert.Equal(t, Version, r.Version)
+	assert.Equal(t, []string{"paid", "failed", "cancelled"}, r.OutcomeResults)
+	assert.Equal(t, []string{"ready", "paid", "cancelled", "failed"}, r.PaymentStatuses)
+	assert.Equal(t, []string{"iframe", "popup", "redirect"}, r.WindowModes)
+	assert.Equal(t, 40, r.MaxMerchantUID)
 }

@@ -7,19 +7,41 @@
 // {"error":{"code":"…","message":"…"}} (a Go panic becomes code INTERNAL, never a dead page).
 //
 //	version                     string property, "0.1.0"
-//	configure(configJSON)       {"ok":true,"warnings":[…],"config":{…}} | {"ok":false,"errors":[{index,field,message}]}
-//	                            success replaces the merchant; failure keeps the previous one
+//	configure(configJSON)       {"ok":true,"warnings":[…],"config":{…},"console_order":[i,…]} |
+//	                            {"ok":false,"errors":[{index,field,message}]}
+//	                            success replaces the merchant; failure keeps the previous one.
+//	                            console_order: setting indices as the admin console lists them and
+//	                            resolution walks them (the default first, then list order)
 //	sandbox(merchantCode)       the built-in sandbox merchant (SPEC §3); answers like configure
-//	request(paramsJSON)         checks 2–7 of SPEC §5:
-//	                            {"ok":false,"response":{…},"trace":{…}?} (trace once resolution ran)
-//	                            {"ok":true,"id":n,"imp_uid":"imps_…","merchant_uid":"…","window":{…},"trace":{…}}
+//	request(paramsJSON, envJSON?)  checks 2–7 of SPEC §5; envJSON is
+//	                            {"user_agent": navigator.userAgent, "now_ms": Date.now()} (both
+//	                            optional; no env = a desktop page, Go reads the clock itself):
+//	                            {"ok":false,"response":{…},"trace":{…}?,"mode":…,"redirect_url"?}
+//	                            (trace once resolution ran)
+//	                            {"ok":true,"id":n,"imp_uid":"imps_…","merchant_uid":"…","mode":…,
+//	                            "redirect_url"?,"window":{…},"trace":{…}}
+//	                            mode is "redirect" (with redirect_url = m_redirect_url) when
+//	                            m_redirect_url is an http(s) URL and user_agent matches
+//	                            /Mobi|Android|iPhone|iPad/; else "popup" when params.popup === true;
+//	                            else "iframe". The bridge resolves a relative m_redirect_url
+//	                            against document.baseURI first; Go refuses a non-http(s) one.
 //	complete(id, outcomeJSON)   outcome {"result":"paid"|"failed"|"cancelled","error_code","error_msg"}
 //	                            → {"response":{…}}; a paid response marks merchant_uid paid
 //	abandon(id)                 forget an opened request without a response (popup blocked)
 //	reset()                     forget paid merchant_uids
-//	catalog()                   {"catalog":[{code,name,name_ko,legacy,simple_pay,pay_type,methods,currencies,color}]}
+//	catalog()                   {"catalog":[{code,name,name_ko,legacy,simple_pay,pay_type,methods,currencies,color,certification}]}
 //	config()                    {"config":{…}|null}
 //	resolve(queryJSON)          {"trace":{…}}; the slow twin of the export below
+//	rules()                     {"version","outcome_results":["paid","failed","cancelled"],
+//	                            "payment_statuses":["ready","paid","cancelled","failed"],
+//	                            "window_modes":["iframe","popup","redirect"],"max_merchant_uid_len":40}
+//	                            the constants JS checks its own API with (setOutcome's result, …)
+//
+// Every warning object (configure's warnings, a trace's warnings) is {"code","message"} and may
+// carry "suggestions":[{"pg","label"}]: pg is the whole corrected params.pg value, ready to use
+// (PG_UNKNOWN_CODE: the did-you-mean code, a given mid kept — html_inicis.MID-b → html5_inicis.MID-b;
+// MID_NOT_FOUND: code.MID for each configured MID of the code, the did-you-mean ones first). The
+// message is for people; nothing should parse it.
 //
 // The hot path, IMP.sandbox.resolve, uses //go:wasmexport functions on the instance's exports
 // (numbers only, no scheduler round trip):

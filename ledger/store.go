@@ -113,7 +113,7 @@ func Open(path string) (*Store, error) {
 		db.SetMaxOpenConns(8)
 		db.SetMaxIdleConns(8)
 	}
-	if _, err := db.Exec(schema); err != nil {
+	if _, err := db.Exec(schema + subscribeSchema + clockSchema + certificationSchema); err != nil {
 		db.Close()
 		return nil, errors.New("ledger: preparing " + path + " (is it an impshim ledger?): " + err.Error())
 	}

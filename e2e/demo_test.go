@@ -52,11 +52,13 @@ func demoPoll(tb *tab, what, js string) {
 	require.NoError(tb.t, err, "waiting until %s (%s)", what, js)
 }
 
-// demoType replaces an input's text with real key presses, so the page sees input events.
+// demoType replaces an input's text with real key presses, so the page sees input events, and
+// waits until the preview has caught up (it resolves once typing pauses).
 func demoType(tb *tab, selector, text string) {
 	tb.t.Helper()
 	eval[bool](tb, `(document.querySelector(`+strconv.Quote(selector)+`).value = "") === ""`)
 	tb.do(chromedp.SendKeys(chromedp.CSS(selector), text))
+	demoPoll(tb, "the preview caught up", `!document.querySelector("#preview-body").dataset.pending`)
 }
 
 func TestDemoAddSettingPreviewAndPay(t *testing.T) {
@@ -96,9 +98,14 @@ func TestDemoAddSettingPreviewAndPay(t *testing.T) {
 	assert.Equal(t, "chosen", eval[string](tb,
 		`document.querySelector('[data-preview=candidates] tr[data-index="0"]').dataset.status`))
 	demoScreenshot(tb, "did-you-mean", 1440, true)
-	tb.do(chromedp.Click(chromedp.CSS(`[data-use-pg="html5_inicis"]`)))
-	demoPoll(tb, "the suggestion was taken", `document.querySelector("#preview-body").dataset.rule === "R2"`)
-	assert.Equal(t, "html5_inicis", eval[string](tb, `document.querySelector("#req-pg").value`))
+	// The fix buttons are exactly the SDK's structured suggestions (none are made up from the message).
+	sdkFixes := eval[[]string](tb, `IMP.sandbox.resolve("html_inicis").warnings.flatMap(w => (w.suggestions || []).map(x => x.pg))`)
+	assert.Equal(t, sdkFixes, eval[[]string](tb, `[...document.querySelectorAll("[data-use-pg]")].map(b => b.dataset.usePg)`))
+	if len(sdkFixes) > 0 {
+		tb.do(chromedp.Click(chromedp.CSS(`[data-use-pg="html5_inicis"]`)))
+		demoPoll(tb, "the suggestion was taken", `document.querySelector("#preview-body").dataset.rule === "R2"`)
+		assert.Equal(t, "html5_inicis", eval[string](tb, `document.querySelector("#req-pg").value`))
+	}
 
 	// The new setting, by its code alone: R2 picks it.
 	demoType(tb, "#req-pg", "nice")

@@ -9,6 +9,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -119,9 +120,9 @@ func TestDemoPageHasNoInlineScript(t *testing.T) {
 	h := web.New(web.Options{Dist: fakeDist(t, false)})
 	page := do(t, h, http.MethodGet, "/", nil, nil).Body.String()
 	assert.Contains(t, page, `<script src="/sdk/imp.js"></script>`)
-	assert.Contains(t, page, `<script src="/demo.js" defer></script>`)
+	assert.Contains(t, page, `<script type="module" src="/demo.js"></script>`)
 	// Every <script has a src: under the CSP an inline one would not run.
-	assert.Equal(t, strings.Count(page, "<script"), strings.Count(page, "<script src="))
+	assert.Equal(t, strings.Count(page, "<script"), len(regexp.MustCompile(`<script( type="module")? src=`).FindAllString(page, -1)))
 	assert.NotRegexp(t, `\son[a-z]+=`, page, "no inline event handlers")
 	assert.NotContains(t, page, "style=", "no inline styles")
 }

@@ -475,6 +475,49 @@
     if (ev.key === 'Escape' && st.session) finishSession(st.session, { result: 'cancelled' });
   }
 
+  // The overlay is modal: focus that lands on the merchant page behind it (a click on the dimmed
+  // page, a script's focus()) goes back into the window.
+  function onFocusIn(ev) {
+    const s = st.session;
+    if (s && s.frame && ev.target !== s.frame && s.frame.isConnected) s.frame.focus();
+  }
+
+  // focusedElement is what had focus when the window was asked for (the Pay button), to give it
+  // back when the window closes.
+  function focusedElement() {
+    const el = document.activeElement;
+    return el && el !== document.body && el !== document.documentElement && typeof el.focus === 'function' ? el : null;
+  }
+
+  // speak says the outcome in a polite live region of the merchant page, for a screen reader
+  // whose user just saw the window close; the whole error_msg, never cut.
+  const SPOKEN = {
+    ko: { paid: '테스트 결제가 승인되었습니다.', ready: '테스트 가상계좌가 발급되었습니다. 입금 대기 중입니다.', cancelled: '결제가 취소되었습니다.', failed: '결제에 실패했습니다: ' },
+    en: { paid: 'Sandbox payment approved.', ready: 'Sandbox virtual account issued; awaiting deposit.', cancelled: 'Payment cancelled.', failed: 'Payment failed: ' },
+  };
+  let liveRegion = null;
+  function speak(text) {
+    if (!liveRegion || !liveRegion.isConnected) {
+      liveRegion = document.createElement('div');
+      liveRegion.setAttribute('role', 'status');
+      liveRegion.setAttribute('aria-live', 'polite');
+      liveRegion.dataset.impshim = 'status';
+      // Visually hidden, still read: the usual clip pattern.
+      Object.assign(liveRegion.style, {
+        position: 'absolute', width: '1px', height: '1px', margin: '-1px', padding: '0', border: '0',
+        overflow: 'hidden', clip: 'rect(0 0 0 0)', clipPath: 'inset(50%)', whiteSpace: 'nowrap',
+      });
+      (document.body || document.documentElement).appendChild(liveRegion);
+    }
+    liveRegion.textContent = text;
+  }
+  function resultText(resp, language) {
+    const t = SPOKEN[language === 'en' ? 'en' : 'ko'];
+    if (resp && resp.success) return resp.status === 'ready' ? t.ready : t.paid;
+    if (resp && resp.error_code === 'USER_CANCEL') return t.cancelled;
+    return t.failed + String((resp && (resp.error_msg || resp.error_code)) || '');
+  }
+
   function openSession(req, id, answer) {
     const s = {
       id, req, nonce: req.nonce, data: answer.window, popup: req.popup, frame: null,
@@ -503,6 +546,7 @@
       }
       s.frame = f;
       document.addEventListener('keydown', onKey, true);
+      document.addEventListener('focusin', onFocusIn, true);
     }
     // A window page that never answers (missing window.html, blocked by a CSP frame-src) must not
     // leave the merchant waiting forever.
@@ -558,6 +602,13 @@
       // knows the callback has run.
       s.frame.remove();
       document.removeEventListener('keydown', onKey, true);
+      document.removeEventListener('focusin', onFocusIn, true);
+      // Back to what had focus before the window, unless something else took it meanwhile.
+      const back = s.req.returnFocus;
+      const now = document.activeElement;
+      if (back && back.isConnected && (!now || now === document.body || now === document.documentElement)) {
+        try { back.focus({ preventScroll: true }); } catch { /* a detached or odd element: leave focus where it is */ }
+      }
     }
     if (s.popup && !s.popup.closed) s.popup.close();
   }
@@ -572,6 +623,7 @@
     }));
     const resp = ans.error ? errorResponse(ans.error.code, ans.error.message, s.req.merchantUID, s.impUID) : ans.response;
     if (resp && resp.success) post('sandbox/payments', { merchant_code: st.merchantCode, request: s.req.snap.value, response: resp });
+    if (!s.req.redirect) speak(resultText(resp, s.data && s.data.language));
     s.req.finish(resp);
   }
 
@@ -660,7 +712,7 @@
     const redirect = isHTTPURL(top.m_redirect_url) && MOBILE_UA.test(navigator.userAgent) ? top.m_redirect_url : null;
     let done = false;
     const req = {
-      snap, redirect, nonce: randomNonce(), popup: null, popupBlocked: false,
+      snap, redirect, nonce: randomNonce(), popup: null, popupBlocked: false, returnFocus: focusedElement(),
       merchantUID: typeof top.merchant_uid === 'string' ? top.merchant_uid : null,
       finish(resp) {
         if (done) return;

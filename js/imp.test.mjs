@@ -69,11 +69,18 @@ function makePage({ files = {}, core = fakeCore(), ua = 'Mozilla/5.0 (X11; Linux
     'impshim.wasm': { status: 200, body: 'wasm', type: 'application/wasm' },
     ...files,
   };
+  // Focus is modelled: focus() makes an element document.activeElement; removing it gives focus
+  // back to the body, as a browser does.
   const el = (tag) => ({
-    tag, style: {}, isConnected: false, remove() { this.removed = true; this.isConnected = false; }, focus() {}, setAttribute() {}, removeAttribute() {},
+    tag, style: {}, dataset: {}, attrs: {}, textContent: '', isConnected: false,
+    remove() { this.removed = true; this.isConnected = false; if (ctx.document.activeElement === this) ctx.document.activeElement = parent; },
+    focus() { ctx.document.activeElement = this; },
+    setAttribute(k, v) { this.attrs[k] = String(v); }, removeAttribute(k) { delete this.attrs[k]; },
     contentWindow: tag === 'iframe' ? { postMessage(data, origin) { this.sent.push({ data, origin }); }, sent: [] } : null,
   });
+  const appended = [];
   const parent = {
+    tag: 'body',
     appendChild(node) {
       if (node.tag === 'script') {
         // Loading wasm_exec.js defines Go, whose run() publishes the fake core.
@@ -83,7 +90,9 @@ function makePage({ files = {}, core = fakeCore(), ua = 'Mozilla/5.0 (X11; Linux
           node.onload();
         }, 0);
       }
-      if (node.tag === 'iframe') { node.isConnected = true; frames.push(node); }
+      if (node.tag === 'iframe') frames.push(node);
+      node.isConnected = true;
+      appended.push(node);
     },
   };
   const ctx = {
@@ -92,7 +101,7 @@ function makePage({ files = {}, core = fakeCore(), ua = 'Mozilla/5.0 (X11; Linux
       currentScript: { src: `${SDK}imp.js` },
       createElement: el,
       getElementsByTagName: () => [],
-      head: parent, body: parent, documentElement: parent,
+      head: parent, body: parent, documentElement: parent, activeElement: parent,
       addEventListener: (t, f) => (listeners[t] ||= []).push(f),
       removeEventListener: (t, f) => { listeners[t] = (listeners[t] || []).filter((x) => x !== f); },
     },
@@ -132,7 +141,9 @@ function makePage({ files = {}, core = fakeCore(), ua = 'Mozilla/5.0 (X11; Linux
   vm.createContext(ctx);
   vm.runInContext(SOURCE, ctx);
   const page = {
-    ctx, IMP: ctx.IMP, core, warnings, fetches, frames, popups, assigned,
+    ctx, IMP: ctx.IMP, core, warnings, fetches, frames, popups, assigned, appended, el,
+    // focusin delivers a focus change on the merchant page, as the browser does.
+    focusIn(target) { ctx.document.activeElement = target; for (const f of listeners.focusin || []) f({ target }); },
     // post delivers a message event to imp.js as the browser would.
     post(data, { origin = new URL(SDK).origin, source } = {}) {
       for (const f of listeners.message) f({ data, origin, source });
@@ -624,4 +635,65 @@ test('an overlay removed by the page cancels the payment instead of leaving it o
   await until(() => page.frames.length === 2, 'a new window, not WINDOW_BUSY');
   IMP.close();
   await next;
+});
+
+test('overlay focus: into the window on show, kept there, back to the Pay button on close; the result is announced', async () => {
+  const page = makePage();
+  const { IMP } = page;
+  IMP.sandbox.configure(seed);
+  const pay = page.el('button');
+  pay.isConnected = true;
+  pay.focus();
+  const long = `한도 초과 ${'x'.repeat(600)} 끝`;
+  IMP.sandbox.setOutcome({ result: 'failed', error_code: 'F400', error_msg: long, delay_ms: 0 });
+  const done = IMP.request_pay({ amount: 1000 });
+  await until(() => page.frames.length === 1, 'the iframe');
+  const frame = page.frames[0];
+  const { win, nonce } = page.session();
+  page.post({ impshim: 1, nonce, type: 'hello' }, { source: win });
+  page.post({ impshim: 1, nonce, type: 'shown' }, { source: win });
+  assert.equal(page.ctx.document.activeElement, frame, 'the window has focus once shown');
+  const other = page.el('a');
+  page.focusIn(other); // a click on the dimmed page behind
+  assert.equal(page.ctx.document.activeElement, frame, 'focus goes back into the window');
+  const r = await done;
+  assert.equal(r.error_code, 'F400');
+  assert.equal(page.ctx.document.activeElement, pay, 'focus returns to what had it');
+  const live = page.appended.find((n) => n.dataset.impshim === 'status');
+  assert.ok(live, 'a live region on the page');
+  assert.equal(live.attrs.role, 'status');
+  assert.equal(live.attrs['aria-live'], 'polite');
+  assert.equal(live.textContent, `결제에 실패했습니다: ${long}`, 'the whole error_msg');
+  page.focusIn(other);
+  assert.equal(page.ctx.document.activeElement, other, 'no trap once the window is gone');
+
+  // The next result reuses the region; a cancel says so.
+  const again = IMP.request_pay({ amount: 1000 });
+  await until(() => page.frames.filter((f) => f.style.display !== 'none' && !f.removed).length === 1, 'the second window');
+  page.key('Escape');
+  assert.equal((await again).error_code, 'USER_CANCEL');
+  assert.equal(page.appended.filter((n) => n.dataset.impshim === 'status').length, 1);
+  assert.equal(live.textContent, '결제가 취소되었습니다.');
+});
+
+test('announcements follow the window language; success and vbank say what happened', async () => {
+  for (const [extra, outcome, want] of [
+    [{ language: 'en' }, { result: 'paid' }, 'Sandbox payment approved.'],
+    [{ language: 'en' }, { result: 'cancelled' }, 'Payment cancelled.'],
+    [{}, { result: 'paid' }, '테스트 결제가 승인되었습니다.'],
+  ]) {
+    const core = fakeCore();
+    const request = core.request;
+    core.request = (text) => { const a = JSON.parse(request(text)); if (a.window) Object.assign(a.window, extra); return JSON.stringify(a); };
+    const page = makePage({ core });
+    page.IMP.sandbox.configure(seed);
+    page.IMP.sandbox.setOutcome({ ...outcome, delay_ms: 0 });
+    const done = page.IMP.request_pay({ amount: 1000 });
+    await until(() => page.frames.length === 1, 'the iframe');
+    const { win, nonce } = page.session();
+    page.post({ impshim: 1, nonce, type: 'hello' }, { source: win });
+    page.post({ impshim: 1, nonce, type: 'shown' }, { source: win });
+    await done;
+    assert.equal(page.appended.find((n) => n.dataset.impshim === 'status').textContent, want);
+  }
 });

@@ -4,6 +4,29 @@
 (() => {
   'use strict';
 
+  // The 30 pay_method codes of the V1 request parameters, with the docs' own Korean names
+  // (portone-io/developers.portone.io, src/routes/(root)/sdk/ko/v1-sdk/javascript-sdk/payrq.mdx).
+  const METHODS_KO = {
+    card: '신용카드', trans: '실시간계좌이체', vbank: '가상계좌', phone: '휴대폰소액결제', applepay: '애플페이',
+    naverpay: '네이버페이', samsungpay: '삼성페이', kpay: 'KPay앱', kakaopay: '카카오페이', payco: '페이코',
+    lpay: 'LPAY', ssgpay: 'SSG페이', tosspay: '토스페이', cultureland: '컬쳐랜드', smartculture: '스마트문상',
+    culturegift: '문화상품권', booknlife: '도서문화상품권', point: '베네피아 포인트 / OK캐시백 포인트',
+    wechat: '위쳇페이', alipay: '알리페이', unionpay: '유니온페이', pinpay: '핀페이', ssgpay_bank: 'SSG 은행계좌',
+    skpay: '11Pay (구.SKPay)', naverpay_card: '네이버페이 - 카드', naverpay_point: '네이버페이 - 포인트',
+    paypal: '페이팔', toss_brandpay: '토스페이먼츠 브랜드페이', tosspay_card: '토스페이 - 카드',
+    tosspay_money: '토스페이 - 머니',
+  };
+  const METHODS_EN = {
+    card: 'Credit card', trans: 'Real-time bank transfer', vbank: 'Virtual account', phone: 'Mobile phone billing',
+    applepay: 'Apple Pay', naverpay: 'Naver Pay', samsungpay: 'Samsung Pay', kpay: 'KPay app', kakaopay: 'Kakao Pay',
+    payco: 'PAYCO', lpay: 'LPAY', ssgpay: 'SSG Pay', tosspay: 'Toss Pay', cultureland: 'Cultureland gift card',
+    smartculture: 'Smart Culture gift card', culturegift: 'Culture gift card', booknlife: 'Book & Life gift card',
+    point: 'Benepia / OK Cashbag points', wechat: 'WeChat Pay', alipay: 'Alipay', unionpay: 'UnionPay',
+    pinpay: 'PinPay', ssgpay_bank: 'SSG bank account', skpay: '11Pay (formerly SK Pay)',
+    naverpay_card: 'Naver Pay – card', naverpay_point: 'Naver Pay – points', paypal: 'PayPal',
+    toss_brandpay: 'Toss Payments Brandpay', tosspay_card: 'Toss Pay – card', tosspay_money: 'Toss Pay – money',
+  };
+
   const TEXT = {
     ko: {
       subtitle: '테스트 결제창 · 실제로 결제되지 않습니다',
@@ -15,8 +38,8 @@
       vbank: '승인하면 가상계좌가 발급되고 결제 상태는 입금대기(ready)가 됩니다.',
       footer: 'impshim 샌드박스 · Esc 키를 누르면 결제가 취소됩니다',
       payType: { general: '일반결제', subscription: '정기결제', simple: '간편결제' },
-      payMethod: { card: '신용카드', trans: '실시간 계좌이체', vbank: '가상계좌', phone: '휴대폰 소액결제', point: '포인트', samsung: '삼성페이', kpay: 'KPay', kakaopay: '카카오페이', payco: '페이코', lpay: 'LPAY', ssgpay: 'SSG페이', tosspay: '토스페이', cultureland: '문화상품권', smartculture: '스마트문상', happymoney: '해피머니', booknlife: '도서문화상품권', paypal: 'PayPal' },
-      simplePay: '간편결제사가 결제수단을 정합니다',
+      payMethod: METHODS_KO,
+      simplePay: (name) => `${name}에서 선택 (간편결제)`,
       none: '—',
     },
     en: {
@@ -29,13 +52,14 @@
       vbank: 'Approving issues a virtual account; the payment status becomes "ready" until the buyer deposits.',
       footer: 'impshim sandbox · press Esc to cancel',
       payType: { general: 'General', subscription: 'Subscription', simple: 'Simple pay' },
-      payMethod: { card: 'Credit card', trans: 'Bank transfer', vbank: 'Virtual account', phone: 'Mobile phone', point: 'Points', paypal: 'PayPal' },
-      simplePay: 'chosen by the simple-pay provider',
+      payMethod: METHODS_EN,
+      simplePay: (name) => `Chosen in ${name} (simple pay)`,
       none: '—',
     },
   };
 
   const $ = (sel) => document.querySelector(sel);
+  const primary = () => $('[data-impshim=approve]');
   // The sheet carries data-impshim=window only while it shows a payment (set in render), so a
   // page still loading, a spare overlay or a finished window never matches that selector.
   const root = $('.sheet');
@@ -101,7 +125,27 @@
     b.addEventListener('click', () => finish(b.dataset.action === 'cancel' ? 'cancelled' : b.dataset.action));
   }
   document.addEventListener('keydown', (ev) => {
-    if (ev.key === 'Escape' && shown) { ev.preventDefault(); finish('cancelled'); }
+    if (ev.key === 'Escape' && shown) { ev.preventDefault(); finish('cancelled'); return; }
+    if (ev.key === 'Tab' && shown && !finished) trapTab(ev);
+  });
+
+  // The window is modal (role=dialog, aria-modal): Tab and Shift+Tab cycle through its own
+  // controls instead of leaving for the dimmed merchant page behind it.
+  function focusables() {
+    return Array.from(root.querySelectorAll('button, input, select, textarea, [tabindex]'))
+      .filter((el) => !el.disabled && el.tabIndex >= 0 && !el.closest('[hidden]'));
+  }
+  function trapTab(ev) {
+    const list = focusables();
+    if (!list.length) return;
+    const i = list.indexOf(document.activeElement);
+    const next = ev.shiftKey ? (i <= 0 ? list.length - 1 : i - 1) : (i < 0 || i === list.length - 1 ? 0 : i + 1);
+    ev.preventDefault();
+    list[next].focus();
+  }
+  // Focus that arrives at the frame itself (imp.js focuses the iframe) goes to a control.
+  window.addEventListener('focus', () => {
+    if (shown && !finished && !root.contains(document.activeElement)) primary().focus();
   });
 
   function str(v) {
@@ -166,7 +210,11 @@
     const field = (name, text) => { $(`[data-field=${name}]`).textContent = text || t.none; };
     field('name', str(d.name));
     const method = str(d.pay_method);
-    field('pay_method', pg.simple_pay ? `${str(pg.name_ko && lang === 'ko' ? pg.name_ko : pg.name) || code} (${t.simplePay})` : (t.payMethod[method] ? `${t.payMethod[method]} (${method})` : method));
+    // A simple-pay PG picks the method in its own app: say where, not a method it will not use.
+    const known = Object.hasOwn(t.payMethod, method) ? t.payMethod[method] : '';
+    field('pay_method', pg.simple_pay
+      ? t.simplePay(str(pg.name_ko && lang === 'ko' ? pg.name_ko : pg.name) || code)
+      : (known ? `${known} (${method})` : method));
     const payType = str(d.pay_type);
     const label = str(d.label) ? ` · ${str(d.label)}` : '';
     field('pay_type', (t.payType[payType] ? `${t.payType[payType]} (${payType})` : payType) + label);
@@ -193,7 +241,7 @@
     // the window can click at once.
     root.dataset.impshim = 'window';
     root.hidden = false;
-    $('[data-impshim=approve]').focus();
+    primary().focus();
     send('shown');
   }
 

@@ -11,9 +11,15 @@ const PARENT = 'https://shop.test';
 const NONCE = 'ab'.repeat(16);
 
 // fakeElement mirrors one tag of window.html: its class, data-* attributes and hidden flag.
-function fakeElement(attrs) {
+function fakeElement(attrs, tag, doc) {
   const listeners = {};
   return {
+    tag,
+    tabIndex: tag === 'button' || tag === 'input' ? 0 : -1,
+    disabled: false,
+    // No tree: an element is inside [hidden] when it is hidden itself (window.html's buttons sit
+    // in containers that are never hidden).
+    closest(sel) { return sel === '[hidden]' && this.hidden ? this : null; },
     className: attrs.class || '',
     dataset: Object.fromEntries(Object.entries(attrs).filter(([k]) => k.startsWith('data-')).map(([k, v]) => [k.slice(5).replace(/-(\w)/g, (_, c) => c.toUpperCase()), v])),
     hidden: 'hidden' in attrs,
@@ -22,18 +28,18 @@ function fakeElement(attrs) {
     attrs: {},
     focused: false,
     setAttribute(k, v) { this.attrs[k] = v; },
-    focus() { this.focused = true; },
+    focus() { this.focused = true; doc.activeElement = this; },
     addEventListener(t, f) { (listeners[t] ||= []).push(f); },
     click() { for (const f of listeners.click || []) f({}); },
   };
 }
 
-function parseHTML() {
+function parseHTML(doc) {
   const els = [];
   for (const m of HTML.matchAll(/<([a-z0-9]+)((?:\s+[a-z-]+(?:="[^"]*")?)*)\s*>/g)) {
     const attrs = {};
     for (const a of m[2].matchAll(/([a-z-]+)(?:="([^"]*)")?/g)) attrs[a[1]] = a[2] ?? '';
-    if (Object.keys(attrs).some((k) => k.startsWith('data-') || k === 'class')) els.push(fakeElement(attrs));
+    if (Object.keys(attrs).some((k) => k.startsWith('data-') || k === 'class')) els.push(fakeElement(attrs, m[1], doc));
   }
   return els;
 }
@@ -50,7 +56,14 @@ function select(els, sel) {
 }
 
 function openWindow({ hash = `n=${NONCE}&o=${encodeURIComponent(PARENT)}&m=iframe`, mode = 'iframe' } = {}) {
-  const els = parseHTML();
+  const doc = { activeElement: null };
+  const els = parseHTML(doc);
+  const sheet = els.find((e) => e.className.split(/\s+/).includes('sheet'));
+  sheet.querySelectorAll = (sel) => {
+    assert.equal(sel, 'button, input, select, textarea, [tabindex]');
+    return els.filter((e) => e.tag === 'button' || e.tag === 'input');
+  };
+  sheet.contains = (e) => els.includes(e) && e !== els.find((x) => x.className === 'orphan');
   const sent = [];
   const listeners = { message: [], keydown: [] };
   const host = { postMessage: (data, origin) => sent.push({ data, origin }) };
@@ -59,6 +72,7 @@ function openWindow({ hash = `n=${NONCE}&o=${encodeURIComponent(PARENT)}&m=ifram
   const ctx = {
     location: { hash: `#${hash}` },
     document: {
+      get activeElement() { return doc.activeElement; },
       documentElement,
       title: '',
       querySelector: (s) => select(els, s)[0] || null,
@@ -81,7 +95,13 @@ function openWindow({ hash = `n=${NONCE}&o=${encodeURIComponent(PARENT)}&m=ifram
     deliver(data, { origin = PARENT, source = host } = {}) {
       for (const f of listeners.message) f({ data, origin, source });
     },
-    key(k) { for (const f of listeners.keydown) f({ key: k, preventDefault() {} }); },
+    key(k, shiftKey = false) {
+      const ev = { key: k, shiftKey, prevented: false, preventDefault() { this.prevented = true; } };
+      for (const f of listeners.keydown) f(ev);
+      return ev;
+    },
+    focusWindow() { for (const f of listeners.focus || []) f({}); },
+    active: () => doc.activeElement,
     // navigate changes the hash as imp.js does to reuse or park the overlay.
     navigate(hash) { ctx.location.hash = `#${hash}`; for (const f of listeners.hashchange || []) f({}); },
     messages: (type) => sent.filter((s) => s.data.type === type),
@@ -236,4 +256,51 @@ test('the page itself never matches [data-impshim=window] before a payment shows
   assert.doesNotMatch(HTML, /data-impshim="?window/);
   const w = openWindow({ hash: `o=${encodeURIComponent(PARENT)}&m=iframe` });
   assert.equal(w.$('[data-impshim=window]'), undefined);
+});
+
+test('modal: the primary button has focus; Tab and Shift+Tab cycle inside the window', () => {
+  const w = openWindow();
+  w.deliver(show());
+  const approve = w.$('[data-impshim=approve]');
+  assert.equal(w.active(), approve, 'focus on the primary button at once');
+  const order = [];
+  for (let i = 0; i < 5; i++) {
+    const ev = w.key('Tab');
+    assert.equal(ev.prevented, true, 'Tab never leaves for the page behind');
+    order.push(w.active().dataset.impshim || w.active().className);
+  }
+  // DOM order: close (×), cancel, fail, approve — then around again.
+  assert.deepEqual(order, ['close', 'cancel', 'fail', 'approve', 'close']);
+  w.key('Tab', true);
+  assert.equal(w.active(), approve, 'Shift+Tab from the first goes to the last');
+  w.key('Tab', true);
+  assert.equal(w.active().dataset.impshim, 'fail');
+  // Focus arriving at the frame (imp.js focuses the iframe) with nothing inside focused.
+  const ctxDoc = w.ctx.document;
+  w.active().focused = false;
+  Object.defineProperty(ctxDoc, 'activeElement', { value: null, configurable: true });
+  w.focusWindow();
+  assert.equal(approve.focused, true);
+});
+
+test('dialog semantics in window.html: role=dialog, aria-modal, a label', () => {
+  assert.match(HTML, /<section class="sheet" role="dialog" aria-modal="true" aria-labelledby="pg-name"/);
+});
+
+test('the payment-method line: documented names in both languages, simple pay says where it is chosen', () => {
+  const cases = [
+    [{ pay_method: 'trans' }, '실시간계좌이체 (trans)'],
+    [{ pay_method: 'applepay' }, '애플페이 (applepay)'],
+    [{ pay_method: 'toss_brandpay', language: 'en' }, 'Toss Payments Brandpay (toss_brandpay)'],
+    [{ pay_method: 'samsungpay', language: 'en' }, 'Samsung Pay (samsungpay)'],
+    [{ pay_method: 'not_a_method' }, 'not_a_method'],
+    [{ pay_method: 'constructor' }, 'constructor'],
+    [{ pay_method: 'card', pg: { code: 'kakaopay', name: 'Kakao Pay', name_ko: '카카오페이', color: '#ffe600', simple_pay: true } }, '카카오페이에서 선택 (간편결제)'],
+    [{ pay_method: '', language: 'en', pg: { code: 'kakaopay', name: 'Kakao Pay', name_ko: '카카오페이', color: '#ffe600', simple_pay: true } }, 'Chosen in Kakao Pay (simple pay)'],
+  ];
+  for (const [extra, want] of cases) {
+    const w = openWindow();
+    w.deliver(show(extra));
+    assert.equal(w.$('[data-field=pay_method]').textContent, want, JSON.stringify(extra));
+  }
 });

@@ -324,7 +324,7 @@ func TestDemoWithABackendReachesIt(t *testing.T) {
 		}
 		io.WriteString(w, `{"ok": true}`)
 	})
-	srv := httptest.NewServer(web.New(web.Options{Dist: distDir, Backend: backend}))
+	srv := httptest.NewServer(web.New(web.Options{Dist: distDir, Backend: web.At{Handler: backend, Patterns: []string{"/sdk/sandbox/"}}}))
 	t.Cleanup(srv.Close)
 	tb := newTab(t)
 	openDemo(tb, srv.URL+"/")

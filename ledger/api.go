@@ -7,10 +7,8 @@ import (
 	"errors"
 	"io"
 	"log/slog"
-	"mime"
 	"net/http"
-	"net/url"
-	"strconv"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -38,12 +36,14 @@ type Options struct {
 }
 
 // API serves the i'mport V1 REST API (/users/getToken, /payments/…) and the bridge's
-// /sdk/sandbox/ endpoints over a Store.
+// /sdk/sandbox/ endpoints over a Store. Mount puts its routes on a server's mux (web.New does,
+// for `make run`); API is also an http.Handler on its own, for tests.
 type API struct {
 	store     *Store
 	merchants Merchants
 	opts      Options
 	log       *slog.Logger
+	mux       *http.ServeMux
 
 	// deliveries tracks webhook goroutines so Wait and Close can outlast them.
 	deliveries sync.WaitGroup
@@ -51,7 +51,7 @@ type API struct {
 	stop       context.CancelFunc
 }
 
-// NewAPI returns the handler. merchants nil means the demo merchant alone.
+// NewAPI returns the API. merchants nil means the demo merchant alone.
 func NewAPI(store *Store, merchants Merchants, opts Options) *API {
 	if merchants == nil {
 		merchants = MerchantSet{DemoMerchant: DemoKeys}
@@ -79,7 +79,9 @@ func NewAPI(store *Store, merchants Merchants, opts Options) *API {
 		logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
 	ctx, stop := context.WithCancel(context.Background())
-	return &API{store: store, merchants: merchants, opts: opts, log: logger, ctx: ctx, stop: stop}
+	a := &API{store: store, merchants: merchants, opts: opts, log: logger, ctx: ctx, stop: stop, mux: http.NewServeMux()}
+	a.Mount(a.mux)
+	return a
 }
 
 // Wait blocks until every webhook delivery under way has finished, retries included.
@@ -93,89 +95,179 @@ func (a *API) Close() {
 
 func (a *API) now() int64 { return a.opts.Now().Unix() }
 
+// ServeHTTP serves the API's routes alone (without web's pages and SDK files).
 func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	defer func() {
-		if v := recover(); v != nil {
-			if v == http.ErrAbortHandler {
-				panic(v)
-			}
-			a.log.Error("ledger: handler panic", "method", r.Method, "path", r.URL.Path, "panic", v)
-			a.fail(w, http.StatusInternalServerError, "the sandbox ledger failed on this request; see the server log")
-		}
-	}()
 	r.Body = http.MaxBytesReader(w, r.Body, MaxBodyBytes)
-	segs, ok := segments(r.URL)
-	if !ok {
-		a.fail(w, http.StatusBadRequest, "the path is not validly percent-encoded")
-		return
+	a.mux.ServeHTTP(w, r)
+}
+
+// The route table. Every route of the ledger is one line here: a Go 1.22 ServeMux pattern
+// ("METHOD /path/{wildcard}") and a handler wrapped by the envelope it answers in.
+//
+// To add a route (rest, subscribe, certifications: put the handler in your own file):
+//
+//  1. Write the handler as a function that returns (value, error) and never touches the
+//     ResponseWriter:
+//     - REST, token required:   func(r *http.Request, merchant string) (any, error)
+//     - REST, no token:         func(r *http.Request) (any, error)          (getToken)
+//     - bridge (/sdk/sandbox/): func(r *http.Request) (any, error)
+//     Read path wildcards with r.PathValue("imp_uid") (already percent-decoded; "%2F" stays
+//     inside one value). Read a REST body with readFields(r) (JSON or form, as the real API
+//     takes both) and a bridge body with decodeBridge(r, &typedStruct).
+//  2. Return the value to send: the REST envelope wraps it as {"code":0,"message":null,
+//     "response":value}; the bridge's adds "ok":true to the value's JSON object.
+//  3. Return an error to refuse: invalid(field, msg), notFound(msg), conflict(msg), or a
+//     &Refusal{Kind: ErrInvalid, Code: "F1002", Message: …} when the bridge must answer with a
+//     real error_code. The envelope picks the status from the kind (statusOf, once, with
+//     errors.Is) and joins the messages of errors.Join'ed refusals; any other error is a 500
+//     that is logged. Wrap lower errors with %w.
+//  4. Add a line below: {"POST /payments/prepare", a.rest(a.prepare)}. Unknown paths and wrong
+//     methods under /users/, /payments/, /subscribe/, /certifications/ and /sdk/sandbox/ are
+//     answered in the right envelope by the fallbacks at the end (404, or 405 with Allow).
+func (a *API) routes(mux *http.ServeMux) []route {
+	return []route{
+		{"POST /users/getToken", a.restPublic(a.getToken)},
+		{"GET /payments", a.rest(a.payments)},
+		{"GET /payments/{imp_uid}", a.rest(a.payment)},
+		{"POST /payments/cancel", a.rest(a.cancel)},
+		{"GET /payments/find/{merchant_uid}", a.rest(a.find)},
+		{"GET /payments/find/{merchant_uid}/{payment_status}", a.rest(a.find)},
+		{"GET /payments/findAll/{merchant_uid}", a.rest(a.findAll)},
+		{"GET /payments/findAll/{merchant_uid}/{payment_status}", a.rest(a.findAll)},
+		{"GET /payments/status/{payment_status}", a.rest(a.byStatus)},
+
+		{"GET /sdk/sandbox/backend.json", a.bridge(a.backendJSON)},
+		{"POST /sdk/sandbox/payments", a.bridge(a.record)},
+		{"GET /sdk/sandbox/payments", a.bridge(a.bridgePayments)},
+		{"POST /sdk/sandbox/reset", a.bridge(a.reset)},
+		{"POST /sdk/sandbox/deposit", a.bridge(a.deposit)},
+		{"GET /sdk/sandbox/webhooks", a.bridge(a.webhooks)},
+		{"OPTIONS /sdk/sandbox/", http.HandlerFunc(a.preflight)},
+
+		{"/users/", a.restFallback(mux)},
+		{"/payments/", a.restFallback(mux)},
+		{"/subscribe/", a.restFallback(mux)},
+		{"/certifications/", a.restFallback(mux)},
+		{"/sdk/sandbox/", a.bridgeFallback(mux)},
 	}
-	if len(segs) >= 2 && segs[0] == "sdk" && segs[1] == "sandbox" {
-		a.serveSandbox(w, r, segs[2:])
-		return
+}
+
+type route struct {
+	pattern string
+	handler http.Handler
+}
+
+// Mount registers the API's routes on mux.
+func (a *API) Mount(mux *http.ServeMux) {
+	for _, rt := range a.routes(mux) {
+		mux.Handle(rt.pattern, rt.handler)
 	}
+}
+
+// methodsFor lists the methods that another route of mux takes for r's path, not counting the
+// fallbacks (patterns without a method) and the route self: the Allow of a 405. The fallbacks
+// catch every method, so ServeMux's own 405 (plain text) never answers.
+func methodsFor(mux *http.ServeMux, r *http.Request, self string) []string {
+	var allow []string
+	for _, m := range []string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete} {
+		probe := r.Clone(r.Context())
+		probe.Method = m
+		_, pattern := mux.Handler(probe)
+		if method, _, ok := strings.Cut(pattern, " "); ok && pattern != self && method == m {
+			allow = append(allow, m)
+		}
+	}
+	if slices.Contains(allow, http.MethodGet) {
+		allow = append(allow, http.MethodHead)
+	}
+	return allow
+}
+
+// wrongMethod is the 405 for r when another method has a route at its path, else nil.
+func wrongMethod(mux *http.ServeMux, r *http.Request, self string) error {
+	allow := methodsFor(mux, r, self)
+	if len(allow) == 0 {
+		return nil
+	}
+	use := slices.DeleteFunc(slices.Clone(allow), func(m string) bool { return m == http.MethodHead })
+	return &Refusal{Kind: errMethod, Field: strings.Join(allow, ", "),
+		Message: r.Method + " is not allowed on " + r.URL.Path + "; use " + strings.Join(use, " or ")}
+}
+
+func noRoute(mux *http.ServeMux, r *http.Request, hint string) error {
+	if err := wrongMethod(mux, r, ""); err != nil {
+		return err
+	}
+	return notFound("no such " + hint + ": " + r.URL.Path)
+}
+
+func (a *API) restFallback(mux *http.ServeMux) http.Handler {
+	return a.restPublic(func(r *http.Request) (any, error) {
+		return nil, noRoute(mux, r, `API (see the README's "Server-side sandbox API")`)
+	})
+}
+
+func (a *API) bridgeFallback(mux *http.ServeMux) http.Handler {
+	return a.bridge(func(r *http.Request) (any, error) {
+		return nil, noRoute(mux, r, "sandbox endpoint")
+	})
+}
+
+// statusOf is the one mapping of error kinds to HTTP statuses, for both envelopes.
+func statusOf(err error) int {
+	var tooBig *http.MaxBytesError
 	switch {
-	case len(segs) == 2 && segs[0] == "users" && segs[1] == "getToken":
-		if allow(w, r, http.MethodPost, a.fail) {
-			a.getToken(w, r)
-		}
-	case len(segs) == 1 && segs[0] == "payments":
-		if allow(w, r, http.MethodGet, a.fail) {
-			if code, ok := a.authorize(w, r); ok {
-				a.payments(w, r, code)
-			}
-		}
-	case len(segs) >= 2 && segs[0] == "payments":
-		a.servePayments(w, r, segs[1:])
-	default:
-		a.fail(w, http.StatusNotFound, "no such API: "+r.URL.Path+" (see the README's \"Server-side sandbox API\")")
+	case errors.As(err, &tooBig):
+		return http.StatusRequestEntityTooLarge
+	case errors.Is(err, ErrUnauthorized):
+		return http.StatusUnauthorized
+	case errors.Is(err, ErrForbidden):
+		return http.StatusForbidden
+	case errors.Is(err, ErrNotFound):
+		return http.StatusNotFound
+	case errors.Is(err, errMethod):
+		return http.StatusMethodNotAllowed
+	case errors.Is(err, errMediaType):
+		return http.StatusUnsupportedMediaType
+	case errors.Is(err, ErrConflict):
+		return http.StatusConflict
+	case errors.Is(err, ErrInvalid):
+		return http.StatusBadRequest
 	}
+	return http.StatusInternalServerError
 }
 
-func (a *API) servePayments(w http.ResponseWriter, r *http.Request, segs []string) {
-	route := func(method string, h func(code string)) {
-		if !allow(w, r, method, a.fail) {
-			return
-		}
-		if code, ok := a.authorize(w, r); ok {
-			h(code)
-		}
+// explain is the status and message of err, the same for both envelopes; server failures are
+// logged here, once.
+func (a *API) explain(w http.ResponseWriter, r *http.Request, err error) (int, string) {
+	status := statusOf(err)
+	var first *Refusal
+	if _, f := refusals(err); f != nil {
+		first = f
 	}
-	switch {
-	case len(segs) == 1 && segs[0] == "cancel":
-		route(http.MethodPost, func(code string) { a.cancel(w, r, code) })
-	case len(segs) == 2 && segs[0] == "status":
-		route(http.MethodGet, func(code string) { a.byStatus(w, r, code, segs[1]) })
-	case (len(segs) == 2 || len(segs) == 3) && segs[0] == "find":
-		route(http.MethodGet, func(code string) { a.find(w, r, code, segs[1:]) })
-	case (len(segs) == 2 || len(segs) == 3) && segs[0] == "findAll":
-		route(http.MethodGet, func(code string) { a.findAll(w, r, code, segs[1:]) })
-	case len(segs) == 1 && segs[0] != "":
-		route(http.MethodGet, func(code string) { a.payment(w, r, code, segs[0]) })
-	default:
-		a.fail(w, http.StatusNotFound, "no such API: "+r.URL.Path+" (see the README's \"Server-side sandbox API\")")
+	if status == http.StatusMethodNotAllowed && first != nil {
+		w.Header().Set("Allow", first.Field)
 	}
+	switch status {
+	case http.StatusRequestEntityTooLarge:
+		return status, "the request body is over 1 MiB; send less"
+	case http.StatusInternalServerError:
+		a.log.Error("ledger: request failed", "method", r.Method, "path", r.URL.Path, "err", err)
+		return status, "the sandbox ledger could not read or write its database: " + err.Error()
+	}
+	return status, refusalText(err)
 }
 
-// segments splits the escaped path so that a merchant_uid holding "%2F" stays one segment.
-func segments(u *url.URL) ([]string, bool) {
-	parts := strings.Split(strings.TrimPrefix(u.EscapedPath(), "/"), "/")
-	for i, p := range parts {
-		v, err := url.PathUnescape(p)
-		if err != nil {
-			return nil, false
+// recovered turns a handler's panic into a 500 in the envelope, so one bad request costs one
+// answer, not the server.
+func (a *API) recovered(w http.ResponseWriter, r *http.Request, write func(error)) {
+	if v := recover(); v != nil {
+		if v == http.ErrAbortHandler {
+			panic(v)
 		}
-		parts[i] = v
+		a.log.Error("ledger: handler panic", "method", r.Method, "path", r.URL.Path, "panic", v)
+		write(errors.New("the sandbox ledger failed on this request; see the server log"))
 	}
-	return parts, true
-}
-
-func allow(w http.ResponseWriter, r *http.Request, method string, fail func(http.ResponseWriter, int, string)) bool {
-	if r.Method == method || (method == http.MethodGet && r.Method == http.MethodHead) {
-		return true
-	}
-	w.Header().Set("Allow", method)
-	fail(w, http.StatusMethodNotAllowed, r.Method+" is not allowed on "+r.URL.Path+"; use "+method)
-	return false
 }
 
 // envelope is every REST answer: code 0 and the response, or code -1 and a message.
@@ -185,64 +277,108 @@ type envelope struct {
 	Response any     `json:"response"`
 }
 
-func (a *API) ok(w http.ResponseWriter, response any) {
-	writeJSON(w, http.StatusOK, envelope{Code: 0, Response: response})
-}
-
-func (a *API) fail(w http.ResponseWriter, status int, msg string) {
-	writeJSON(w, status, envelope{Code: -1, Message: &msg})
-}
-
-// failErr answers err: a refusal with its own status, anything else as a server failure.
-func (a *API) failErr(w http.ResponseWriter, err error, failed func(http.ResponseWriter, int, string)) {
-	if status, msg, ok := refusal(err); ok {
-		failed(w, status, msg)
-		return
-	}
-	var tooBig *http.MaxBytesError
-	if errors.As(err, &tooBig) {
-		failed(w, http.StatusRequestEntityTooLarge, "the request body is over 1 MiB; send less")
-		return
-	}
-	a.log.Error("ledger: storage failed", "err", err)
-	failed(w, http.StatusInternalServerError, "the sandbox ledger could not read or write its database: "+err.Error())
-}
-
-// refusal reads the refusals in err, which may join several (every field that is wrong is
-// named at once, so the merchant fixes them in one go): the first one's status, all messages.
-func refusal(err error) (int, string, bool) {
-	var e *Error
-	if errors.As(err, &e) && e != nil {
-		status, msgs := e.Status, []string{}
-		var walk func(error)
-		walk = func(err error) {
-			switch x := err.(type) {
-			case *Error:
-				msgs = append(msgs, x.Message)
-			case interface{ Unwrap() []error }:
-				for _, inner := range x.Unwrap() {
-					walk(inner)
-				}
-			}
+// restPublic adapts a REST handler that needs no token to the i'mport envelope.
+func (a *API) restPublic(h func(*http.Request) (any, error)) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		fail := func(err error) {
+			status, msg := a.explain(w, r, err)
+			writeJSON(w, status, envelope{Code: -1, Message: &msg})
 		}
-		walk(err)
-		return status, strings.Join(msgs, "; "), true
-	}
-	return 0, "", false
+		defer a.recovered(w, r, fail)
+		v, err := h(r)
+		if err != nil {
+			fail(err)
+			return
+		}
+		writeJSON(w, http.StatusOK, envelope{Code: 0, Response: v})
+	})
 }
 
-func writeJSON(w http.ResponseWriter, status int, v any) {
+// rest adapts a REST handler of a merchant's server: the access token names the merchant.
+func (a *API) rest(h func(r *http.Request, merchant string) (any, error)) http.Handler {
+	return a.restPublic(func(r *http.Request) (any, error) {
+		code, err := a.authorize(r)
+		if err != nil {
+			return nil, err
+		}
+		return h(r, code)
+	})
+}
+
+// bridgeError is the bridge's refusal: error_code/error_msg are what the SDK's callback gets
+// (C2), error is the same message for older bridges.
+type bridgeError struct {
+	OK        bool   `json:"ok"`
+	Error     string `json:"error"`
+	ErrorCode string `json:"error_code"`
+	ErrorMsg  string `json:"error_msg"`
+}
+
+// bridgeCodes are the error_codes of refusals that carry none of their own.
+var bridgeCodes = map[int]string{
+	http.StatusBadRequest: "INVALID_REQUEST", http.StatusUnauthorized: "UNAUTHORIZED", http.StatusForbidden: "FORBIDDEN",
+	http.StatusNotFound: "NOT_FOUND", http.StatusMethodNotAllowed: "METHOD_NOT_ALLOWED", http.StatusConflict: "CONFLICT",
+	http.StatusRequestEntityTooLarge: "PAYLOAD_TOO_LARGE", http.StatusUnsupportedMediaType: "UNSUPPORTED_MEDIA_TYPE",
+	http.StatusInternalServerError: "INTERNAL",
+}
+
+// bridge adapts a handler of the JS bridge's endpoints to {"ok": true, …} / {"ok": false, …}.
+func (a *API) bridge(h func(*http.Request) (any, error)) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		corsHeaders(w)
+		fail := func(err error) {
+			status, msg := a.explain(w, r, err)
+			code := bridgeCodes[status]
+			if _, first := refusals(err); first != nil && first.Code != "" {
+				code = first.Code
+			}
+			writeJSON(w, status, bridgeError{Error: msg, ErrorCode: code, ErrorMsg: msg})
+		}
+		defer a.recovered(w, r, fail)
+		v, err := h(r)
+		if err != nil {
+			fail(err)
+			return
+		}
+		writeJSON(w, http.StatusOK, okObject{v})
+	})
+}
+
+// okObject writes v's JSON object with "ok": true first.
+type okObject struct{ v any }
+
+func (o okObject) MarshalJSON() ([]byte, error) {
+	b, err := marshal(o.v)
+	if err != nil {
+		return nil, err
+	}
+	b = bytes.TrimSpace(b)
+	if len(b) < 2 || b[0] != '{' {
+		return nil, errors.New("ledger: a bridge answer must be a JSON object")
+	}
+	if string(b) == "{}" {
+		return []byte(`{"ok":true}`), nil
+	}
+	return append([]byte(`{"ok":true,`), b[1:]...), nil
+}
+
+func marshal(v any) ([]byte, error) {
 	// Answers are read by people in curl too: "<code>" beats "\u003ccode\u003e", and the
 	// Content-Type keeps browsers from treating them as HTML.
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
-	var b []byte
 	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	b, err := marshal(v)
+	if err != nil {
 		status = http.StatusInternalServerError
 		b = []byte(`{"code":-1,"message":"the sandbox ledger could not encode its answer","response":null}` + "\n")
-	} else {
-		b = buf.Bytes()
 	}
 	h := w.Header()
 	h.Set("Content-Type", "application/json; charset=utf-8")
@@ -250,342 +386,4 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	h.Set("X-Content-Type-Options", "nosniff")
 	w.WriteHeader(status)
 	w.Write(b)
-}
-
-// authorize finds the merchant of the request's access token. The real API takes the token
-// bare in Authorization; "Bearer <token>", X-ImpTokenHeader and ?_token= work as they do there.
-func (a *API) authorize(w http.ResponseWriter, r *http.Request) (string, bool) {
-	token := strings.TrimSpace(r.Header.Get("Authorization"))
-	if rest, ok := strings.CutPrefix(token, "Bearer "); ok {
-		token = strings.TrimSpace(rest)
-	}
-	if token == "" {
-		token = r.Header.Get("X-ImpTokenHeader")
-	}
-	if token == "" {
-		token = r.URL.Query().Get("_token")
-	}
-	if token == "" {
-		a.fail(w, http.StatusUnauthorized, "Unauthorized: no access token; get one from POST /users/getToken and send it in the Authorization header")
-		return "", false
-	}
-	code, valid, err := a.store.TokenMerchant(r.Context(), token, a.now())
-	if err != nil {
-		a.failErr(w, err, a.fail)
-		return "", false
-	}
-	if !valid {
-		a.fail(w, http.StatusUnauthorized, "Unauthorized: the access token is unknown or expired (tokens last 30 minutes); get a new one from POST /users/getToken")
-		return "", false
-	}
-	return code, true
-}
-
-func (a *API) getToken(w http.ResponseWriter, r *http.Request) {
-	b, err := readFields(r)
-	if err != nil {
-		a.failErr(w, err, a.fail)
-		return
-	}
-	key, err1 := b.str("imp_key")
-	secret, err2 := b.str("imp_secret")
-	if err := errors.Join(err1, err2); err != nil {
-		a.failErr(w, err, a.fail)
-		return
-	}
-	if key == "" || secret == "" {
-		a.fail(w, http.StatusBadRequest, "imp_key and imp_secret are required (the demo merchant "+DemoMerchant+
-			" uses imp_key \""+DemoKeys.ImpKey+"\", imp_secret \""+DemoKeys.ImpSecret+"\")")
-		return
-	}
-	code, ok := merchantByKeys(a.merchants, key, secret)
-	if !ok {
-		a.fail(w, http.StatusUnauthorized, "imp_key and imp_secret do not match any merchant: check them against the merchant file's \"imp_key\" and \"imp_secret\"")
-		return
-	}
-	t, err := a.store.IssueToken(r.Context(), code, a.now(), int64(a.opts.TokenTTL/time.Second))
-	if err != nil {
-		a.failErr(w, err, a.fail)
-		return
-	}
-	a.ok(w, t)
-}
-
-func (a *API) payment(w http.ResponseWriter, r *http.Request, code, impUID string) {
-	p, err := a.store.Payment(r.Context(), code, impUID)
-	if err == ErrNotFound {
-		a.fail(w, http.StatusNotFound, "no payment with imp_uid "+impUID+" for this merchant")
-		return
-	}
-	if err != nil {
-		a.failErr(w, err, a.fail)
-		return
-	}
-	a.ok(w, p)
-}
-
-// payments answers GET /payments?imp_uid[]=…&imp_uid[]=…: the ones found, in the order asked.
-func (a *API) payments(w http.ResponseWriter, r *http.Request, code string) {
-	q := r.URL.Query()
-	uids := append(q["imp_uid[]"], q["imp_uid"]...)
-	if len(uids) == 0 || len(uids) > 100 {
-		a.fail(w, http.StatusBadRequest, "give 1 to 100 imp_uid[] query parameters, e.g. /payments?imp_uid[]=imps_123456789012")
-		return
-	}
-	list := []Payment{}
-	for _, uid := range uids {
-		p, err := a.store.Payment(r.Context(), code, uid)
-		if err == ErrNotFound {
-			continue
-		}
-		if err != nil {
-			a.failErr(w, err, a.fail)
-			return
-		}
-		list = append(list, p)
-	}
-	a.ok(w, list)
-}
-
-func (a *API) find(w http.ResponseWriter, r *http.Request, code string, segs []string) {
-	status := ""
-	if len(segs) == 2 {
-		status = segs[1]
-		if !validStatus(status) {
-			a.fail(w, http.StatusBadRequest, "payment_status "+strconv.Quote(status)+" must be ready, paid, cancelled or failed")
-			return
-		}
-	}
-	p, err := a.store.FindByMerchantUID(r.Context(), code, segs[0], status)
-	if err == ErrNotFound {
-		a.fail(w, http.StatusNotFound, "no payment with merchant_uid "+segs[0]+" for this merchant")
-		return
-	}
-	if err != nil {
-		a.failErr(w, err, a.fail)
-		return
-	}
-	a.ok(w, p)
-}
-
-// paged is the list answer of the real API.
-type paged struct {
-	Total    int       `json:"total"`
-	Previous int       `json:"previous"`
-	Next     int       `json:"next"`
-	List     []Payment `json:"list"`
-}
-
-func (a *API) findAll(w http.ResponseWriter, r *http.Request, code string, segs []string) {
-	status := "all"
-	if len(segs) == 2 {
-		status = segs[1]
-		if !validStatus(status) {
-			a.fail(w, http.StatusBadRequest, "payment_status "+strconv.Quote(status)+" must be ready, paid, cancelled or failed")
-			return
-		}
-	}
-	q, err := listQuery(r.URL.Query(), status)
-	if err != nil {
-		a.failErr(w, err, a.fail)
-		return
-	}
-	q.MerchantUID = segs[0]
-	list, total, err := a.store.List(r.Context(), code, q)
-	if err != nil {
-		a.failErr(w, err, a.fail)
-		return
-	}
-	if total == 0 {
-		a.fail(w, http.StatusNotFound, "no payment with merchant_uid "+segs[0]+" for this merchant")
-		return
-	}
-	a.ok(w, page(q, list, total))
-}
-
-func (a *API) byStatus(w http.ResponseWriter, r *http.Request, code, status string) {
-	if status != "all" && !validStatus(status) {
-		a.fail(w, http.StatusBadRequest, "status "+strconv.Quote(status)+" must be all, ready, paid, cancelled or failed")
-		return
-	}
-	q, err := listQuery(r.URL.Query(), status)
-	if err != nil {
-		a.failErr(w, err, a.fail)
-		return
-	}
-	list, total, err := a.store.List(r.Context(), code, q)
-	if err != nil {
-		a.failErr(w, err, a.fail)
-		return
-	}
-	a.ok(w, page(q, list, total))
-}
-
-func page(q ListQuery, list []Payment, total int) paged {
-	p := paged{Total: total, List: list}
-	if q.Page > 1 {
-		p.Previous = q.Page - 1
-	}
-	if q.Page*q.Limit < total {
-		p.Next = q.Page + 1
-	}
-	return p
-}
-
-// listQuery reads page (from 1), limit (1–100, default 20), from, to and sorting.
-func listQuery(v url.Values, status string) (ListQuery, error) {
-	q := ListQuery{Status: status, Page: 1, Limit: 20, Sorting: v.Get("sorting")}
-	ints := []struct {
-		name     string
-		dst      *int64
-		min, max int64
-	}{{"page", new(int64), 1, 1 << 31}, {"limit", new(int64), 1, 100}, {"from", &q.From, 0, 1 << 40}, {"to", &q.To, 0, 1 << 40}}
-	for _, f := range ints {
-		s := v.Get(f.name)
-		if s == "" {
-			continue
-		}
-		n, err := strconv.ParseInt(s, 10, 64)
-		if err != nil || n < f.min || n > f.max {
-			return q, refuse(http.StatusBadRequest, f.name+" must be a whole number from "+strconv.FormatInt(f.min, 10)+
-				" to "+strconv.FormatInt(f.max, 10)+", not "+strconv.Quote(s))
-		}
-		*f.dst = n
-	}
-	if n := *ints[0].dst; n > 0 {
-		q.Page = int(n)
-	}
-	if n := *ints[1].dst; n > 0 {
-		q.Limit = int(n)
-	}
-	if _, ok := sortings[q.Sorting]; !ok {
-		return q, refuse(http.StatusBadRequest, "sorting must be one of -started, started, -paid, paid, -updated, updated")
-	}
-	return q, nil
-}
-
-func (a *API) cancel(w http.ResponseWriter, r *http.Request, code string) {
-	b, err := readFields(r)
-	if err != nil {
-		a.failErr(w, err, a.fail)
-		return
-	}
-	var c Cancel
-	var errs []error
-	for _, f := range []struct {
-		name string
-		dst  *string
-	}{{"imp_uid", &c.ImpUID}, {"merchant_uid", &c.MerchantUID}, {"reason", &c.Reason},
-		{"refund_holder", &c.RefundHolder}, {"refund_bank", &c.RefundBank}, {"refund_account", &c.RefundAccount}, {"refund_tel", &c.RefundTel}} {
-		s, err := b.str(f.name)
-		errs = append(errs, err)
-		*f.dst = s
-	}
-	for _, f := range []struct {
-		name string
-		dst  **Amount
-	}{{"amount", &c.Amount}, {"tax_free", &c.TaxFree}, {"checksum", &c.Checksum}} {
-		v, err := b.amount(f.name)
-		errs = append(errs, err)
-		*f.dst = v
-	}
-	if err := errors.Join(errs...); err != nil {
-		a.failErr(w, err, a.fail)
-		return
-	}
-	if c.ImpUID == "" && c.MerchantUID == "" {
-		a.fail(w, http.StatusBadRequest, "give imp_uid or merchant_uid of the payment to cancel")
-		return
-	}
-	p, notice, changed, err := a.store.Cancel(r.Context(), code, c, a.now())
-	if err == ErrNotFound {
-		which := "imp_uid " + c.ImpUID
-		if c.ImpUID == "" {
-			which = "merchant_uid " + c.MerchantUID
-		}
-		a.fail(w, http.StatusNotFound, "no payment with "+which+" for this merchant, so nothing was cancelled")
-		return
-	}
-	if err != nil {
-		a.failErr(w, err, a.fail)
-		return
-	}
-	if changed {
-		a.notify(code, p, notice)
-	}
-	a.ok(w, p)
-}
-
-// fields is a request body sent as JSON or as a form: the real API takes both.
-type fields struct {
-	json map[string]json.RawMessage
-	form url.Values
-}
-
-func readFields(r *http.Request) (fields, error) {
-	data, err := io.ReadAll(r.Body)
-	if err != nil {
-		return fields{}, err
-	}
-	ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
-	trimmed := strings.TrimSpace(string(data))
-	if ct == "application/json" || (ct != "application/x-www-form-urlencoded" && strings.HasPrefix(trimmed, "{")) {
-		var m map[string]json.RawMessage
-		if err := json.Unmarshal(data, &m); err != nil || m == nil {
-			return fields{}, refuse(http.StatusBadRequest, "the body is not a JSON object: "+errText(err))
-		}
-		return fields{json: m}, nil
-	}
-	if ct != "" && ct != "application/x-www-form-urlencoded" {
-		return fields{}, refuse(http.StatusUnsupportedMediaType, "send the body as application/json or application/x-www-form-urlencoded, not "+ct)
-	}
-	v, err := url.ParseQuery(trimmed)
-	if err != nil {
-		return fields{}, refuse(http.StatusBadRequest, "the form body is malformed: "+err.Error())
-	}
-	return fields{form: v}, nil
-}
-
-func errText(err error) string {
-	if err == nil {
-		return "null"
-	}
-	return err.Error()
-}
-
-// str reads a string field; absent and null are "".
-func (f fields) str(name string) (string, error) {
-	if f.json == nil {
-		return f.form.Get(name), nil
-	}
-	raw, ok := f.json[name]
-	if !ok || string(raw) == "null" {
-		return "", nil
-	}
-	var s string
-	if err := json.Unmarshal(raw, &s); err != nil {
-		return "", refuse(http.StatusBadRequest, name+" must be a string")
-	}
-	return s, nil
-}
-
-// amount reads a number (or a string of one); absent, null and "" are nil.
-func (f fields) amount(name string) (*Amount, error) {
-	var text string
-	if f.json == nil {
-		text = f.form.Get(name)
-	} else if raw, ok := f.json[name]; ok && string(raw) != "null" {
-		text = string(raw)
-		if unq, err := strconv.Unquote(text); err == nil {
-			text = unq
-		}
-	}
-	if strings.TrimSpace(text) == "" {
-		return nil, nil
-	}
-	v, err := ParseAmount(text)
-	if err != nil {
-		return nil, refuse(http.StatusBadRequest, name+" "+err.Error()+", not "+text)
-	}
-	return &v, nil
 }

@@ -29,7 +29,7 @@ func TestCancelRefusals(t *testing.T) {
 	}{
 		{"no uid", map[string]any{"reason": "x"}, 400, "imp_uid or merchant_uid"},
 		{"unknown imp_uid", map[string]any{"imp_uid": "imps_000000000000"}, 404, "nothing was cancelled"},
-		{"unknown merchant_uid", map[string]any{"merchant_uid": "nope"}, 404, "merchant_uid nope"},
+		{"unknown merchant_uid", map[string]any{"merchant_uid": "nope"}, 404, `merchant_uid "nope"`},
 		{"checksum mismatch", map[string]any{"imp_uid": card, "amount": 100, "checksum": 900}, 400, "cancellable amount 1000"},
 		{"more than paid", map[string]any{"imp_uid": card, "amount": 1001}, 400, "more than the 1000"},
 		{"negative amount", map[string]any{"imp_uid": card, "amount": -5}, 400, "amount must be a non-negative"},

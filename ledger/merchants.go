@@ -2,16 +2,13 @@ package ledger
 
 import (
 	"crypto/subtle"
-	"encoding/json"
-	"errors"
 	"sort"
+
+	"github.com/impshim/impshim/web/merchants"
 )
 
-// Keys are a merchant's REST API credentials (the console's "My ID & API keys").
-type Keys struct {
-	ImpKey    string
-	ImpSecret string
-}
+// Keys are a merchant's REST API credentials, as its merchant file gives them.
+type Keys = merchants.Keys
 
 // Merchants is the set of merchants the sandbox serves.
 type Merchants interface {
@@ -24,13 +21,22 @@ type Merchants interface {
 }
 
 // DemoMerchant is the merchant every fresh `make run` knows (the seed's example), and
-// DemoKeys its credentials.
-const DemoMerchant = "imp10391932"
+// DemoKeys its credentials: both from the embedded merchant file.
+const DemoMerchant = merchants.SeedCode
 
-var DemoKeys = Keys{ImpKey: "imp_apikey", ImpSecret: "sandbox_secret"}
+var DemoKeys = merchants.Seed().Keys
 
 // MerchantSet is a fixed set of merchants by code.
 type MerchantSet map[string]Keys
+
+// MerchantSetOf is the ledger's view of loaded merchant files: their keys.
+func MerchantSetOf(files merchants.Set) MerchantSet {
+	set := MerchantSet{}
+	for code, f := range files {
+		set[code] = f.Keys
+	}
+	return set
+}
 
 func (m MerchantSet) Keys(code string) (Keys, bool) {
 	k, ok := m[code]
@@ -46,55 +52,6 @@ func (m MerchantSet) Codes() []string {
 	return codes
 }
 
-// MerchantSetFromConfigs builds the set from merchant configuration files by code (what web
-// serves as merchants/<code>.json), reading their "imp_key" and "imp_secret". The demo merchant
-// is always in the set, with DemoKeys unless its file names other keys. Two merchants sharing
-// an imp_key, or a file with only one of the two fields, is an error.
-func MerchantSetFromConfigs(files map[string][]byte) (MerchantSet, error) {
-	set := MerchantSet{DemoMerchant: DemoKeys}
-	var bad []error
-	for code, data := range files {
-		var f struct {
-			ImpKey    *string `json:"imp_key"`
-			ImpSecret *string `json:"imp_secret"`
-		}
-		if err := json.Unmarshal(data, &f); err != nil {
-			bad = append(bad, errors.New(code+".json: "+err.Error()))
-			continue
-		}
-		var k Keys
-		if f.ImpKey != nil {
-			k.ImpKey = *f.ImpKey
-		}
-		if f.ImpSecret != nil {
-			k.ImpSecret = *f.ImpSecret
-		}
-		if (k.ImpKey == "") != (k.ImpSecret == "") {
-			bad = append(bad, errors.New(code+".json: give both imp_key and imp_secret, or neither"))
-			continue
-		}
-		if k.ImpKey == "" && code == DemoMerchant {
-			k = DemoKeys
-		}
-		set[code] = k
-	}
-	owner := map[string]string{}
-	for _, code := range set.Codes() {
-		k := set[code]
-		if k.ImpKey == "" {
-			continue
-		}
-		if other, dup := owner[k.ImpKey]; dup {
-			bad = append(bad, errors.New(code+".json: imp_key "+k.ImpKey+" is also "+other+"'s; each merchant needs its own"))
-		}
-		owner[k.ImpKey] = code
-	}
-	if len(bad) > 0 {
-		return nil, errors.Join(bad...)
-	}
-	return set, nil
-}
-
 // merchantByKeys finds the merchant with these credentials.
 func merchantByKeys(m Merchants, key, secret string) (string, bool) {
 	for _, code := range m.Codes() {
@@ -107,29 +64,4 @@ func merchantByKeys(m Merchants, key, secret string) (string, bool) {
 		}
 	}
 	return "", false
-}
-
-// WithoutKeys returns the merchant files with "imp_key" and "imp_secret" removed: web serves
-// merchants/<code>.json to every browser, and a REST secret must never reach one. Files that
-// hold no keys (or are not JSON objects) are returned unchanged.
-func WithoutKeys(files map[string][]byte) map[string][]byte {
-	out := make(map[string][]byte, len(files))
-	for code, data := range files {
-		out[code] = data
-		var m map[string]json.RawMessage
-		if json.Unmarshal(data, &m) != nil || m == nil {
-			continue
-		}
-		_, hasKey := m["imp_key"]
-		_, hasSecret := m["imp_secret"]
-		if !hasKey && !hasSecret {
-			continue
-		}
-		delete(m, "imp_key")
-		delete(m, "imp_secret")
-		if b, err := json.MarshalIndent(m, "", "  "); err == nil {
-			out[code] = b
-		}
-	}
-	return out
 }

@@ -10,9 +10,10 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
-	"net/http"
+	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -27,19 +28,6 @@ type Store struct {
 	// queuing here is cheaper and fairer than every writer spinning on SQLITE_BUSY.
 	write sync.Mutex
 }
-
-// Error is a refusal the client can fix: it reaches the client as Status with Message.
-type Error struct {
-	Status  int
-	Message string
-}
-
-func (e *Error) Error() string { return e.Message }
-
-func refuse(status int, msg string) *Error { return &Error{Status: status, Message: msg} }
-
-// ErrNotFound means no payment matched (for this merchant: others' payments are invisible).
-var ErrNotFound = &Error{Status: http.StatusNotFound, Message: "no such payment"}
 
 const schema = `
 CREATE TABLE IF NOT EXISTS payments (
@@ -100,7 +88,7 @@ func Open(path string) (*Store, error) {
 	}
 	db, err := sql.Open("sqlite", dsn)
 	if err != nil {
-		return nil, errors.New("ledger: opening " + path + ": " + err.Error())
+		return nil, fmt.Errorf("ledger: opening %s: %w", path, err)
 	}
 	if memory {
 		// Each connection to ":memory:" is a separate empty database: one connection, kept
@@ -115,7 +103,7 @@ func Open(path string) (*Store, error) {
 	}
 	if _, err := db.Exec(schema + subscribeSchema + clockSchema + certificationSchema); err != nil {
 		db.Close()
-		return nil, errors.New("ledger: preparing " + path + " (is it an impshim ledger?): " + err.Error())
+		return nil, fmt.Errorf("ledger: preparing %s (is it an impshim ledger?): %w", path, err)
 	}
 	return &Store{db: db}, nil
 }
@@ -161,18 +149,18 @@ func (s *Store) Record(ctx context.Context, r Record, now int64) (changed bool, 
 	err = s.tx(ctx, func(tx *sql.Tx) error {
 		old, oldCode, _, err := loadPayment(ctx, tx, "imp_uid = ?", p.ImpUID)
 		switch {
-		case err == ErrNotFound:
+		case errors.Is(err, ErrNotFound):
 			changed = true
 			return insertPayment(ctx, tx, r.MerchantCode, p, r.NoticeURLs, now)
 		case err != nil:
 			return err
 		case oldCode != r.MerchantCode:
-			return refuse(http.StatusConflict, "imp_uid "+p.ImpUID+" is already recorded for another merchant; imp_uids are unique")
+			return conflict("imp_uid " + p.ImpUID + " is already recorded for another merchant; imp_uids are unique")
 		case old.Status == p.Status:
 			return nil
 		case old.Status != StatusReady:
-			return refuse(http.StatusConflict, "payment "+p.ImpUID+" is already "+old.Status+
-				" in the ledger and cannot become "+p.Status+"; start a new payment (new imp_uid) instead")
+			return conflict("payment " + p.ImpUID + " is already " + old.Status +
+				" in the ledger and cannot become " + p.Status + "; start a new payment (new imp_uid) instead")
 		}
 		// ready → paid/failed/cancelled: the deposit (or its failure) of a virtual account.
 		old.Status = p.Status
@@ -227,7 +215,7 @@ func loadPayment(ctx context.Context, q queryer, where string, args ...any) (p P
 		return p, "", nil, err
 	}
 	if err := json.Unmarshal([]byte(doc), &p); err != nil {
-		return p, "", nil, errors.New("ledger: a stored payment is unreadable: " + err.Error())
+		return p, "", nil, fmt.Errorf("ledger: a stored payment is unreadable: %w", err)
 	}
 	_ = json.Unmarshal([]byte(urls), &notice)
 	return p, code, notice, nil
@@ -236,18 +224,26 @@ func loadPayment(ctx context.Context, q queryer, where string, args ...any) (p P
 // Payment returns the merchant's payment with that imp_uid.
 func (s *Store) Payment(ctx context.Context, merchantCode, impUID string) (Payment, error) {
 	p, _, _, err := loadPayment(ctx, s.db, "imp_uid = ? AND merchant_code = ?", impUID, merchantCode)
+	if errors.Is(err, ErrNotFound) {
+		err = notFound("no payment with imp_uid " + strconv.Quote(impUID) + " for this merchant")
+	}
 	return p, err
 }
 
 // FindByMerchantUID returns the merchant's latest payment for that order, of that status
 // unless status is "" or "all". An order may have several: failed attempts, then a paid one.
 func (s *Store) FindByMerchantUID(ctx context.Context, merchantCode, merchantUID, status string) (Payment, error) {
+	var p Payment
+	var err error
 	if status == "" || status == "all" {
-		p, _, _, err := loadPayment(ctx, s.db, "merchant_code = ? AND merchant_uid = ? ORDER BY seq DESC LIMIT 1", merchantCode, merchantUID)
-		return p, err
+		p, _, _, err = loadPayment(ctx, s.db, "merchant_code = ? AND merchant_uid = ? ORDER BY seq DESC LIMIT 1", merchantCode, merchantUID)
+	} else {
+		p, _, _, err = loadPayment(ctx, s.db, "merchant_code = ? AND merchant_uid = ? AND status = ? ORDER BY seq DESC LIMIT 1",
+			merchantCode, merchantUID, status)
 	}
-	p, _, _, err := loadPayment(ctx, s.db, "merchant_code = ? AND merchant_uid = ? AND status = ? ORDER BY seq DESC LIMIT 1",
-		merchantCode, merchantUID, status)
+	if errors.Is(err, ErrNotFound) {
+		err = notFound("no payment with merchant_uid " + strconv.Quote(merchantUID) + " for this merchant")
+	}
 	return p, err
 }
 
@@ -276,7 +272,7 @@ var sortings = map[string]string{
 func (s *Store) List(ctx context.Context, merchantCode string, q ListQuery) ([]Payment, int, error) {
 	order, ok := sortings[q.Sorting]
 	if !ok {
-		return nil, 0, refuse(http.StatusBadRequest, "sorting must be one of -started, started, -paid, paid, -updated, updated")
+		return nil, 0, invalid("sorting", "sorting must be one of -started, started, -paid, paid, -updated, updated")
 	}
 	where := "merchant_code = ?"
 	args := []any{merchantCode}
@@ -348,6 +344,13 @@ func (s *Store) Cancel(ctx context.Context, merchantCode string, c Cancel, now i
 				"merchant_code = ? AND merchant_uid = ? ORDER BY (status IN ('paid', 'ready')) DESC, seq DESC LIMIT 1",
 				merchantCode, c.MerchantUID)
 		}
+		if errors.Is(err, ErrNotFound) {
+			which := "imp_uid " + strconv.Quote(c.ImpUID)
+			if c.ImpUID == "" {
+				which = "merchant_uid " + strconv.Quote(c.MerchantUID)
+			}
+			return notFound("no payment with " + which + " for this merchant, so nothing was cancelled")
+		}
 		if err != nil {
 			return err
 		}
@@ -382,29 +385,29 @@ func (s *Store) Cancel(ctx context.Context, merchantCode string, c Cancel, now i
 func checkCancel(p *Payment, c Cancel) error {
 	switch p.Status {
 	case StatusFailed:
-		return refuse(http.StatusBadRequest, "payment "+p.ImpUID+" failed, so there is nothing to cancel")
+		return invalid("", "payment "+p.ImpUID+" failed, so there is nothing to cancel")
 	case StatusCancelled:
-		return refuse(http.StatusBadRequest, "payment "+p.ImpUID+" is already fully cancelled")
+		return invalid("", "payment "+p.ImpUID+" is already fully cancelled")
 	}
 	remain := p.Cancellable()
 	if c.Checksum != nil && *c.Checksum != remain {
-		return refuse(http.StatusBadRequest, "checksum "+c.Checksum.String()+" does not match the cancellable amount "+
+		return invalid("checksum", "checksum "+c.Checksum.String()+" does not match the cancellable amount "+
 			remain.String()+" of payment "+p.ImpUID+": fetch the payment again (GET /payments/"+p.ImpUID+
 			") and send amount - cancel_amount as checksum")
 	}
 	if c.Amount != nil && *c.Amount > remain {
-		return refuse(http.StatusBadRequest, "amount "+c.Amount.String()+" is more than the "+remain.String()+
+		return invalid("amount", "amount "+c.Amount.String()+" is more than the "+remain.String()+
 			" still cancellable on payment "+p.ImpUID)
 	}
 	if p.Status == StatusReady && c.Amount != nil && *c.Amount != 0 && *c.Amount != remain {
-		return refuse(http.StatusBadRequest, "payment "+p.ImpUID+" is an unpaid virtual account: it can only be cancelled in full; omit amount")
+		return invalid("", "payment "+p.ImpUID+" is an unpaid virtual account: it can only be cancelled in full; omit amount")
 	}
 	cancelling := remain
 	if c.Amount != nil && *c.Amount != 0 {
 		cancelling = *c.Amount
 	}
 	if c.TaxFree != nil && *c.TaxFree > cancelling {
-		return refuse(http.StatusBadRequest, "tax_free "+c.TaxFree.String()+" is more than the "+cancelling.String()+" being cancelled")
+		return invalid("tax_free", "tax_free "+c.TaxFree.String()+" is more than the "+cancelling.String()+" being cancelled")
 	}
 	if p.PayMethod == "vbank" && p.Status == StatusPaid {
 		var missing []string
@@ -414,7 +417,7 @@ func checkCancel(p *Payment, c Cancel) error {
 			}
 		}
 		if len(missing) > 0 {
-			return refuse(http.StatusBadRequest, "payment "+p.ImpUID+" was paid into a virtual account: the refund needs "+
+			return invalid("refund_account", "payment "+p.ImpUID+" was paid into a virtual account: the refund needs "+
 				strings.Join(missing, ", ")+" (the account the money goes back to)")
 		}
 	}
@@ -562,11 +565,14 @@ func (s *Store) Deposit(ctx context.Context, merchantCode, impUID string, now in
 	err = s.tx(ctx, func(tx *sql.Tx) error {
 		var err error
 		p, _, notice, err = loadPayment(ctx, tx, "imp_uid = ? AND merchant_code = ?", impUID, merchantCode)
+		if errors.Is(err, ErrNotFound) {
+			return notFound("no payment with imp_uid " + strconv.Quote(impUID) + " for merchant " + merchantCode)
+		}
 		if err != nil {
 			return err
 		}
 		if p.Status != StatusReady {
-			return refuse(http.StatusConflict, "payment "+impUID+" is "+p.Status+", not ready: only an unpaid virtual account takes a deposit")
+			return conflict("payment " + impUID + " is " + p.Status + ", not ready: only an unpaid virtual account takes a deposit")
 		}
 		p.Status, p.PaidAt = StatusPaid, now
 		return updatePayment(ctx, tx, p, now)

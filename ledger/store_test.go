@@ -83,39 +83,6 @@ func TestMemoryStoreIsShared(t *testing.T) {
 	assert.Equal(t, 50, total)
 }
 
-func TestMerchantSetFromConfigs(t *testing.T) {
-	tests := []struct {
-		name  string
-		files map[string][]byte
-		want  MerchantSet
-		err   string
-	}{
-		{"nothing: the demo merchant", nil, MerchantSet{DemoMerchant: DemoKeys}, ""},
-		{"demo file without keys keeps the demo keys", map[string][]byte{DemoMerchant: []byte(`{"merchant_code":"imp10391932","pg_settings":[]}`)},
-			MerchantSet{DemoMerchant: DemoKeys}, ""},
-		{"demo file with its own keys", map[string][]byte{DemoMerchant: []byte(`{"imp_key":"k","imp_secret":"s"}`)},
-			MerchantSet{DemoMerchant: {"k", "s"}}, ""},
-		{"another merchant", map[string][]byte{"imp1": []byte(`{"imp_key":"k1","imp_secret":"s1"}`), "imp2": []byte(`{}`)},
-			MerchantSet{DemoMerchant: DemoKeys, "imp1": {"k1", "s1"}, "imp2": {}}, ""},
-		{"key without secret", map[string][]byte{"imp1": []byte(`{"imp_key":"k1"}`)}, nil, "both imp_key and imp_secret"},
-		{"shared key", map[string][]byte{"imp1": []byte(`{"imp_key":"imp_apikey","imp_secret":"x"}`)}, nil, "each merchant needs its own"},
-		{"not JSON", map[string][]byte{"imp1": []byte(`{`)}, nil, "imp1.json"},
-		{"key not a string", map[string][]byte{"imp1": []byte(`{"imp_key":5,"imp_secret":"x"}`)}, nil, "imp1.json"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			got, err := MerchantSetFromConfigs(tt.files)
-			if tt.err != "" {
-				require.Error(t, err)
-				assert.Contains(t, err.Error(), tt.err)
-				return
-			}
-			require.NoError(t, err)
-			assert.Equal(t, tt.want, got)
-		})
-	}
-}
-
 // TestLoad sends 1,000 concurrent GET /payments/{imp_uid} over loopback and checks every
 // answer. It asserts correctness only; the time is logged for the report, never asserted.
 func TestLoad(t *testing.T) {
@@ -238,19 +205,4 @@ func TestAttemptHistoryIsBounded(t *testing.T) {
 	other, err := s.Attempts(ctx, "imp_other", 10)
 	require.NoError(t, err)
 	assert.Len(t, other, 1)
-}
-
-func TestWithoutKeys(t *testing.T) {
-	files := map[string][]byte{
-		"imp1": []byte(`{"merchant_code":"imp1","imp_key":"k","imp_secret":"s","pg_settings":[{"pg":"kakaopay","mid":"M","pay_type":"simple"}]}`),
-		"imp2": []byte(`{"merchant_code":"imp2","pg_settings":[]}`),
-		"imp3": []byte(`not json`),
-	}
-	out := WithoutKeys(files)
-	require.Len(t, out, 3)
-	assert.JSONEq(t, `{"merchant_code":"imp1","pg_settings":[{"pg":"kakaopay","mid":"M","pay_type":"simple"}]}`, string(out["imp1"]))
-	assert.NotContains(t, string(out["imp1"]), "imp_secret")
-	assert.Equal(t, files["imp2"], out["imp2"], "a file without keys is served byte for byte")
-	assert.Equal(t, files["imp3"], out["imp3"])
-	assert.Contains(t, string(files["imp1"]), `"imp_secret":"s"`, "the input is not modified")
 }

@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/impshim/impshim/web"
+	"github.com/impshim/impshim/web/merchants"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -11,16 +12,13 @@ import (
 // TestBehindWeb is the wiring of `make run`: web hands /users/, /payments/ and /sdk/sandbox/
 // to the ledger, and merchant files give the REST keys.
 func TestBehindWeb(t *testing.T) {
-	files := map[string][]byte{
-		"imp_shop": []byte(`{"merchant_code": "imp_shop", "imp_key": "shop_key", "imp_secret": "shop_secret",
-			"pg_settings": [{"pg": "kakaopay", "mid": "MID-k", "pay_type": "simple"}]}`),
-	}
-	require.NoError(t, web.ValidateMerchant("imp_shop", files["imp_shop"]), "REST keys do not upset the SDK's reading of the file")
-	keys, err := MerchantSetFromConfigs(files)
-	require.NoError(t, err)
+	shop, err := merchants.Parse("imp_shop", []byte(`{"merchant_code": "imp_shop", "imp_key": "shop_key", "imp_secret": "shop_secret",
+		"pg_settings": [{"pg": "kakaopay", "mid": "MID-k", "pay_type": "simple"}]}`))
+	require.NoError(t, err, "REST keys do not upset the SDK's reading of the file")
+	files := merchants.Set{merchants.SeedCode: merchants.Seed(), "imp_shop": shop}
 	f := newFixture(t, Options{})
-	f.api.merchants = keys
-	f.site = web.New(web.Options{Dist: t.TempDir(), Merchants: WithoutKeys(files), Backend: f.api})
+	f.api.merchants = MerchantSetOf(files)
+	f.site = web.New(web.Options{Dist: t.TempDir(), Merchants: files, Backend: f.api})
 
 	w := newRecorder(f, "GET", "/sdk/merchants/imp_shop.json")
 	require.Equal(t, 200, w.Code, w.Body.String())
@@ -36,7 +34,7 @@ func TestBehindWeb(t *testing.T) {
 	f.mustRecord(rec)
 	uid := rec["response"].(map[string]any)["imp_uid"].(string)
 
-	tok := f.token(Keys{"shop_key", "shop_secret"})
+	tok := f.token(Keys{ImpKey: "shop_key", ImpSecret: "shop_secret"})
 	r = f.get("/payments/"+uid, tok)
 	require.Equal(t, 200, r.Status, r.Raw)
 	assert.Equal(t, float64(1200), resp(r)["amount"])

@@ -36,17 +36,6 @@ func loadDemo() map[string]asset {
 	return assets
 }
 
-// isDemoAsset reports whether p names one of the demo's own files at the root ("/demo.js").
-// index.html is served only as "/".
-func isDemoAsset(p string) bool {
-	name := strings.TrimPrefix(p, "/")
-	if name == "index.html" || strings.Contains(name, "/") {
-		return false
-	}
-	_, ok := assets[name]
-	return ok
-}
-
 func serveDemo(w http.ResponseWriter, r *http.Request, name string) {
 	a := assets[name]
 	if strings.HasSuffix(name, ".html") {

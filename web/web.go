@@ -1,7 +1,8 @@
 // Package web is the server behind `make run`: the sandbox demo page at /, the static SDK
-// (dist/) under /sdk/, merchant configuration files at /sdk/merchants/<code>.json — where
-// imp.js looks for them, relative to itself — and, when one is given, the sandbox backend
-// (the i'mport V1 REST API and the bridge's /sdk/sandbox/ endpoints).
+// (dist/) under /sdk/ and merchant files at /sdk/merchants/<code>.json — where imp.js looks for
+// them, relative to itself. Whatever else the server answers (the ledger's REST API and the
+// bridge's endpoints) mounts its own routes on the same http.ServeMux through Options.Backend:
+// web does not know their paths.
 package web
 
 import (
@@ -9,34 +10,50 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
+
+	"github.com/impshim/impshim/web/merchants"
 )
 
-// MaxBodyBytes is the largest request body the server accepts. Nothing it serves itself takes
+// MaxBodyBytes is the largest request body the server accepts. Nothing web serves itself takes
 // a body; the backend's JSON requests are far smaller than this.
 const MaxBodyBytes = 1 << 20
+
+// Routes is a part of the server that registers its own routes (ledger.API does).
+type Routes interface {
+	Mount(mux *http.ServeMux)
+}
+
+// At mounts one handler at each of Patterns: a backend that is a plain http.Handler (a test's
+// stand-in for the ledger) says here which paths it takes.
+type At struct {
+	Handler  http.Handler
+	Patterns []string
+}
+
+func (a At) Mount(mux *http.ServeMux) {
+	for _, p := range a.Patterns {
+		mux.Handle(p, a.Handler)
+	}
+}
 
 // Options configures New.
 type Options struct {
 	// Dist is the directory `make dist` wrote: imp.js, impshim.wasm, wasm_exec.js, window.*.
 	Dist string
-	// Merchants are merchant configuration files by merchant code, in addition to the
-	// embedded imp10391932 (a file with that code replaces it). Use LoadMerchants to read
-	// and validate a directory of them.
-	Merchants map[string][]byte
+	// Merchants are the merchant files to serve (merchants.Load reads a directory of them); nil
+	// serves the embedded seed merchant alone. Only their Public JSON goes out.
+	Merchants merchants.Set
 	// Logger receives one debug line per request and an error line per failure; nil discards.
 	Logger *slog.Logger
-	// Backend, when non-nil, serves /users/, /payments/ and /sdk/sandbox/.
-	Backend http.Handler
+	// Backend, when non-nil, mounts its routes next to web's (the sandbox ledger).
+	Backend Routes
 }
-
-// backendPrefixes are the paths that belong to the sandbox backend, not to web.
-var backendPrefixes = []string{"/users/", "/payments/", "/sdk/sandbox/"}
 
 type server struct {
 	dist      *distFS
 	merchants map[string]asset
 	log       *slog.Logger
-	backend   http.Handler
+	mux       *http.ServeMux
 }
 
 // New returns the handler for the sandbox server. It does not fail: a missing or incomplete
@@ -46,16 +63,98 @@ func New(opts Options) http.Handler {
 	if logger == nil {
 		logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
-	merchants := map[string]asset{defaultMerchantCode: {defaultMerchant, etagOf(defaultMerchant)}}
-	for code, data := range opts.Merchants {
-		merchants[code] = asset{data, etagOf(data)}
+	files := opts.Merchants
+	if files == nil {
+		files = merchants.Set{merchants.SeedCode: merchants.Seed()}
 	}
-	return &server{
-		dist:      newDistFS(opts.Dist),
-		merchants: merchants,
-		log:       logger,
-		backend:   opts.Backend,
+	served := map[string]asset{}
+	for code, f := range files {
+		served[code] = asset{f.Public, etagOf(f.Public)}
 	}
+	s := &server{dist: newDistFS(opts.Dist), merchants: served, log: logger, mux: http.NewServeMux()}
+	s.mount(opts.Backend == nil)
+	if opts.Backend != nil {
+		opts.Backend.Mount(s.mux)
+	}
+	return s
+}
+
+// mount registers web's own routes. They take every method and answer anything but GET and
+// HEAD with 405 themselves (readOnly), so that a backend's "POST /sdk/sandbox/…" routes are
+// more specific than "/sdk/{file...}" and the two never conflict. Each serves files, so each
+// is behind the BAD_PATH guard.
+func (s *server) mount(noBackend bool) {
+	routes := []struct {
+		pattern string
+		handler http.Handler
+	}{
+		{"/{$}", files(func(w http.ResponseWriter, r *http.Request) { serveDemo(w, r, "index.html") })},
+		{"/index.html", files(func(w http.ResponseWriter, r *http.Request) { serveDemo(w, r, "index.html") })},
+		{"/{file}", files(s.demoAsset)},
+		{"/sdk", files(sdkIndex)},
+		{"/sdk/{$}", files(sdkIndex)},
+		{"/sdk/merchants/{file}", files(func(w http.ResponseWriter, r *http.Request) { s.serveMerchant(w, r, r.PathValue("file")) })},
+		{"/sdk/{file...}", files(func(w http.ResponseWriter, r *http.Request) { s.dist.serve(w, r, r.PathValue("file")) })},
+		// Anything else is not web's: 404 whatever the method.
+		{"/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			writeError(w, http.StatusNotFound, "NOT_FOUND", "no such page: the demo is at / and the SDK at /sdk/imp.js")
+		})},
+	}
+	if noBackend {
+		routes = append(routes, struct {
+			pattern string
+			handler http.Handler
+		}{"/sdk/sandbox/{rest...}", http.HandlerFunc(noLedger)})
+	}
+	for _, rt := range routes {
+		s.mux.Handle(rt.pattern, rt.handler)
+	}
+}
+
+// files guards a route that serves files: a bad path, then a method other than GET/HEAD.
+func files(h http.HandlerFunc) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if msg := badPath(r.URL.Path); msg != "" {
+			writeError(w, http.StatusBadRequest, "BAD_PATH", msg)
+			return
+		}
+		if readOnly(w, r) {
+			h(w, r)
+		}
+	})
+}
+
+func (s *server) demoAsset(w http.ResponseWriter, r *http.Request) {
+	name := r.PathValue("file")
+	if _, ok := assets[name]; !ok || name == "index.html" {
+		writeError(w, http.StatusNotFound, "NOT_FOUND", "no such page: the demo is at / and the SDK at /sdk/imp.js")
+		return
+	}
+	serveDemo(w, r, name)
+}
+
+// sdkIndex answers /sdk/ itself: no directory listings; say where the SDK is instead.
+func sdkIndex(w http.ResponseWriter, r *http.Request) {
+	writeError(w, http.StatusNotFound, "NOT_FOUND", "load /sdk/imp.js with a <script> tag")
+}
+
+// noLedger answers the bridge's endpoints when the server runs without a ledger. imp.js probes
+// backend.json to learn whether a server-side ledger records payments; a plain "no" keeps a
+// sandbox without one free of red 404s in the browser console.
+func noLedger(w http.ResponseWriter, r *http.Request) {
+	if r.PathValue("rest") != "backend.json" {
+		writeError(w, http.StatusNotFound, "NO_BACKEND",
+			"this server runs without the sandbox backend, so "+r.URL.Path+" does not exist")
+		return
+	}
+	if !readOnly(w, r) {
+		return
+	}
+	h := w.Header()
+	h.Set("Content-Type", "application/json; charset=utf-8")
+	h.Set("Cache-Control", "no-store")
+	h.Set("Access-Control-Allow-Origin", "*")
+	w.Write([]byte(`{"ledger": false, "webhooks": false, "rest": false}` + "\n"))
 }
 
 func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -73,80 +172,41 @@ func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 		s.log.Debug("request", "method", r.Method, "path", r.URL.Path, "status", rec.status)
 	}()
-	s.route(rec, r)
-}
-
-func (s *server) route(w http.ResponseWriter, r *http.Request) {
-	p := r.URL.Path
-	if msg := badPath(p); msg != "" {
-		writeError(w, http.StatusBadRequest, "BAD_PATH", msg)
-		return
-	}
 	if r.ContentLength > MaxBodyBytes {
-		writeError(w, http.StatusRequestEntityTooLarge, "PAYLOAD_TOO_LARGE",
+		writeError(rec, http.StatusRequestEntityTooLarge, "PAYLOAD_TOO_LARGE",
 			"request bodies are limited to 1 MiB; send less")
 		return
 	}
-	for _, prefix := range backendPrefixes {
-		if strings.HasPrefix(p, prefix) {
-			s.serveBackend(w, r)
-			return
-		}
-	}
-	switch {
-	case p == "/" || p == "/index.html":
-		if allowRead(w, r) {
-			serveDemo(w, r, "index.html")
-		}
-	case isDemoAsset(p):
-		if allowRead(w, r) {
-			serveDemo(w, r, strings.TrimPrefix(p, "/"))
-		}
-	case p == "/sdk" || p == "/sdk/":
-		// No directory listings; say where the SDK is instead.
-		writeError(w, http.StatusNotFound, "NOT_FOUND", "load /sdk/imp.js with a <script> tag")
-	case strings.HasPrefix(p, "/sdk/merchants/"):
-		if allowRead(w, r) {
-			s.serveMerchant(w, r, strings.TrimPrefix(p, "/sdk/merchants/"))
-		}
-	case strings.HasPrefix(p, "/sdk/"):
-		if allowRead(w, r) {
-			s.dist.serve(w, r, strings.TrimPrefix(p, "/sdk/"))
-		}
-	default:
-		writeError(w, http.StatusNotFound, "NOT_FOUND", "no such page: the demo is at / and the SDK at /sdk/imp.js")
-	}
-}
-
-func (s *server) serveBackend(w http.ResponseWriter, r *http.Request) {
-	if s.backend == nil {
-		if r.URL.Path == "/sdk/sandbox/backend.json" {
-			// imp.js probes this to learn whether a server-side ledger records payments; a plain
-			// "no" keeps a sandbox without one free of red 404s in the browser console.
-			if allowRead(w, r) {
-				h := w.Header()
-				h.Set("Content-Type", "application/json; charset=utf-8")
-				h.Set("Cache-Control", "no-store")
-				h.Set("Access-Control-Allow-Origin", "*")
-				w.Write([]byte(`{"ledger": false, "webhooks": false, "rest": false}` + "\n"))
-			}
-			return
-		}
-		writeError(w, http.StatusNotFound, "NO_BACKEND",
-			"this server runs without the sandbox backend, so "+r.URL.Path+" does not exist")
+	// Bodies of unknown length (chunked) are capped too: a handler sees a read error past the limit.
+	r.Body = http.MaxBytesReader(rec, r.Body, MaxBodyBytes)
+	if !strings.HasPrefix(r.URL.Path, "/") {
+		writeError(rec, http.StatusBadRequest, "BAD_PATH", "the path must start with /")
 		return
 	}
-	// Bodies of unknown length (chunked) are capped too: the backend sees a read error past the limit.
-	r.Body = http.MaxBytesReader(w, r.Body, MaxBodyBytes)
-	s.backend.ServeHTTP(w, r)
+	r.URL.RawPath = escapeDotSegments(r.URL.EscapedPath())
+	s.mux.ServeHTTP(rec, r)
 }
 
-// badPath rejects what a browser never sends and a path-traversal attempt does. r.URL.Path is
-// already percent-decoded, so "%2e%2e" arrives here as "..".
-func badPath(p string) string {
-	if !strings.HasPrefix(p, "/") {
-		return "the path must start with /"
+// escapeDotSegments writes "." and ".." path segments as %2E and %2E%2E. ServeMux would
+// otherwise answer them with a redirect to the cleaned path, and a merchant_uid of "." or
+// "a/../b" could never reach the REST API; the file routes still see them (r.URL.Path is
+// decoded) and refuse them with BAD_PATH.
+func escapeDotSegments(p string) string {
+	segs := strings.Split(p, "/")
+	for i, s := range segs {
+		switch s {
+		case ".":
+			segs[i] = "%2E"
+		case "..":
+			segs[i] = "%2E%2E"
+		}
 	}
+	return strings.Join(segs, "/")
+}
+
+// badPath rejects what a browser never sends for a file and a path-traversal attempt does.
+// r.URL.Path is already percent-decoded, so "%2e%2e" arrives here as "..".
+func badPath(p string) string {
 	if strings.ContainsAny(p, "\\\x00") {
 		return "the path must not contain backslashes or NUL bytes"
 	}
@@ -158,8 +218,8 @@ func badPath(p string) string {
 	return ""
 }
 
-// allowRead answers anything but GET and HEAD with 405; everything web serves itself is read-only.
-func allowRead(w http.ResponseWriter, r *http.Request) bool {
+// readOnly answers anything but GET and HEAD with 405; everything web serves itself is read-only.
+func readOnly(w http.ResponseWriter, r *http.Request) bool {
 	if r.Method == http.MethodGet || r.Method == http.MethodHead {
 		return true
 	}

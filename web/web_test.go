@@ -256,7 +256,7 @@ func TestBadRequestsGetJSONErrors(t *testing.T) {
 		{"DELETE the page", "DELETE", "/", nil, 405, "METHOD_NOT_ALLOWED"},
 		{"PUT a merchant", "PUT", "/sdk/merchants/imp10391932.json", strings.NewReader("{}"), 405, "METHOD_NOT_ALLOWED"},
 		{"oversized body", "POST", "/sdk/imp.js", big, 413, "PAYLOAD_TOO_LARGE"},
-		{"backend path without backend", "POST", "/users/getToken", strings.NewReader("{}"), 404, "NO_BACKEND"},
+		{"backend path without backend", "POST", "/users/getToken", strings.NewReader("{}"), 404, "NOT_FOUND"},
 		{"sandbox path without backend", "POST", "/sdk/sandbox/payments", strings.NewReader("{}"), 404, "NO_BACKEND"},
 		{"POST the backend probe", "POST", "/sdk/sandbox/backend.json", nil, 405, "METHOD_NOT_ALLOWED"},
 	}
@@ -297,17 +297,20 @@ func TestNoBackendSaysSoToTheProbe(t *testing.T) {
 	assert.JSONEq(t, `{"ledger": false, "webhooks": false, "rest": false}`, rec.Body.String())
 }
 
-func TestBackendGetsItsPaths(t *testing.T) {
+func TestBackendMountsItsRoutes(t *testing.T) {
 	var got []string
-	backend := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		body, err := io.ReadAll(r.Body)
-		if err != nil {
-			w.WriteHeader(http.StatusRequestEntityTooLarge)
-			return
-		}
-		got = append(got, r.Method+" "+r.URL.Path+" "+string(body))
-		w.WriteHeader(http.StatusTeapot)
-	})
+	backend := web.At{
+		Patterns: []string{"POST /users/getToken", "GET /payments/{imp_uid}", "POST /payments/prepare", "/sdk/sandbox/"},
+		Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			body, err := io.ReadAll(r.Body)
+			if err != nil {
+				w.WriteHeader(http.StatusRequestEntityTooLarge)
+				return
+			}
+			got = append(got, r.Method+" "+r.URL.Path+" "+r.PathValue("imp_uid")+" "+string(body))
+			w.WriteHeader(http.StatusTeapot)
+		}),
+	}
 	h := web.New(web.Options{Dist: fakeDist(t, false), Backend: backend})
 	tests := []struct {
 		method, path, body string
@@ -315,20 +318,28 @@ func TestBackendGetsItsPaths(t *testing.T) {
 	}{
 		{"POST", "/users/getToken", `{"imp_key":"k"}`, http.StatusTeapot},
 		{"GET", "/payments/imps_123456789012", "", http.StatusTeapot},
+		// Dot segments and backslashes are values here, not paths: only files are guarded.
+		{"GET", "/payments/..", "", http.StatusTeapot},
+		{"GET", "/payments/%2E", "", http.StatusTeapot},
+		{"GET", "/payments/a%5Cb", "", http.StatusTeapot},
 		{"GET", "/sdk/sandbox/backend.json", "", http.StatusTeapot},
 		{"POST", "/sdk/sandbox/reset", "", http.StatusTeapot},
 		{"GET", "/sdk/imp.js", "", http.StatusOK},             // still web's
-		{"GET", "/sdk/sandboxed.js", "", http.StatusNotFound}, // not a backend prefix
+		{"GET", "/sdk/sandboxed.js", "", http.StatusNotFound}, // not the backend's
+		{"GET", "/sdk/../imp.js", "", http.StatusBadRequest},  // a file path: guarded
 	}
 	for _, tc := range tests {
 		rec := do(t, h, tc.method, tc.path, strings.NewReader(tc.body), nil)
 		assert.Equal(t, tc.want, rec.Code, tc.path)
 	}
 	assert.Equal(t, []string{
-		`POST /users/getToken {"imp_key":"k"}`,
-		"GET /payments/imps_123456789012 ",
-		"GET /sdk/sandbox/backend.json ",
-		"POST /sdk/sandbox/reset ",
+		`POST /users/getToken  {"imp_key":"k"}`,
+		"GET /payments/imps_123456789012 imps_123456789012 ",
+		"GET /payments/.. .. ",
+		"GET /payments/. . ",
+		`GET /payments/a\b a\b `,
+		"GET /sdk/sandbox/backend.json  ",
+		"POST /sdk/sandbox/reset  ",
 	}, got)
 
 	// A chunked body (no Content-Length) past the limit is cut off for the backend too.
@@ -340,9 +351,9 @@ func TestBackendGetsItsPaths(t *testing.T) {
 }
 
 func TestBackendPanicBecomesJSON500(t *testing.T) {
-	h := web.New(web.Options{Dist: fakeDist(t, false), Backend: http.HandlerFunc(func(http.ResponseWriter, *http.Request) {
+	h := web.New(web.Options{Dist: fakeDist(t, false), Backend: web.At{Patterns: []string{"/payments/"}, Handler: http.HandlerFunc(func(http.ResponseWriter, *http.Request) {
 		panic("boom")
-	})})
+	})}})
 	rec := do(t, h, http.MethodGet, "/payments/x", nil, nil)
 	assert.Equal(t, http.StatusInternalServerError, rec.Code)
 	assert.Equal(t, "INTERNAL", errorCode(t, rec))

@@ -109,21 +109,25 @@ func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 //  1. Write the handler as a function that returns (value, error) and never touches the
 //     ResponseWriter:
 //     - REST, token required:   func(r *http.Request, merchant string) (any, error)
-//     - REST, no token:         func(r *http.Request) (any, error)          (getToken)
+//     - REST, no token:         func(r *http.Request) (any, error)   (getToken)
 //     - bridge (/sdk/sandbox/): func(r *http.Request) (any, error)
-//     Read path wildcards with r.PathValue("imp_uid") (already percent-decoded; "%2F" stays
-//     inside one value). Read a REST body with readFields(r) (JSON or form, as the real API
-//     takes both) and a bridge body with decodeBridge(r, &typedStruct).
+//     Read path wildcards with r.PathValue("imp_uid") (percent-decoded; "%2F", ".", "..",
+//     "\" stay inside one value). Read a REST body with readFields(r) (JSON or form: the real
+//     API takes both) and a bridge body with decodeBridge(r, &typedStruct).
 //  2. Return the value to send: the REST envelope wraps it as {"code":0,"message":null,
-//     "response":value}; the bridge's adds "ok":true to the value's JSON object.
-//  3. Return an error to refuse: invalid(field, msg), notFound(msg), conflict(msg), or a
-//     &Refusal{Kind: ErrInvalid, Code: "F1002", Message: …} when the bridge must answer with a
-//     real error_code. The envelope picks the status from the kind (statusOf, once, with
-//     errors.Is) and joins the messages of errors.Join'ed refusals; any other error is a 500
-//     that is logged. Wrap lower errors with %w.
+//     "response":value}; the bridge's puts "ok":true before the fields of the value's object.
+//  3. Return an error to refuse. In the real API's words: refused(code, "<its Korean message>",
+//     "<what to change, in impshim's words>", kind) — kind nil is its HTTP 200 with code ≠ 0,
+//     ErrNotFound a 404, ErrInvalid a 400, ErrUnauthorized a 401. In impshim's words alone:
+//     invalid(field, msg), notFound(msg), conflict(msg). For the bridge, set ErrorCode on the
+//     *Refusal (F1002, …) when the SDK's callback must see a real error_code. The envelope
+//     picks the status from the kind (statusOf: once, with errors.Is), joins the messages of
+//     errors.Join'ed refusals, and sends Explain as X-Impshim-Explain. Any other error is a
+//     logged 500: wrap lower errors with %w.
 //  4. Add a line below: {"POST /payments/prepare", a.rest(a.prepare)}. Unknown paths and wrong
 //     methods under /users/, /payments/, /subscribe/, /certifications/ and /sdk/sandbox/ are
-//     answered in the right envelope by the fallbacks at the end (404, or 405 with Allow).
+//     answered in the right envelope by the fallbacks at the end (404, or 405 with Allow); do
+//     not register those prefixes yourself.
 func (a *API) routes(mux *http.ServeMux) []route {
 	return []route{
 		{"POST /users/getToken", a.restPublic(a.getToken)},
@@ -213,7 +217,7 @@ func (a *API) bridgeFallback(mux *http.ServeMux) http.Handler {
 	})
 }
 
-// statusOf is the one mapping of error kinds to HTTP statuses, for both envelopes.
+// statusOf is the one mapping of errors to HTTP statuses, for both envelopes.
 func statusOf(err error) int {
 	var tooBig *http.MaxBytesError
 	switch {
@@ -234,28 +238,44 @@ func statusOf(err error) int {
 	case errors.Is(err, ErrInvalid):
 		return http.StatusBadRequest
 	}
+	if r := firstRefusal(err); r != nil && r.Kind == nil {
+		return http.StatusOK // the real API's business refusal: 200 with code ≠ 0
+	}
 	return http.StatusInternalServerError
 }
 
-// explain is the status and message of err, the same for both envelopes; server failures are
-// logged here, once.
-func (a *API) explain(w http.ResponseWriter, r *http.Request, err error) (int, string) {
-	status := statusOf(err)
-	var first *Refusal
-	if _, f := refusals(err); f != nil {
-		first = f
+// refusal is what an envelope says about err: the status, the envelope code, the message and
+// impshim's explanation. Server failures are logged here, once.
+type refusal struct {
+	status  int
+	code    int
+	message string
+	explain string
+	first   *Refusal // nil for a server failure
+}
+
+func (a *API) refusalOf(w http.ResponseWriter, r *http.Request, err error) refusal {
+	out := refusal{status: statusOf(err), code: -1, first: firstRefusal(err)}
+	if out.first != nil && out.first.Code != 0 {
+		out.code = out.first.Code
 	}
-	if status == http.StatusMethodNotAllowed && first != nil {
-		w.Header().Set("Allow", first.Field)
-	}
-	switch status {
+	switch out.status {
 	case http.StatusRequestEntityTooLarge:
-		return status, "the request body is over 1 MiB; send less"
+		out.message = "the request body is over 1 MiB; send less"
 	case http.StatusInternalServerError:
 		a.log.Error("ledger: request failed", "method", r.Method, "path", r.URL.Path, "err", err)
-		return status, "the sandbox ledger could not read or write its database: " + err.Error()
+		out.message = "the sandbox ledger could not read or write its database: " + err.Error()
+	default:
+		out.message, out.explain = refusalText(err)
 	}
-	return status, refusalText(err)
+	if out.status == http.StatusMethodNotAllowed && out.first != nil {
+		w.Header().Set("Allow", out.first.Field)
+	}
+	if out.explain != "" {
+		w.Header().Set("X-Impshim-Explain", strings.NewReplacer("\r", " ", "\n", " ").Replace(out.explain))
+		a.log.Info("ledger: refused", "method", r.Method, "path", r.URL.Path, "message", out.message, "explain", out.explain)
+	}
+	return out
 }
 
 // recovered turns a handler's panic into a 500 in the envelope, so one bad request costs one
@@ -281,8 +301,8 @@ type envelope struct {
 func (a *API) restPublic(h func(*http.Request) (any, error)) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		fail := func(err error) {
-			status, msg := a.explain(w, r, err)
-			writeJSON(w, status, envelope{Code: -1, Message: &msg})
+			ref := a.refusalOf(w, r, err)
+			writeJSON(w, ref.status, envelope{Code: ref.code, Message: &ref.message})
 		}
 		defer a.recovered(w, r, fail)
 		v, err := h(r)
@@ -316,7 +336,7 @@ type bridgeError struct {
 
 // bridgeCodes are the error_codes of refusals that carry none of their own.
 var bridgeCodes = map[int]string{
-	http.StatusBadRequest: "INVALID_REQUEST", http.StatusUnauthorized: "UNAUTHORIZED", http.StatusForbidden: "FORBIDDEN",
+	http.StatusOK: "REFUSED", http.StatusBadRequest: "INVALID_REQUEST", http.StatusUnauthorized: "UNAUTHORIZED", http.StatusForbidden: "FORBIDDEN",
 	http.StatusNotFound: "NOT_FOUND", http.StatusMethodNotAllowed: "METHOD_NOT_ALLOWED", http.StatusConflict: "CONFLICT",
 	http.StatusRequestEntityTooLarge: "PAYLOAD_TOO_LARGE", http.StatusUnsupportedMediaType: "UNSUPPORTED_MEDIA_TYPE",
 	http.StatusInternalServerError: "INTERNAL",
@@ -327,12 +347,16 @@ func (a *API) bridge(h func(*http.Request) (any, error)) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		corsHeaders(w)
 		fail := func(err error) {
-			status, msg := a.explain(w, r, err)
-			code := bridgeCodes[status]
-			if _, first := refusals(err); first != nil && first.Code != "" {
-				code = first.Code
+			ref := a.refusalOf(w, r, err)
+			code := bridgeCodes[ref.status]
+			if ref.first != nil && ref.first.ErrorCode != "" {
+				code = ref.first.ErrorCode
 			}
-			writeJSON(w, status, bridgeError{Error: msg, ErrorCode: code, ErrorMsg: msg})
+			text := ref.message
+			if ref.explain != "" {
+				text += " (" + ref.explain + ")"
+			}
+			writeJSON(w, ref.status, bridgeError{Error: text, ErrorCode: code, ErrorMsg: ref.message})
 		}
 		defer a.recovered(w, r, fail)
 		v, err := h(r)

@@ -10,11 +10,12 @@ import (
 	"net/http"
 	"net/url"
 	"reflect"
-	"regexp"
 	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/impshim/impshim/resolver"
 )
 
 // The JS bridge's endpoints under /sdk/sandbox/: what imp.js calls from the buyer's browser to
@@ -291,7 +292,7 @@ func (a *API) bridgePayments(r *http.Request) (any, error) {
 	// merchant_uid and status narrow the list, e.g. to ask whether an order is already paid.
 	q := ListQuery{Status: "all", Page: 1, Limit: 100, MerchantUID: query.Get("merchant_uid")}
 	if st := query.Get("status"); st != "" && st != "all" {
-		if !validStatus(st) {
+		if !resolver.ValidStatus(st) {
 			return nil, invalid("status", "status must be all, ready, paid, cancelled or failed, not "+strconv.Quote(st))
 		}
 		q.Status = st
@@ -348,12 +349,6 @@ func (a *API) webhooks(r *http.Request) (any, error) {
 	}{list}, nil
 }
 
-var impUIDPattern = regexp.MustCompile(`^imps_[0-9]{12}$`)
-
-// mobileUA is how the SDK tells a mobile browser (SPEC §6); the bridge posts from the buyer's
-// browser, so its User-Agent is the buyer's.
-var mobileUA = regexp.MustCompile(`Mobi|Android|iPhone|iPad`)
-
 // paymentFromBridge builds the ledger's payment from the params snapshot and the SDK response.
 // The response wins where both say something: it carries the defaults the SDK applied.
 func paymentFromBridge(req, resp *bridgeFields, now int64, userAgent string) (Payment, []string, error) {
@@ -363,19 +358,19 @@ func paymentFromBridge(req, resp *bridgeFields, now int64, userAgent string) (Pa
 	if p.ImpUID == "" {
 		return p, nil, nil
 	}
-	if !impUIDPattern.MatchString(p.ImpUID) {
+	if !resolver.ValidIMPUID(p.ImpUID) {
 		errs = append(errs, invalid("response.imp_uid", "response.imp_uid "+strconv.Quote(p.ImpUID)+" is not an impshim imp_uid (imps_ and 12 digits)"))
 	}
 	p.MerchantUID = pick(resp.MerchantUID, req.MerchantUID)
 	if p.MerchantUID == "" {
 		errs = append(errs, invalid("response.merchant_uid", "response.merchant_uid is required"))
-	} else if utf8.RuneCountInString(p.MerchantUID) > 40 {
+	} else if utf8.RuneCountInString(p.MerchantUID) > resolver.MaxMerchantUIDLen {
 		errs = append(errs, invalid("response.merchant_uid", "merchant_uid is over 40 characters"))
 	}
 	p.Status = pick(resp.Status, req.Status)
 	success := resp.Success != nil && *resp.Success
 	switch {
-	case !validStatus(p.Status):
+	case !resolver.ValidStatus(p.Status):
 		errs = append(errs, invalid("response.status", "response.status must be paid, ready, failed or cancelled, not "+strconv.Quote(p.Status)))
 	case success && p.Status != StatusPaid && p.Status != StatusReady:
 		errs = append(errs, invalid("response.status", "response.success is true but response.status is "+p.Status))
@@ -392,7 +387,8 @@ func paymentFromBridge(req, resp *bridgeFields, now int64, userAgent string) (Pa
 		p.PGProvider, _, _ = strings.Cut(string(text(resp.PG, req.PG)), ".")
 	}
 	p.Channel = "pc"
-	if mobileUA.MatchString(userAgent) {
+	// The bridge posts from the buyer's browser, so its User-Agent is the buyer's.
+	if resolver.MobileUserAgent(userAgent) {
 		p.Channel = "mobile"
 	}
 	p.PGTID, p.PGID, p.ApplyNum = text(resp.PGTID, req.PGTID), text(resp.PGID, req.PGID), text(resp.ApplyNum, req.ApplyNum)

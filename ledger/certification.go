@@ -16,6 +16,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/impshim/impshim/resolver"
 )
 
 const certificationSchema = `
@@ -77,7 +79,7 @@ func digitsOnly(s string) string {
 func (id *Identity) check() error {
 	var errs []error
 	bad := func(field, why string) {
-		errs = append(errs, refused(-1, "본인인증 대상자 정보가 올바르지 않습니다. ("+field+")", "identity."+field+" "+why, errInvalid))
+		errs = append(errs, refused(-1, "본인인증 대상자 정보가 올바르지 않습니다. ("+field+")", "identity."+field+" "+why, ErrInvalid))
 	}
 	if strings.TrimSpace(id.Name) == "" || utf8.RuneCountInString(id.Name) > 50 {
 		bad("name", "must be 1 to 50 characters")
@@ -132,11 +134,9 @@ func certificationOf(merchantCode string, id Identity) Certification {
 	}
 }
 
-var certImpUID = impUIDPattern
-
-func unknownCertification(impUID string) *Refused {
+func unknownCertification(impUID string) *Refusal {
 	return refused(-1, "인증결과가 존재하지 않습니다.",
-		"no identity verification with imp_uid "+strconv.Quote(impUID)+" for this merchant (deleted ones are gone)", errNotFound)
+		"no identity verification with imp_uid "+strconv.Quote(impUID)+" for this merchant (deleted ones are gone)", ErrNotFound)
 }
 
 // Verified is a verification the bridge reports after the window: who, through which PG.
@@ -153,14 +153,14 @@ type Verified struct {
 // the same imp_uid again is harmless when it names the same person, and refused otherwise.
 func (s *Store) RecordCertification(ctx context.Context, merchantCode string, v Verified, now int64) (Certification, error) {
 	var errs []error
-	if !certImpUID.MatchString(v.ImpUID) {
-		errs = append(errs, refused(-1, "imp_uid가 올바르지 않습니다.", "imp_uid "+strconv.Quote(v.ImpUID)+" is not an impshim imp_uid (imps_ and 12 digits)", errInvalid))
+	if !resolver.ValidIMPUID(v.ImpUID) {
+		errs = append(errs, refused(-1, "imp_uid가 올바르지 않습니다.", "imp_uid "+strconv.Quote(v.ImpUID)+" is not an impshim imp_uid (imps_ and 12 digits)", ErrInvalid))
 	}
-	if utf8.RuneCountInString(v.MerchantUID) > 40 {
-		errs = append(errs, refused(-1, "merchant_uid는 40자 이내여야 합니다.", "merchant_uid is over 40 characters", errInvalid))
+	if utf8.RuneCountInString(v.MerchantUID) > resolver.MaxMerchantUIDLen {
+		errs = append(errs, refused(-1, "merchant_uid는 40자 이내여야 합니다.", "merchant_uid is over 40 characters", ErrInvalid))
 	}
 	if v.PGProvider == "" {
-		errs = append(errs, refused(-1, "pg_provider는 필수입력입니다.", "pg_provider is required: the certification setting's PG code", errInvalid))
+		errs = append(errs, refused(-1, "pg_provider는 필수입력입니다.", "pg_provider is required: the certification setting's PG code", ErrInvalid))
 	}
 	errs = append(errs, v.Identity.check())
 	if err := errors.Join(errs...); err != nil {
@@ -181,7 +181,7 @@ func (s *Store) RecordCertification(ctx context.Context, merchantCode string, v 
 			return nil
 		case err == nil:
 			return refused(-1, "이미 처리된 본인인증입니다.", "imp_uid "+v.ImpUID+" is already recorded for another person or merchant; imp_uids are unique", nil)
-		case !errors.Is(err, errNotFound):
+		case !errors.Is(err, ErrNotFound):
 			return err
 		}
 		return putCertification(ctx, tx, merchantCode, c, "")
@@ -204,7 +204,7 @@ func loadCertification(ctx context.Context, q queryer, impUID string) (Certifica
 	var code, otp, doc string
 	err := q.QueryRowContext(ctx, "SELECT merchant_code, otp, doc FROM certifications WHERE imp_uid = ?", impUID).Scan(&code, &otp, &doc)
 	if err == sql.ErrNoRows {
-		return c, "", "", errNotFound
+		return c, "", "", ErrNotFound
 	}
 	if err != nil {
 		return c, "", "", err
@@ -218,7 +218,7 @@ func loadCertification(ctx context.Context, q queryer, impUID string) (Certifica
 // Certification returns the merchant's verification with that imp_uid.
 func (s *Store) Certification(ctx context.Context, merchantCode, impUID string) (Certification, error) {
 	c, code, _, err := loadCertification(ctx, s.db, impUID)
-	if errors.Is(err, errNotFound) || (err == nil && code != merchantCode) {
+	if errors.Is(err, ErrNotFound) || (err == nil && code != merchantCode) {
 		return c, unknownCertification(impUID)
 	}
 	return c, err
@@ -231,7 +231,7 @@ func (s *Store) DeleteCertification(ctx context.Context, merchantCode, impUID st
 		var code string
 		var err error
 		c, code, _, err = loadCertification(ctx, tx, impUID)
-		if errors.Is(err, errNotFound) || (err == nil && code != merchantCode) {
+		if errors.Is(err, ErrNotFound) || (err == nil && code != merchantCode) {
 			return unknownCertification(impUID)
 		}
 		if err != nil {
@@ -257,7 +257,7 @@ type OTPRequest struct {
 func (r OTPRequest) identity() (Identity, error) {
 	var errs []error
 	bad := func(field, why string) {
-		errs = append(errs, refused(-1, "본인인증 대상자 정보가 올바르지 않습니다. ("+field+")", field+" "+why, errInvalid))
+		errs = append(errs, refused(-1, "본인인증 대상자 정보가 올바르지 않습니다. ("+field+")", field+" "+why, ErrInvalid))
 	}
 	id := Identity{Name: strings.TrimSpace(r.Name), Phone: digitsOnly(r.Phone), Carrier: r.Carrier}
 	if id.Name == "" {
@@ -318,7 +318,7 @@ func (s *Store) ConfirmOTP(ctx context.Context, merchantCode, impUID, otp string
 		var code, want string
 		var err error
 		c, code, want, err = loadCertification(ctx, tx, impUID)
-		if errors.Is(err, errNotFound) || (err == nil && code != merchantCode) {
+		if errors.Is(err, ErrNotFound) || (err == nil && code != merchantCode) {
 			return unknownCertification(impUID)
 		}
 		if err != nil {
@@ -326,11 +326,11 @@ func (s *Store) ConfirmOTP(ctx context.Context, merchantCode, impUID, otp string
 		}
 		switch {
 		case c.Certified:
-			return refused(-1, "이미 인증이 완료된 건입니다.", "imp_uid "+impUID+" is already verified; GET /certifications/"+impUID+" reads it", errInvalid)
+			return refused(-1, "이미 인증이 완료된 건입니다.", "imp_uid "+impUID+" is already verified; GET /certifications/"+impUID+" reads it", ErrInvalid)
 		case strings.TrimSpace(otp) == "":
-			return refused(-1, "인증번호(otp)는 필수입력입니다.", "otp is required: the sandbox always sends "+SandboxOTP, errInvalid)
+			return refused(-1, "인증번호(otp)는 필수입력입니다.", "otp is required: the sandbox always sends "+SandboxOTP, ErrInvalid)
 		case otp != want:
-			return refused(-1, "인증번호가 일치하지 않습니다.", "otp "+strconv.Quote(otp)+" is wrong: the sandbox always sends "+SandboxOTP, errInvalid)
+			return refused(-1, "인증번호가 일치하지 않습니다.", "otp "+strconv.Quote(otp)+" is wrong: the sandbox always sends "+SandboxOTP, ErrInvalid)
 		}
 		c.Certified, c.CertifiedAt = true, now
 		return putCertification(ctx, tx, merchantCode, c, "")

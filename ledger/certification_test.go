@@ -82,7 +82,7 @@ func TestRecordCertificationRefusals(t *testing.T) {
 			require.Error(t, err)
 			assert.Contains(t, err.Error(), c.explain)
 			_, err = s.Certification(ctx, DemoMerchant, "imps_100000000001")
-			assert.ErrorIs(t, err, errNotFound, "nothing stored")
+			assert.ErrorIs(t, err, ErrNotFound, "nothing stored")
 		})
 	}
 }

@@ -47,11 +47,11 @@ func (s *Store) MoveClock(ctx context.Context, merchantCode string, now, realNow
 		if now < current {
 			return refused(-1, "샌드박스 시계는 앞으로만 움직일 수 있습니다.",
 				"now "+strconv.FormatInt(now, 10)+" is before the clock's current time "+strconv.FormatInt(current, 10)+
-					": the sandbox clock only moves forward (advance_s ≥ 0, or a later now)", errInvalid)
+					": the sandbox clock only moves forward (advance_s ≥ 0, or a later now)", ErrInvalid)
 		}
 		if now-realNow > maxClockOffset {
 			return refused(-1, "샌드박스 시계를 100년 이상 앞당길 수 없습니다.",
-				"the clock may run at most 100 years ahead of real time", errInvalid)
+				"the clock may run at most 100 years ahead of real time", ErrInvalid)
 		}
 		moved = now
 		_, err = tx.ExecContext(ctx, `INSERT INTO clocks (merchant_code, offset_s) VALUES (?, ?)

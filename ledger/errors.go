@@ -26,35 +26,66 @@ var (
 	errMediaType = errors.New("unsupported media type")
 )
 
-// Refusal is a refusal the caller can fix: Message says what to change.
+// Refusal is a request turned down in words the caller can act on. For the REST API it is
+// what the real API answers: Code is the envelope's code (-1 or 1, whichever the real API uses
+// for the case) and Message its words (Korean, from the OpenAPI / docs), while Explain says in
+// impshim's words what to change (the X-Impshim-Explain header and the server log). Kind is
+// the domain error the adapter maps to a status (statusOf); nil is the real API's HTTP 200
+// with code ≠ 0, its answer to most business refusals.
 type Refusal struct {
-	Kind error // one of the Err… kinds above
+	Kind    error
+	Code    int
+	Message string
+	Explain string
 	// Field is the request field at fault, when one is ("amount", "response.imp_uid").
 	Field string
-	// Code is the machine-readable code the bridge answers with (error_code), when the real
-	// service has one (F1002, …); "" lets the envelope derive one from Kind.
-	Code    string
-	Message string
+	// ErrorCode is the code the bridge answers with (error_code), when the real service has
+	// one for the case (F1002, …); "" lets the bridge's envelope derive one from the status.
+	ErrorCode string
 }
 
-func (e *Refusal) Error() string { return e.Message }
+func (e *Refusal) Error() string {
+	if e.Explain == "" {
+		return e.Message
+	}
+	return e.Message + " (" + e.Explain + ")"
+}
+
 func (e *Refusal) Unwrap() error { return e.Kind }
 
-func invalid(field, msg string) error { return &Refusal{Kind: ErrInvalid, Field: field, Message: msg} }
-func notFound(msg string) error       { return &Refusal{Kind: ErrNotFound, Message: msg} }
-func conflict(msg string) error       { return &Refusal{Kind: ErrConflict, Message: msg} }
+// refused is a refusal in the real API's words (code, msg) with impshim's explanation.
+func refused(code int, msg, explain string, kind error) *Refusal {
+	return &Refusal{Code: code, Message: msg, Explain: explain, Kind: kind}
+}
 
-// refusals are the messages of every *Refusal in err, which may join several: every field that
-// is wrong is named at once, so the merchant fixes them in one go.
-func refusals(err error) (msgs []string, first *Refusal) {
+// invalid, notFound and conflict are refusals in impshim's words alone (code -1).
+func invalid(field, msg string) error {
+	return &Refusal{Kind: ErrInvalid, Code: -1, Field: field, Message: msg}
+}
+func notFound(msg string) error { return &Refusal{Kind: ErrNotFound, Code: -1, Message: msg} }
+func conflict(msg string) error { return &Refusal{Kind: ErrConflict, Code: -1, Message: msg} }
+
+// firstRefusal is the first *Refusal in err, which may join several (errors.Join): every field
+// that is wrong is named at once, so the merchant fixes them in one go.
+func firstRefusal(err error) *Refusal {
+	var r *Refusal
+	if errors.As(err, &r) {
+		return r
+	}
+	return nil
+}
+
+// refusalText joins what the refusals in err say: their messages, and their explanations.
+func refusalText(err error) (message, explain string) {
+	var msgs, why []string
 	var walk func(error)
 	walk = func(err error) {
 		switch x := err.(type) {
 		case *Refusal:
-			if first == nil {
-				first = x
-			}
 			msgs = append(msgs, x.Message)
+			if x.Explain != "" {
+				why = append(why, x.Explain)
+			}
 		case interface{ Unwrap() []error }:
 			for _, inner := range x.Unwrap() {
 				walk(inner)
@@ -64,10 +95,5 @@ func refusals(err error) (msgs []string, first *Refusal) {
 		}
 	}
 	walk(err)
-	return msgs, first
-}
-
-func refusalText(err error) string {
-	msgs, _ := refusals(err)
-	return strings.Join(msgs, "; ")
+	return strings.Join(msgs, "; "), strings.Join(why, "; ")
 }

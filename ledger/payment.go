@@ -1,6 +1,10 @@
 package ledger
 
-import "encoding/json"
+import (
+	"encoding/json"
+
+	"github.com/impshim/impshim/resolver"
+)
 
 // Payment is one payment as GET /payments/{imp_uid} returns it: the field names and types of
 // the i'mport V1 REST API's Payment model, so a merchant's verification code reads it unchanged.
@@ -63,17 +67,13 @@ type Cancellation struct {
 	ReceiptURL  Text   `json:"receipt_url"`
 }
 
-// Payment statuses, as the real API spells them.
+// Payment statuses: resolver owns them (both halves of impshim speak them).
 const (
-	StatusReady     = "ready"
-	StatusPaid      = "paid"
-	StatusFailed    = "failed"
-	StatusCancelled = "cancelled"
+	StatusReady     = resolver.StatusReady
+	StatusPaid      = resolver.StatusPaid
+	StatusFailed    = resolver.StatusFailed
+	StatusCancelled = resolver.StatusCancelled
 )
-
-func validStatus(s string) bool {
-	return s == StatusReady || s == StatusPaid || s == StatusFailed || s == StatusCancelled
-}
 
 // Cancellable is what a cancellation may still take back.
 func (p *Payment) Cancellable() Amount {

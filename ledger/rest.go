@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/impshim/impshim/resolver"
 )
 
 // The i'mport V1 REST API: what a merchant's server calls to verify and cancel payments.
@@ -99,7 +101,7 @@ func pathStatus(r *http.Request, fallback string) (string, error) {
 	if status == "" {
 		return fallback, nil
 	}
-	if !validStatus(status) {
+	if !resolver.ValidStatus(status) {
 		return "", invalid("payment_status", "payment_status "+strconv.Quote(status)+" must be ready, paid, cancelled or failed")
 	}
 	return status, nil
@@ -143,7 +145,7 @@ func (a *API) findAll(r *http.Request, code string) (any, error) {
 
 func (a *API) byStatus(r *http.Request, code string) (any, error) {
 	status := r.PathValue("payment_status")
-	if status != "all" && !validStatus(status) {
+	if status != "all" && !resolver.ValidStatus(status) {
 		return nil, invalid("payment_status", "status "+strconv.Quote(status)+" must be all, ready, paid, cancelled or failed")
 	}
 	q, err := listQuery(r.URL.Query(), status)

@@ -22,6 +22,8 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/impshim/impshim/resolver"
 )
 
 const subscribeSchema = `
@@ -143,7 +145,7 @@ func checkCard(c Card, now int64) (string, error) {
 		return r
 	}, c.Number)
 	if c.Number == "" {
-		return "", refused(-1, "카드번호(card_number)는 필수입력입니다.", "card_number is required: dddd-dddd-dddd-dddd", errInvalid)
+		return "", refused(-1, "카드번호(card_number)는 필수입력입니다.", "card_number is required: dddd-dddd-dddd-dddd", ErrInvalid)
 	}
 	if len(digits) < 14 || len(digits) > 16 || strings.Trim(digits, "0123456789") != "" {
 		return "", refused(-1, "카드정보 인증 및 빌키 발급에 실패하였습니다. [카드번호 오류]",
@@ -279,43 +281,19 @@ func (s Schedule) charge() Charge {
 	}
 }
 
-// Refused is a request the real API turns down in its own words: the envelope's code (1 or
-// -1, whichever the real API uses for the case) and its Korean message. Explain says in
-// impshim's words what to change; it goes to the log and the X-Impshim-Explain header. Kind
-// is the domain error the adapter maps to a status: errNotFound (the real API's 404),
-// errInvalid (400), or nil for the real API's HTTP 200 with code ≠ 0.
-type Refused struct {
-	Code    int
-	Message string
-	Explain string
-	Kind    error
-}
-
-func (e *Refused) Error() string { return e.Message + " (" + e.Explain + ")" }
-func (e *Refused) Unwrap() error { return e.Kind }
-
-func refused(code int, msg, explain string, kind error) *Refused {
-	return &Refused{Code: code, Message: msg, Explain: explain, Kind: kind}
-}
-
-var (
-	errNotFound = errors.New("not found")
-	errInvalid  = errors.New("invalid request")
-)
-
 // The real API's messages for a customer_uid it does not know (iamport-rest-client-python's
 // tests against the real service: test_customer_get.py, test_pay_schedule.py).
-func unknownCustomer(uid string, deletedAt int64) *Refused {
+func unknownCustomer(uid string, deletedAt int64) *Refusal {
 	why := "no billing key is issued under customer_uid " + strconv.Quote(uid) +
 		": issue one with POST /subscribe/customers/{customer_uid} or IMP.request_pay with customer_uid on a subscription setting"
 	if deletedAt > 0 {
 		why = "the billing key of customer_uid " + strconv.Quote(uid) + " was deleted at " + strconv.FormatInt(deletedAt, 10) +
 			" (unix); issue a new one to charge it again"
 	}
-	return refused(1, "요청하신 customer_uid("+uid+")로 등록된 정보를 찾을 수 없습니다.", why, errNotFound)
+	return refused(1, "요청하신 customer_uid("+uid+")로 등록된 정보를 찾을 수 없습니다.", why, ErrNotFound)
 }
 
-func noCustomerForCharge(uid string, deletedAt int64) *Refused {
+func noCustomerForCharge(uid string, deletedAt int64) *Refusal {
 	r := unknownCustomer(uid, deletedAt)
 	r.Message, r.Kind = "등록된 고객정보가 없습니다.", nil
 	return r
@@ -327,9 +305,9 @@ const maxCustomerUID = 80
 func checkCustomerUID(uid string) error {
 	switch {
 	case strings.TrimSpace(uid) == "":
-		return refused(-1, "customer_uid는 필수입력입니다.", "customer_uid is required", errInvalid)
+		return refused(-1, "customer_uid는 필수입력입니다.", "customer_uid is required", ErrInvalid)
 	case utf8.RuneCountInString(uid) > maxCustomerUID:
-		return refused(-1, "customer_uid는 80자 이내여야 합니다.", "customer_uid is over 80 characters", errInvalid)
+		return refused(-1, "customer_uid는 80자 이내여야 합니다.", "customer_uid is over 80 characters", ErrInvalid)
 	}
 	return nil
 }
@@ -354,7 +332,7 @@ func issueKey(ctx context.Context, tx *sql.Tx, code string, k BillingKey, magic 
 	k.Inserted, k.Updated = now, now
 	if old, _, deletedAt, err := loadKey(ctx, tx, code, k.CustomerUID); err == nil && deletedAt == 0 {
 		k.Inserted = old.Inserted
-	} else if err != nil && !errors.Is(err, errNotFound) {
+	} else if err != nil && !errors.Is(err, ErrNotFound) {
 		return k, err
 	}
 	doc, err := json.Marshal(k)
@@ -375,7 +353,7 @@ func loadKey(ctx context.Context, q queryer, code, uid string) (BillingKey, Magi
 	err := q.QueryRowContext(ctx, "SELECT magic, deleted_at, doc FROM billing_keys WHERE merchant_code = ? AND customer_uid = ?",
 		code, uid).Scan(&magic, &deletedAt, &doc)
 	if err == sql.ErrNoRows {
-		return k, "", 0, errNotFound
+		return k, "", 0, ErrNotFound
 	}
 	if err != nil {
 		return k, "", 0, err
@@ -387,9 +365,9 @@ func loadKey(ctx context.Context, q queryer, code, uid string) (BillingKey, Magi
 }
 
 // liveKey is the merchant's key under uid, or the real API's refusal for an unknown or deleted one.
-func liveKey(ctx context.Context, q queryer, code, uid string, refuse func(string, int64) *Refused) (BillingKey, Magic, error) {
+func liveKey(ctx context.Context, q queryer, code, uid string, refuse func(string, int64) *Refusal) (BillingKey, Magic, error) {
 	k, magic, deletedAt, err := loadKey(ctx, q, code, uid)
-	if errors.Is(err, errNotFound) {
+	if errors.Is(err, ErrNotFound) {
 		return k, "", refuse(uid, 0)
 	}
 	if err != nil {
@@ -416,7 +394,7 @@ func (s *Store) BillingKeys(ctx context.Context, merchantCode string, uids []str
 	for _, uid := range uids {
 		k, err := s.BillingKey(ctx, merchantCode, uid)
 		switch {
-		case errors.Is(err, errNotFound):
+		case errors.Is(err, ErrNotFound):
 			missing = append(missing, uid)
 		case err != nil:
 			return nil, nil, err
@@ -457,7 +435,7 @@ func randomDigits(n int) string {
 
 // chargeOutcome runs a charge against a key: the payment it leaves (paid or failed) and, for
 // a PG failure, the refusal the API answers with although the payment is recorded.
-func chargeOutcome(k BillingKey, magic Magic, c Charge, usage string, now int64) (Payment, *Refused) {
+func chargeOutcome(k BillingKey, magic Magic, c Charge, usage string, now int64) (Payment, *Refusal) {
 	p := Payment{
 		ImpUID: newImpUID(), MerchantUID: c.MerchantUID, PayMethod: "card", Channel: "api",
 		PGProvider: k.PGProvider, PGID: Text(k.PGID), PGTID: Text("impshim_" + k.PGProvider + "_" + randomDigits(16)),
@@ -503,16 +481,16 @@ func paidOrder(ctx context.Context, q queryer, code, merchantUID string) error {
 func checkMerchantUID(uid string) error {
 	switch {
 	case uid == "":
-		return refused(-1, "merchant_uid는 필수입력입니다.", "merchant_uid is required: your order number", errInvalid)
-	case utf8.RuneCountInString(uid) > 40:
-		return refused(-1, "merchant_uid는 40자 이내여야 합니다.", "merchant_uid "+strconv.Quote(uid)+" is over 40 characters", errInvalid)
+		return refused(-1, "merchant_uid는 필수입력입니다.", "merchant_uid is required: your order number", ErrInvalid)
+	case utf8.RuneCountInString(uid) > resolver.MaxMerchantUIDLen:
+		return refused(-1, "merchant_uid는 40자 이내여야 합니다.", "merchant_uid "+strconv.Quote(uid)+" is over 40 characters", ErrInvalid)
 	}
 	return nil
 }
 
 // ChargeKey charges the merchant's key under customerUID (POST /subscribe/payments/again).
 // The payment is recorded whatever its outcome; refusal is non-nil for a PG failure.
-func (s *Store) ChargeKey(ctx context.Context, merchantCode, customerUID string, c Charge, now int64) (p Payment, refusal *Refused, err error) {
+func (s *Store) ChargeKey(ctx context.Context, merchantCode, customerUID string, c Charge, now int64) (p Payment, refusal *Refusal, err error) {
 	err = s.tx(ctx, func(tx *sql.Tx) error {
 		if err := paidOrder(ctx, tx, merchantCode, c.MerchantUID); err != nil {
 			return err
@@ -529,7 +507,7 @@ func (s *Store) ChargeKey(ctx context.Context, merchantCode, customerUID string,
 
 // ChargeCard charges a card once (POST /subscribe/payments/onetime); with a customer_uid the
 // card is kept as that key too, as the real API does.
-func (s *Store) ChargeCard(ctx context.Context, merchantCode string, k BillingKey, card Card, c Charge, keep bool, now int64) (p Payment, refusal *Refused, err error) {
+func (s *Store) ChargeCard(ctx context.Context, merchantCode string, k BillingKey, card Card, c Charge, keep bool, now int64) (p Payment, refusal *Refusal, err error) {
 	digits, err := checkCard(card, now)
 	if err != nil {
 		return p, nil, err
@@ -590,7 +568,7 @@ func (s *Store) AddSchedules(ctx context.Context, merchantCode string, req Sched
 		return nil, err
 	}
 	if len(req.Schedules) == 0 {
-		return nil, refused(-1, "schedules는 필수입력입니다.", "schedules must list at least one charge {merchant_uid, schedule_at, amount, name}", errInvalid)
+		return nil, refused(-1, "schedules는 필수입력입니다.", "schedules must list at least one charge {merchant_uid, schedule_at, amount, name}", ErrInvalid)
 	}
 	seen := map[string]int{}
 	for i, sc := range req.Schedules {
@@ -609,7 +587,7 @@ func (s *Store) AddSchedules(ctx context.Context, merchantCode string, req Sched
 					strconv.FormatInt(now, 10)+" (GET /sandbox/clock); nothing was scheduled", nil)
 		}
 		if sc.Amount <= 0 {
-			return nil, refused(-1, "결제금액(amount)은 0보다 커야 합니다.", "schedules["+strconv.Itoa(i)+"].amount must be more than 0", errInvalid)
+			return nil, refused(-1, "결제금액(amount)은 0보다 커야 합니다.", "schedules["+strconv.Itoa(i)+"].amount must be more than 0", ErrInvalid)
 		}
 	}
 	var out []Schedule
@@ -618,7 +596,7 @@ func (s *Store) AddSchedules(ctx context.Context, merchantCode string, req Sched
 		_, _, deletedAt, err := loadKey(ctx, tx, merchantCode, req.CustomerUID)
 		exists := err == nil && deletedAt == 0
 		switch {
-		case err != nil && !errors.Is(err, errNotFound):
+		case err != nil && !errors.Is(err, ErrNotFound):
 			return err
 		case !exists && req.Issue != nil:
 			digits, err := checkCard(req.Card, now)
@@ -740,7 +718,7 @@ func loadSchedule(ctx context.Context, q queryer, code, merchantUID string) (Sch
 	sc, err := scanSchedule(row.Scan)
 	if err == sql.ErrNoRows {
 		return sc, refused(1, "요청하신 merchant_uid("+merchantUID+")로 예약된 결제건이 존재하지 않습니다.",
-			"no schedule with merchant_uid "+strconv.Quote(merchantUID)+" for this merchant", errNotFound)
+			"no schedule with merchant_uid "+strconv.Quote(merchantUID)+" for this merchant", ErrNotFound)
 	}
 	return sc, err
 }
@@ -797,7 +775,7 @@ func (s *Store) Schedules(ctx context.Context, merchantCode string, q ScheduleQu
 func (s *Store) Unschedule(ctx context.Context, merchantCode, customerUID string, merchantUIDs []string, now int64) ([]Schedule, error) {
 	if customerUID == "" && len(merchantUIDs) == 0 {
 		return nil, refused(-1, "customer_uid 또는 merchant_uid 중 하나는 필수입력입니다.",
-			"give customer_uid (every schedule of that key), merchant_uid (those orders), or both", errInvalid)
+			"give customer_uid (every schedule of that key), merchant_uid (those orders), or both", ErrInvalid)
 	}
 	var out []Schedule
 	err := s.tx(ctx, func(tx *sql.Tx) error {
@@ -919,7 +897,7 @@ func (s *Store) RunSchedule(ctx context.Context, d DueSchedule, now int64) (sc S
 			return err
 		}
 		k, magic, keyErr := liveKey(ctx, tx, d.MerchantCode, sc.CustomerUID, noCustomerForCharge)
-		var refusal *Refused
+		var refusal *Refusal
 		switch {
 		case errors.As(keyErr, &refusal):
 			k = BillingKey{CustomerUID: sc.CustomerUID, PGProvider: string(sc.PGProvider), PGID: string(sc.PGID)}

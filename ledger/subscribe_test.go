@@ -25,10 +25,10 @@ func midB(uid string) BillingKey {
 }
 
 // refusal asserts err is the real API's refusal with that code and message.
-func wantRefused(t *testing.T, err error, code int, msg string) *Refused {
+func wantRefused(t *testing.T, err error, code int, msg string) *Refusal {
 	t.Helper()
-	var r *Refused
-	require.True(t, errors.As(err, &r), "want a *Refused, got %v", err)
+	var r *Refusal
+	require.True(t, errors.As(err, &r), "want a *Refusal, got %v", err)
 	assert.Equal(t, code, r.Code, "code of %v", err)
 	assert.Equal(t, msg, r.Message)
 	assert.NotEmpty(t, r.Explain, "every refusal says what to change")
@@ -52,7 +52,7 @@ func TestBillingKeyLifecycle(t *testing.T) {
 
 	_, err = s.BillingKey(ctx, "imp_other", "gildong_1")
 	r := wantRefused(t, err, 1, "요청하신 customer_uid(gildong_1)로 등록된 정보를 찾을 수 없습니다.")
-	assert.ErrorIs(t, r, errNotFound, "another merchant's keys are invisible")
+	assert.ErrorIs(t, r, ErrNotFound, "another merchant's keys are invisible")
 
 	// Reusing the customer_uid replaces the card (the guide's rule) and keeps inserted.
 	other := validCard
@@ -109,7 +109,7 @@ func TestIssueFromCardRefusals(t *testing.T) {
 			_, err := s.IssueFromCard(ctx, DemoMerchant, midB(c.uid), c.card, t0)
 			wantRefused(t, err, c.code, c.msg)
 			_, err = s.BillingKey(ctx, DemoMerchant, c.uid)
-			assert.ErrorIs(t, err, errNotFound, "nothing stored")
+			assert.ErrorIs(t, err, ErrNotFound, "nothing stored")
 		})
 	}
 	// YYYYMM is read too, as several clients send it.
@@ -180,7 +180,7 @@ func TestChargeKeyOutcomes(t *testing.T) {
 	r := wantRefused(t, err, 1, "등록된 고객정보가 없습니다.")
 	assert.Contains(t, r.Explain, "deleted")
 	_, err = s.FindByMerchantUID(ctx, DemoMerchant, "o7", "")
-	assert.Equal(t, ErrNotFound, err, "a refused charge leaves no payment")
+	assert.ErrorIs(t, err, ErrNotFound, "a refused charge leaves no payment")
 
 	list, total, err := s.CustomerPayments(ctx, DemoMerchant, "declines", 1)
 	require.NoError(t, err)
@@ -258,7 +258,7 @@ func TestAddSchedulesAllOrNothing(t *testing.T) {
 			assert.Equal(t, 1, total, "nothing half-written: only the first booking is there")
 			assert.Equal(t, "booked", list[0].MerchantUID)
 			_, err = s.BillingKey(ctx, DemoMerchant, "new_1")
-			assert.ErrorIs(t, err, errNotFound, "a refused request issues no key either")
+			assert.ErrorIs(t, err, ErrNotFound, "a refused request issues no key either")
 		})
 	}
 

@@ -1,0 +1,34 @@
+#!/bin/sh
+# make npm-test: install the packed impshim into a copy of this project, next to @playwright/test
+# from the npm registry (pinned by package-lock.json; no browser download: the system Chromium),
+# type-check it with tsc --strict, and run the example specs plus npm/README.md's quick start.
+#   sh npm/example/run.sh npm/out/impshim-<version>.tgz
+set -eu
+here=$(cd "$(dirname "$0")" && pwd)
+tgz=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+work=${IMPSHIM_NPM_WORK:-$here/../../tmp/npm-example}
+cache=${NPM_CACHE:-${HOME:-/root}/.cache/impshim/npm}
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm_config_cache="$cache" npm_config_audit=false npm_config_fund=false \
+	npm_config_update_notifier=false
+
+browser=${IMPSHIM_BROWSER:-/usr/bin/chromium}
+[ -x "$browser" ] || { echo "npm/example: no Chromium at $browser: apt-get install -y chromium, or set IMPSHIM_BROWSER" >&2; exit 1; }
+
+rm -rf "$work" && mkdir -p "$work"
+cd "$here" && cp -R site tests merchants package.json package-lock.json playwright.config.ts tsconfig.json serve.mjs "$work"/
+cd "$work"
+npm ci --prefer-offline --loglevel=error
+npm install --no-save --prefer-offline --loglevel=error "$tgz"
+
+# The README's quick start, exactly as written, is one more spec.
+node -e '
+const md = require("fs").readFileSync(process.argv[1], "utf8");
+const m = /<!-- quickstart -->\s*```ts\n([\s\S]*?)```/.exec(md);
+if (!m) { console.error("npm/README.md has no quick start block after <!-- quickstart -->"); process.exit(1); }
+require("fs").writeFileSync("tests/quickstart.spec.ts", m[1]);
+' "$here/../README.md"
+
+npx tsc --noEmit -p .
+PORT=$(node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')
+export PORT
+npx playwright test

@@ -9,7 +9,7 @@ DIST_JS   := js/imp.js js/window.html js/window.js js/window.css js/imp.d.ts
 # Where `make dist` writes; e2e tests and the server read IMPSHIM_DIST (default: ./dist).
 DIST      ?= dist
 
-.PHONY: run test dist vet unit wasm-test e2e bench fuzz cover browser node clean
+.PHONY: run test dist vet unit wasm-test e2e bench fuzz cover browser node clean npm npm-test
 
 ## dist: the static SDK — copy dist/ anywhere and load dist/imp.js.
 dist:
@@ -24,11 +24,22 @@ run: dist
 	$(GO) build -o bin/impshim ./web/cmd/impshim
 	./bin/impshim -addr "$(ADDR)" -dist "$(DIST)"
 
-## test: every test — vet, unit + fuzz seeds, wasm under node, chromedp e2e.
-test: dist browser node vet
+## test: every test — vet, unit + fuzz seeds, wasm under node, chromedp e2e, the npm package in Playwright.
+test: dist browser node vet npm-test
 	$(GO) test -count=1 ./...
 	GOOS=js GOARCH=wasm $(GO) test -count=1 -exec "$(WASM_EXEC)" ./wasm/...
 	node --test js/
+
+## npm: the npm package `impshim` (SDK files, types, impshim/playwright) packed into npm/out/.
+npm: dist node
+	node npm/pack.mjs "$(DIST)"
+
+## npm-test: the packed package installed next to @playwright/test (npm cache: NPM_CACHE), its
+## example specs in the system Chromium, and the package's own checks.
+NPM_CACHE ?= $(HOME)/.cache/impshim/npm
+npm-test: npm browser
+	NPM_CACHE="$(NPM_CACHE)" sh npm/example/run.sh "npm/out/impshim-$$(node -p 'require("./npm/package.json").version').tgz"
+	node --test npm/test/
 
 vet:
 	$(GO) vet ./...
@@ -74,4 +85,4 @@ node:
 	else echo "impshim: the wasm tests run under node: run 'sudo apt-get install -y nodejs'" >&2; exit 1; fi
 
 clean:
-	rm -rf dist bin bench/out
+	rm -rf dist bin bench/out npm/dist npm/out tmp/npm-example

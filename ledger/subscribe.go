@@ -19,6 +19,7 @@ import (
 	"encoding/json"
 	"errors"
 	"math/big"
+	mrand "math/rand/v2"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -421,8 +422,8 @@ func (s *Store) DeleteBillingKey(ctx context.Context, merchantCode, customerUID 
 	return k, err
 }
 
-// newImpUID is an imp_uid of the shape the SDK gives ("imps_" and 12 digits).
-func newImpUID() string { return "imps_" + randomDigits(12) }
+// newImpUID is an imp_uid of the shape the SDK gives, random across restarts of a kept ledger.
+func newImpUID() string { return resolver.NewIMPUID(mrand.Uint64) }
 
 func randomDigits(n int) string {
 	v, err := rand.Int(rand.Reader, new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(n)), nil))

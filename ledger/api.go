@@ -49,6 +49,8 @@ type API struct {
 	deliveries sync.WaitGroup
 	ctx        context.Context
 	stop       context.CancelFunc
+	// sched runs due billing-key schedules (subscribe_scheduler.go).
+	sched scheduler
 }
 
 // NewAPI returns the API. merchants nil means the demo merchant alone.
@@ -81,6 +83,7 @@ func NewAPI(store *Store, merchants Merchants, opts Options) *API {
 	ctx, stop := context.WithCancel(context.Background())
 	a := &API{store: store, merchants: merchants, opts: opts, log: logger, ctx: ctx, stop: stop, mux: http.NewServeMux()}
 	a.Mount(a.mux)
+	a.startScheduler()
 	return a
 }
 
@@ -90,6 +93,7 @@ func (a *API) Wait() { a.deliveries.Wait() }
 // Close abandons pending webhook retries and waits for deliveries in flight to stop.
 func (a *API) Close() {
 	a.stop()
+	a.stopScheduler()
 	a.deliveries.Wait()
 }
 
@@ -140,6 +144,23 @@ func (a *API) routes(mux *http.ServeMux) []route {
 		{"GET /payments/findAll/{merchant_uid}/{payment_status}", a.rest(a.findAll)},
 		{"GET /payments/status/{payment_status}", a.rest(a.byStatus)},
 
+		// Billing keys and schedules (subscribe_api.go), the sandbox clock (subscribe_scheduler.go).
+		{"GET /subscribe/customers", a.rest(a.customers)},
+		{"GET /subscribe/customers/{customer_uid}", a.rest(a.getCustomer)},
+		{"POST /subscribe/customers/{customer_uid}", a.rest(a.saveCustomer)},
+		{"DELETE /subscribe/customers/{customer_uid}", a.rest(a.deleteCustomer)},
+		{"GET /subscribe/customers/{customer_uid}/payments", a.rest(a.customerPayments)},
+		{"GET /subscribe/customers/{customer_uid}/schedules", a.rest(a.customerSchedules)},
+		{"POST /subscribe/payments/again", a.rest(a.again)},
+		{"POST /subscribe/payments/onetime", a.rest(a.onetime)},
+		{"GET /subscribe/payments/schedule", a.rest(a.schedulesByRange)},
+		{"POST /subscribe/payments/schedule", a.rest(a.schedule)},
+		{"POST /subscribe/payments/unschedule", a.rest(a.unschedule)},
+		{"GET /subscribe/payments/schedule/{merchant_uid}", a.rest(a.getSchedule)},
+		{"GET /subscribe/payments/schedule/customers/{customer_uid}", a.rest(a.customerSchedules)},
+		{"GET /sandbox/clock", a.rest(a.getClock)},
+		{"POST /sandbox/clock", a.rest(a.moveClock)},
+
 		{"GET /sdk/sandbox/backend.json", a.bridge(a.backendJSON)},
 		{"POST /sdk/sandbox/payments", a.bridge(a.record)},
 		{"GET /sdk/sandbox/payments", a.bridge(a.bridgePayments)},
@@ -152,6 +173,7 @@ func (a *API) routes(mux *http.ServeMux) []route {
 		{"/payments/", a.restFallback(mux)},
 		{"/subscribe/", a.restFallback(mux)},
 		{"/certifications/", a.restFallback(mux)},
+		{"/sandbox/", a.restFallback(mux)},
 		{"/sdk/sandbox/", a.bridgeFallback(mux)},
 	}
 }
@@ -310,7 +332,14 @@ func (a *API) restPublic(h func(*http.Request) (any, error)) http.Handler {
 			fail(err)
 			return
 		}
-		writeJSON(w, http.StatusOK, envelope{Code: 0, Response: v})
+		status := http.StatusOK
+		if s, ok := v.(shaped); ok { // an answer with its own status or headers (subscribe_api.go)
+			for k, vs := range s.header {
+				w.Header()[k] = vs
+			}
+			status, v = max(s.status, status), s.v
+		}
+		writeJSON(w, status, envelope{Code: 0, Response: v})
 	})
 }
 

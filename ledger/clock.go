@@ -69,6 +69,27 @@ func (s *Store) ResetClock(ctx context.Context, merchantCode string) error {
 	})
 }
 
+// TokenExpiry is the merchant a token belongs to and when it expires (on that merchant's
+// clock); "" for an unknown token.
+func (s *Store) TokenExpiry(ctx context.Context, token string) (string, int64, error) {
+	var code string
+	var exp int64
+	err := s.db.QueryRowContext(ctx, "SELECT merchant_code, expired_at FROM tokens WHERE token = ?", token).Scan(&code, &exp)
+	if err == sql.ErrNoRows {
+		return "", 0, nil
+	}
+	return code, exp, err
+}
+
+// clockOf is the merchant's sandbox clock: real time plus its offset.
+func (a *API) clockOf(ctx context.Context, merchantCode string) (int64, error) {
+	if merchantCode == "" {
+		return a.now(), nil
+	}
+	off, err := a.store.ClockOffset(ctx, merchantCode)
+	return a.now() + off, err
+}
+
 // kst is Korea's time zone, where card expiry months and virtual-account deadlines are read.
 var kst = time.FixedZone("KST", 9*3600)
 

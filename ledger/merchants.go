@@ -4,6 +4,7 @@ import (
 	"crypto/subtle"
 	"sort"
 
+	"github.com/impshim/impshim/resolver"
 	"github.com/impshim/impshim/web/merchants"
 )
 
@@ -29,13 +30,29 @@ var DemoKeys = merchants.Seed().Keys
 // MerchantSet is a fixed set of merchants by code.
 type MerchantSet map[string]Keys
 
-// MerchantSetOf is the ledger's view of loaded merchant files: their keys.
-func MerchantSetOf(files merchants.Set) MerchantSet {
-	set := MerchantSet{}
+// MerchantSetOf is the ledger's view of loaded merchant files: their keys, and their PG
+// settings, which the REST calls that take a pg resolve among (ConfigSource).
+func MerchantSetOf(files merchants.Set) FileMerchants {
+	set := FileMerchants{MerchantSet: MerchantSet{}, configs: map[string]resolver.Config{}}
 	for code, f := range files {
-		set[code] = f.Keys
+		set.MerchantSet[code] = f.Keys
+		if cfg, errs := resolver.ParseConfig(f.Public); len(errs) == 0 {
+			set.configs[code] = cfg
+		}
 	}
 	return set
+}
+
+// FileMerchants are merchants with their files' settings.
+type FileMerchants struct {
+	MerchantSet
+	configs map[string]resolver.Config
+}
+
+// Config is the merchant's PG settings, from its file.
+func (m FileMerchants) Config(code string) (resolver.Config, bool) {
+	c, ok := m.configs[code]
+	return c, ok
 }
 
 func (m MerchantSet) Keys(code string) (Keys, bool) {

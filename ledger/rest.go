@@ -32,11 +32,16 @@ func (a *API) authorize(r *http.Request) (string, error) {
 	if token == "" {
 		return "", &Refusal{Kind: ErrUnauthorized, Message: "Unauthorized: no access token; get one from POST /users/getToken and send it in the Authorization header"}
 	}
-	code, valid, err := a.store.TokenMerchant(r.Context(), token, a.now())
+	// Tokens expire on the merchant's sandbox clock (POST /sandbox/clock), like everything else.
+	code, expiredAt, err := a.store.TokenExpiry(r.Context(), token)
 	if err != nil {
 		return "", err
 	}
-	if !valid {
+	now, err := a.clockOf(r.Context(), code)
+	if err != nil {
+		return "", err
+	}
+	if code == "" || expiredAt <= now {
 		return "", &Refusal{Kind: ErrUnauthorized, Message: "Unauthorized: the access token is unknown or expired (tokens last 30 minutes); get a new one from POST /users/getToken"}
 	}
 	return code, nil
@@ -60,7 +65,11 @@ func (a *API) getToken(r *http.Request) (any, error) {
 	if !ok {
 		return nil, &Refusal{Kind: ErrUnauthorized, Message: "imp_key and imp_secret do not match any merchant: check them against the merchant file's \"imp_key\" and \"imp_secret\""}
 	}
-	return a.store.IssueToken(r.Context(), code, a.now(), int64(a.opts.TokenTTL/time.Second))
+	now, err := a.clockOf(r.Context(), code)
+	if err != nil {
+		return nil, err
+	}
+	return a.store.IssueToken(r.Context(), code, now, int64(a.opts.TokenTTL/time.Second))
 }
 
 func (a *API) payment(r *http.Request, code string) (any, error) {

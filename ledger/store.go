@@ -454,7 +454,7 @@ type Token struct {
 func (s *Store) IssueToken(ctx context.Context, merchantCode string, now, ttl int64) (Token, error) {
 	var t Token
 	err := s.tx(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, "DELETE FROM tokens WHERE expired_at <= ?", now); err != nil {
+		if _, err := tx.ExecContext(ctx, "DELETE FROM tokens WHERE merchant_code = ? AND expired_at <= ?", merchantCode, now); err != nil {
 			return err
 		}
 		err := tx.QueryRowContext(ctx, "SELECT token, expired_at FROM tokens WHERE merchant_code = ? ORDER BY expired_at DESC LIMIT 1",

@@ -76,24 +76,26 @@ func traceHeader(t resolver.Trace) string {
 	for _, w := range t.Warnings {
 		b.WriteString("; warning=" + w.Code)
 	}
-	return strconv.QuoteToASCII(b.String())[1 : len(strconv.QuoteToASCII(b.String()))-1]
+	q := strconv.QuoteToASCII(b.String())
+	return q[1 : len(q)-1]
 }
 
-// withTrace is an answer that carries the resolution behind it as a response header.
-type withTrace struct {
-	v     any
-	trace resolver.Trace
+// shaped is an answer with more than its value: another HTTP status than 200 (the real
+// API's 207) or headers (X-Impshim-Trace: which setting a pg chose, and why). The REST
+// adapter writes them; the real API's clients read only the body.
+type shaped struct {
+	v      any
+	status int
+	header http.Header
 }
 
-func (t withTrace) Header() http.Header {
-	return http.Header{"X-Impshim-Trace": {traceHeader(t.trace)}}
+func withTrace(v any, t resolver.Trace) shaped {
+	return shaped{v: v, header: http.Header{"X-Impshim-Trace": {traceHeader(t)}}}
 }
-func (t withTrace) Value() any { return t.v }
 
 // merchantNow is the merchant's clock (real time, or where POST /sandbox/clock moved it).
 func (a *API) merchantNow(r *http.Request, code string) (int64, error) {
-	off, err := a.store.ClockOffset(r.Context(), code)
-	return a.now() + off, err
+	return a.clockOf(r.Context(), code)
 }
 
 // --- decoding ---------------------------------------------------------------------------
@@ -351,19 +353,10 @@ func (a *API) customers(r *http.Request, code string) (any, error) {
 	}
 	if len(missing) > 0 {
 		a.log.Info("ledger: some customer_uids have no billing key", "merchant", code, "missing", strings.Join(missing, ", "))
-		return withStatus{v: found, status: http.StatusMultiStatus}, nil
+		return shaped{v: found, status: http.StatusMultiStatus}, nil
 	}
 	return found, nil
 }
-
-// withStatus is an answer with another HTTP status than 200 (the real API's 207).
-type withStatus struct {
-	v      any
-	status int
-}
-
-func (s withStatus) HTTPStatus() int { return s.status }
-func (s withStatus) Value() any      { return s.v }
 
 // saveCustomer issues a key from card fields (POST /subscribe/customers/{customer_uid}), on
 // the setting pg (or channel_key) resolves to.
@@ -397,7 +390,7 @@ func (a *API) saveCustomer(r *http.Request, code string) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return withTrace{v: k, trace: ch.trace}, nil
+	return withTrace(k, ch.trace), nil
 }
 
 func (a *API) deleteCustomer(r *http.Request, code string) (any, error) {
@@ -516,7 +509,7 @@ func (a *API) onetime(r *http.Request, code string) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return withTrace{v: v, trace: ch.trace}, nil
+	return withTrace(v, ch.trace), nil
 }
 
 // --- schedules ----------------------------------------------------------------------------
@@ -642,7 +635,7 @@ func (a *API) schedule(r *http.Request, code string) (any, error) {
 	}
 	a.wakeScheduler()
 	if req.Issue != nil {
-		return withTrace{v: out, trace: ch.trace}, nil
+		return withTrace(out, ch.trace), nil
 	}
 	return out, nil
 }

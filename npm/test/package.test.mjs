@@ -24,29 +24,10 @@ test('nothing runs or downloads at install', () => {
 });
 
 test('route: what answers each URL of the real SDK hosts', () => {
-  const cases = [
-    ['https://cdn.iamport.kr/v1/iamport.js', { kind: 'sdk', file: 'imp.js', base: 'https://cdn.iamport.kr/v1/', rest: 'iamport.js' }],
-    ['https://cdn.iamport.kr/v1/iamport.js?v=20240101', { kind: 'sdk', file: 'imp.js', base: 'https://cdn.iamport.kr/v1/', rest: 'iamport.js' }],
-    ['https://cdn.iamport.kr/js/iamport.payment-1.2.0.js', { kind: 'sdk', file: 'imp.js', base: 'https://cdn.iamport.kr/js/', rest: 'iamport.payment-1.2.0.js' }],
-    ['https://service.iamport.kr/js/iamport.payment-1.1.8.js', { kind: 'sdk', file: 'imp.js', base: 'https://service.iamport.kr/js/', rest: 'iamport.payment-1.1.8.js' }],
-    ['https://cdn.iamport.kr/v1/impshim.wasm', { kind: 'file', file: 'impshim.wasm', base: 'https://cdn.iamport.kr/v1/', rest: 'impshim.wasm' }],
-    ['https://cdn.iamport.kr/js/window.html#n=1&o=x&m=iframe', { kind: 'file', file: 'window.html', base: 'https://cdn.iamport.kr/js/', rest: 'window.html' }],
-    ['https://service.iamport.kr/js/wasm_exec.js', { kind: 'file', file: 'wasm_exec.js', base: 'https://service.iamport.kr/js/', rest: 'wasm_exec.js' }],
-    ['https://cdn.iamport.kr/v1/merchants/imp10391932.json', { kind: 'merchant', code: 'imp10391932', base: 'https://cdn.iamport.kr/v1/', rest: 'merchants/imp10391932.json' }],
-    ['https://cdn.iamport.kr/v1/merchants/a%20b.json', { kind: 'merchant', code: 'a b', base: 'https://cdn.iamport.kr/v1/', rest: 'merchants/a%20b.json' }],
-    ['https://cdn.iamport.kr/v1/sandbox/backend.json', { kind: 'sandbox', path: 'sandbox/backend.json', base: 'https://cdn.iamport.kr/v1/', rest: 'sandbox/backend.json' }],
-    ['https://cdn.iamport.kr/v1/merchants/%E0%A4%A.json', { kind: 'unknown' }],
-    ['https://cdn.iamport.kr/v1/imp.d.ts', { kind: 'unknown' }],
-    ['https://cdn.iamport.kr/v2/iamport.js', { kind: 'unknown' }],
-    ['https://cdn.iamport.kr/js/iamport.payment.js/../x', { kind: 'unknown' }],
-    ['https://service.iamport.kr/v1/iamport.js', { kind: 'unknown' }],
-    ['https://cdn.iamport.kr/js/jquery.js', { kind: 'unknown' }],
-    ['https://cdn.portone.io/v2/browser-sdk.js', null],
-    ['https://example.com/v1/iamport.js', null],
-    ['ftp://cdn.iamport.kr/v1/iamport.js', null],
-    ['not a url', null],
-  ];
-  for (const [url, want] of cases) assert.deepEqual(route(url), want, url);
+  // The same table drives imptest's RouteOf (e2e/imptest/route_test.go): one routing, two languages.
+  const cases = JSON.parse(read('e2e/imptest/testdata/routes.json'));
+  assert.ok(cases.length > 10);
+  for (const { url, want } of cases) assert.deepEqual(route(url), want, url);
   for (const u of sdkURLs) assert.equal(route(u.replace('*', '1.2.0')).kind, 'sdk', u);
 });
 

@@ -1,0 +1,147 @@
+package imptest_test
+
+import (
+	"context"
+	"encoding/json"
+	"net/http/httptest"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/impshim/impshim/e2e/imptest"
+)
+
+// The same table drives npm/index.js's route (npm/test/package.test.mjs).
+func TestRouteOf(t *testing.T) {
+	raw, err := os.ReadFile("testdata/routes.json")
+	require.NoError(t, err)
+	var cases []struct {
+		URL  string         `json:"url"`
+		Want *imptest.Place `json:"want"`
+	}
+	require.NoError(t, json.Unmarshal(raw, &cases))
+	require.Greater(t, len(cases), 10)
+	for _, c := range cases {
+		got, ok := imptest.RouteOf(c.URL)
+		if c.Want == nil {
+			assert.False(t, ok, c.URL)
+			continue
+		}
+		if assert.True(t, ok, c.URL) {
+			assert.Equal(t, *c.Want, got, c.URL)
+		}
+	}
+}
+
+func FuzzRouteOf(f *testing.F) {
+	for _, s := range []string{"https://cdn.iamport.kr/v1/iamport.js", "https://cdn.iamport.kr/v1/merchants/%zz.json", "http://service.iamport.kr/js/../js/x", "https://cdn.iamport.kr:99999/"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		p, ok := imptest.RouteOf(s)
+		if ok && p.Kind == "" {
+			t.Fatalf("%q: a place without a kind", s)
+		}
+	})
+}
+
+// A page that ships the real SDK tag, unchanged: Route answers the CDN URL with impshim.
+func TestRouteUnchangedPages(t *testing.T) {
+	shop := httptest.NewServer(teaShop())
+	defer shop.Close()
+	ctx, cancel, err := headlessChromium()
+	require.NoError(t, err)
+	defer cancel()
+
+	routed, err := chromedp.Run(ctx, imptest.Route(imptest.SDK{Dist: distDir(), MerchantsDir: "testdata/merchants"}))
+	require.NoError(t, err)
+	_, err = chromedp.Run(ctx, imptest.Route(imptest.SDK{Dist: distDir()}))
+	require.ErrorContains(t, err, "Route was already called for this browser")
+
+	// The overlay: the window is in an iframe of https://cdn.iamport.kr, another site than the shop.
+	require.NoError(t, chromedp.Do(ctx, chromedp.Navigate(shop.URL+"/cdn.html"), chromedp.Click(chromedp.CSS("#buy"))))
+	win, err := chromedp.Run(ctx, imptest.WaitWindow())
+	require.NoError(t, err)
+	assert.Equal(t, "iframe", win.Mode)
+	assert.Equal(t, "kakaopay", win.PG)
+	assert.Equal(t, "MID-c", win.MID)
+	require.NoError(t, chromedp.Do(ctx, imptest.Approve()))
+	rsp, err := chromedp.Run(ctx, imptest.Answer())
+	require.NoError(t, err)
+	assert.True(t, rsp.Success)
+	assert.Equal(t, "order-1001", rsp.MerchantUID)
+	assert.Equal(t, "kakaopay", rsp.PGProvider)
+	status, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS("#status")))
+	require.NoError(t, err)
+	assert.Equal(t, "Paid: order-1001 (kakaopay)", status)
+	assert.True(t, routed.SDKRequested())
+
+	// A popup from service.iamport.kr's URL; the pg typo falls back to the default, as the real service does.
+	require.NoError(t, chromedp.Do(ctx, chromedp.Navigate(shop.URL+"/cdn-popup.html"), chromedp.Click(chromedp.CSS("#buy"))))
+	win, err = chromedp.Run(ctx, imptest.WaitWindow())
+	require.NoError(t, err)
+	assert.Equal(t, "popup", win.Mode)
+	assert.Equal(t, "MID-a", win.MID)
+	tr, err := chromedp.Run(ctx, imptest.LastTrace())
+	require.NoError(t, err)
+	require.NotNil(t, tr)
+	assert.Equal(t, "R3", tr.Rule)
+	require.NoError(t, chromedp.Do(ctx, imptest.Approve()))
+	rsp, err = chromedp.Run(ctx, imptest.Answer())
+	require.NoError(t, err)
+	assert.True(t, rsp.Success)
+	assert.Equal(t, "html5_inicis", rsp.PGProvider)
+
+	var kinds []string
+	for _, q := range routed.Requests() {
+		kinds = append(kinds, q.Kind)
+		if !strings.HasSuffix(q.URL, "/favicon.ico") { // the popup's, which the SDK has none of
+			assert.NotEqual(t, "unknown", q.Kind, q.URL)
+		}
+	}
+	assert.Contains(t, kinds, "merchant")
+	assert.Contains(t, kinds, "file")
+}
+
+func TestRouteStrictAndNoSDK(t *testing.T) {
+	shop := httptest.NewServer(teaShop())
+	defer shop.Close()
+	ctx, cancel, err := headlessChromium()
+	require.NoError(t, err)
+	defer cancel()
+
+	_, err = chromedp.Run(ctx, imptest.Route(imptest.SDK{Dist: distDir(), Strict: true, Merchants: []any{imptest.Config{
+		MerchantCode: "imp10391932",
+		PGSettings: []imptest.Setting{
+			{PG: "html5_inicis", MID: "MID-a", PayType: "general", Default: true},
+			{PG: "html5_inicis", MID: "MID-b", PayType: "subscription"},
+		},
+	}}}))
+	require.NoError(t, err)
+	require.NoError(t, chromedp.Do(ctx, chromedp.Navigate(shop.URL+"/cdn-popup.html"), chromedp.Click(chromedp.CSS("#buy"))))
+	rsp, err := chromedp.Run(ctx, imptest.Answer())
+	require.NoError(t, err)
+	assert.False(t, rsp.Success)
+	assert.Equal(t, "SANDBOX_STRICT", rsp.ErrorCode)
+	assert.Nil(t, rsp.Raw["imp_uid"])
+
+	// No SDK on the page: Answer says what is missing instead of only timing out.
+	require.NoError(t, chromedp.Do(ctx, chromedp.Navigate(shop.URL+"/nosdk.html")))
+	short, stop := context.WithTimeout(ctx, time.Second)
+	defer stop()
+	_, err = chromedp.Run(short, imptest.Answer())
+	require.Error(t, err)
+	assert.True(t, strings.Contains(err.Error(), "the page has no window.IMP") && strings.Contains(err.Error(), "https://cdn.iamport.kr/v1/iamport.js"), err.Error())
+}
+
+func distDir() string {
+	if d := os.Getenv("IMPSHIM_DIST"); d != "" {
+		return d
+	}
+	return "../../dist"
+}

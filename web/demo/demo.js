@@ -35,8 +35,11 @@
  *   #pay[data-verdict=ok|fallback|refused|off]  #pay-note  #pay-status
  *   #snippet (text: the IMP.request_pay call for the current form)  #copy-snippet
  *   #response[data-state=none|success|failure] (text: the last response as JSON)  #response-summary
- *   #history tbody tr[data-merchant-uid][data-success=true|false]  #reset-sandbox (IMP.sandbox.reset)
- *   #ledger-status (shown when the server keeps a ledger: /sdk/sandbox/backend.json says so)
+ *   #history tbody tr[data-merchant-uid][data-success=true|false]  #forget-page (this page's list only)
+ *   #reset-sandbox (IMP.sandbox.reset(); with a ledger it clears the server's, after
+ *       #reset-confirm asks: #reset-confirm-yes / #reset-confirm-no)
+ *   #redirect-banner[data-state=success|failure] (top of the page, after a redirect came back)
+ *   #ledger-status[data-state=none|ok|error] what the server records for this merchant code
  */
 
 import { $ } from "./dom.js";
@@ -44,9 +47,9 @@ import { state, changed, onChange, pgByCode } from "./state.js";
 import { renderSettings, wireSettings, applyConfig } from "./settings.js";
 import { renderRequest, wireRequest } from "./request.js";
 import { renderPreview, schedulePreview } from "./preview.js";
-import { renderPay, wirePay, showRedirectResult } from "./pay.js";
+import { renderPay, renderResetControls, wirePay, showRedirectResult } from "./pay.js";
 import { renderSnippet, wireSnippet } from "./snippet.js";
-import { probeLedger, renderLedger } from "./ledger.js";
+import { probeLedger, renderLedger, checkMerchant } from "./ledger.js";
 
 function renderSDK(s) {
   const st = $("#sdk-status");
@@ -60,6 +63,7 @@ onChange(renderSettings);
 onChange(renderRequest);
 onChange(renderPreview);
 onChange(renderPay);
+onChange(renderResetControls);
 onChange(renderSnippet);
 onChange(renderLedger);
 
@@ -95,7 +99,10 @@ async function start() {
   schedulePreview(0);
   showRedirectResult();
   changed();
-  probeLedger();
+  await probeLedger();
+  // A payment, or another merchant code, may change what the server holds.
+  document.addEventListener("impshim-demo:configured", checkMerchant);
+  document.addEventListener("impshim-demo:paid", () => setTimeout(checkMerchant, 300));
 }
 
 let resolveDemoReady;

@@ -14,6 +14,17 @@ export function payVerdict(s) {
   const shown = typeof params.amount === "number" ? formatAmount(params.amount, params.currency, a.decimals) : params.amount === undefined ? "" : `“${params.amount}”`;
   const t = s.preview.trace;
   if (s.sdk.status !== "ready") return { state: "off", label: `Pay ${shown}`.trim(), note: "" };
+  if (s.config.pg_settings.length === 0) {
+    return { state: "off", label: `Pay ${shown}`.trim(), note: "No PG settings: add one in step 1 (or reset to the guide's example). The SDK refuses an empty list." };
+  }
+  const v = verdictFor(s, t, shown, a);
+  if (s.configure.status === "error" && v.state !== "off") {
+    v.note = (v.note ? v.note + " " : "") + "Your edits in step 1 are not applied (see the errors there): this pays with the last settings that were valid.";
+  }
+  return v;
+}
+
+function verdictFor(s, t, shown, a) {
   if (!t || !t.setting) {
     const why = s.preview.error || (t && t.error && t.error.message) || "";
     return { state: "off", label: `Pay ${shown}`.trim(), note: `No payment setting to pay with: add one in step 1 (PG settings). ${why}`.trim() };
@@ -167,18 +178,67 @@ export function showRedirectResult() {
     if (q.has(k)) query[k] = q.get(k);
   }
   const ok = query.imp_success === "true";
-  recordResult({ merchant_uid: query.merchant_uid }, query, ok, { prefix: "Back from m_redirect_url with this query: " });
+  recordResult({ merchant_uid: query.merchant_uid }, query, ok, { prefix: "Back from m_redirect_url — " });
   state.redirected = true;
   history.replaceState(null, "", location.pathname + location.hash);
   return true;
 }
 
+// forgetHere forgets this page's list of payments; the SDK and the server keep what they know.
+function forgetHere() {
+  state.payments = [];
+  state.response = null;
+  state.payStatus = { text: "This page forgot its list. The SDK and the server still know which orders were paid.", state: "" };
+  changed();
+}
+
+// resetSandbox is IMP.sandbox.reset(): the SDK forgets its paid merchant_uids and, when the server
+// keeps a ledger, the server deletes the merchant's payments and webhook history — so with a
+// ledger it is asked first.
+async function resetSandbox(confirmed) {
+  if (state.sdk.status !== "ready") return;
+  if (state.ledger.on && !confirmed) {
+    state.confirmClear = true;
+    changed();
+    $("#reset-confirm-no").focus();
+    return;
+  }
+  state.confirmClear = false;
+  const code = state.configure.merchant_code;
+  await IMP.sandbox.reset();
+  state.payStatus = {
+    text: state.ledger.on
+      ? `Cleared: the server deleted ${code}'s payments and webhook history, and the SDK forgot its paid merchant_uids.`
+      : "The SDK forgot its paid merchant_uids: any of them can be paid again.",
+    state: "",
+  };
+  changed();
+  $("#reset-sandbox").focus();
+  document.dispatchEvent(new CustomEvent("impshim-demo:paid", { detail: {} }));
+}
+
+export function renderResetControls(s) {
+  const code = s.configure.merchant_code || s.config.merchant_code;
+  setText($("#reset-sandbox-label"), s.ledger.on ? `Clear ${code}'s server ledger…` : "Forget paid orders");
+  const box = $("#reset-confirm");
+  box.hidden = !s.confirmClear;
+  setText($("#reset-confirm-text"), `Delete every payment and webhook record of ${code} on this server? Your server will no longer find them over REST. This cannot be undone.`);
+  const banner = $("#redirect-banner");
+  banner.hidden = !(s.redirected && s.response);
+  if (s.redirected && s.response) {
+    banner.dataset.state = s.response.ok ? "success" : "failure";
+    setText($("#redirect-banner-text"), s.payStatus.text);
+  }
+}
+
 export function wirePay() {
   $("#pay").addEventListener("click", pay);
-  $("#reset-sandbox").addEventListener("click", async () => {
-    if (state.sdk.status !== "ready") return;
-    await IMP.sandbox.reset();
-    state.payStatus = { text: "The sandbox forgot its paid merchant_uids: any of them can be paid again.", state: "" };
+  $("#forget-page").addEventListener("click", forgetHere);
+  $("#reset-sandbox").addEventListener("click", () => resetSandbox(false));
+  $("#reset-confirm-yes").addEventListener("click", () => resetSandbox(true));
+  $("#reset-confirm-no").addEventListener("click", () => {
+    state.confirmClear = false;
     changed();
+    $("#reset-sandbox").focus();
   });
 }

@@ -209,6 +209,10 @@ export function wireRequest() {
     if (!chip) return;
     usePg(chip.dataset.tryPg);
   });
+  $("#preview-body").addEventListener("click", (ev) => {
+    const fix = ev.target.closest("[data-use-pg]");
+    if (fix) usePg(fix.dataset.usePg);
+  });
   $("#new-merchant-uid").addEventListener("click", () => {
     state.request.merchant_uid = newMerchantUID();
     save();

@@ -251,7 +251,10 @@ export async function applyConfig() {
   if (mine !== seq) return; // a newer edit is on its way
   state.configure.result = result;
   state.configure.status = result && result.ok ? "ok" : "error";
-  if (result && result.ok) state.configure.applied = clone(state.config.pg_settings);
+  if (result && result.ok) {
+    state.configure.applied = clone(state.config.pg_settings);
+    state.configure.merchant_code = state.config.merchant_code; // the code the SDK (and its ledger calls) now use
+  }
   schedulePreview(0);
   changed();
   document.dispatchEvent(new CustomEvent("impshim-demo:configured"));

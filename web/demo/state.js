@@ -58,7 +58,7 @@ export const state = {
   sdk: { status: "loading", message: "", catalog: [], version: "" },
   // What IMP.sandbox.configure last answered, and the settings the SDK holds: the preview
   // explains these, not a draft with errors.
-  configure: { status: "pending", result: null, applied: null, localErrors: [] },
+  configure: { status: "pending", result: null, applied: null, merchant_code: "", localErrors: [] },
   undo: null, // {config, text}: what "Reset to the guide's example" or an import replaced
   preview: { trace: null, error: "", pg: null, pending: true },
   methodsFor: null, // the PG code whose pay methods the request offers
@@ -66,8 +66,10 @@ export const state = {
   payStatus: { text: "", state: "" },
   response: null, // {value, ok, redirect}
   payments: [], // this page's, newest first
+  confirmClear: false, // the "clear the server ledger" question is open
+  redirected: false, // this load came back from m_redirect_url
   importError: "",
-  ledger: { probed: false, on: false, info: null, payments: [], webhooks: [], error: "", token: null, notice: "" },
+  ledger: { probed: false, on: false, info: null, merchant: null },
 };
 
 export function save() {

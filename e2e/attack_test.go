@@ -201,7 +201,7 @@ func TestMalformedCalls(t *testing.T) {
 		{`{pg: "kakaopay", amount: 1000, channelKey: 7, pay_method: null, popup: "yes", language: {}}`, "USER_CANCEL"},
 	}
 	for _, p := range pays {
-		tb.do(imptest.SetOutcome(imptest.Outcome{Result: "cancelled", DelayMS: 1}))
+		tb.do(imptest.SetOutcome(imptest.Outcome{Result: "cancelled", DelayMS: new(0)}))
 		tb.do(imptest.PayJS(p.js))
 		resp := run(tb, imptest.Result())
 		assert.Equal(t, p.code, resp.ErrorCode, "request_pay(%s): %s", p.js, resp.ErrorMsg)
@@ -225,10 +225,21 @@ func TestMalformedCalls(t *testing.T) {
 			assert.Contains(t, got, `"ok":false`, "%s must be rejected", js)
 		}
 	}
-	// resolve may throw a TypeError for nonsense, but only that.
-	for _, js := range []string{`IMP.sandbox.resolve(12)`, `IMP.sandbox.resolve(null)`, `IMP.sandbox.resolve({pg: {}})`, `IMP.sandbox.resolve("x".repeat(100000))`} {
-		got := eval[string](tb, `(() => { try { const r = `+js+`; return "ok " + (r && r.rule); } catch (e) { return e.name; } })()`)
-		assert.Contains(t, []string{"ok R3", "TypeError", "Error"}, got, "%s", js)
+	// resolve: a pg string, a params object or null is resolved (an odd one by R3, with the warning
+	// that names the cause); any other argument throws an Error that says what it takes.
+	const takes = "threw: IMP.sandbox.resolve takes a pg string or a params object, got "
+	for _, c := range []struct{ js, want string }{
+		{`IMP.sandbox.resolve(null)`, "R3 PG_MISSING,FELL_BACK_TO_DEFAULT"},
+		{`IMP.sandbox.resolve()`, "R3 PG_MISSING,FELL_BACK_TO_DEFAULT"},
+		{`IMP.sandbox.resolve({pg: {}})`, "R3 PG_MISSING,FELL_BACK_TO_DEFAULT"},
+		{`IMP.sandbox.resolve("x".repeat(100000))`, "R3 PG_UNKNOWN_CODE,FELL_BACK_TO_DEFAULT"},
+		{`IMP.sandbox.resolve(12)`, takes + "a number"},
+		{`IMP.sandbox.resolve(true)`, takes + "a boolean"},
+		{`IMP.sandbox.resolve([1])`, takes + "an array"},
+	} {
+		got := eval[string](tb, `(() => { try { const r = `+c.js+`; return r.rule + " " + r.warnings.map((w) => w.code).join(); }
+			catch (e) { return (e instanceof Error ? "threw: " : "threw a non-Error: ") + e.message; } })()`)
+		assert.Equal(t, c.want, got, "%s", c.js)
 	}
 
 	// The runtime is alive: configure (the seed config was replaced by nothing), resolve, pay.

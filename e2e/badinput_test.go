@@ -92,7 +92,7 @@ func TestRequestChecks(t *testing.T) {
 						assert.Equal(t, uidParam, resp.MerchantUID, "the error response names the merchant_uid")
 					}
 					// The page keeps working.
-					tb.do(imptest.SetOutcome(imptest.Outcome{Result: "paid", DelayMS: 1}))
+					tb.do(imptest.SetOutcome(imptest.Outcome{Result: "paid", DelayMS: new(0)}))
 					tb.do(imptest.Pay(order(t, nil)))
 					ok := run(tb, imptest.Result())
 					assert.True(t, ok.Success, "a valid payment right after %s failed: %+v", c.name, ok.Raw)
@@ -272,7 +272,7 @@ func TestConfigErrors(t *testing.T) {
 			tr := run(tb, imptest.Resolve("html5_inicis.MID-b"))
 			assert.Equal(t, "MID-b", tr.Setting.MID, "a rejected config must leave the previous one in force")
 			// The page keeps working.
-			tb.do(imptest.SetOutcome(imptest.Outcome{Result: "paid", DelayMS: 1}))
+			tb.do(imptest.SetOutcome(imptest.Outcome{Result: "paid", DelayMS: new(0)}))
 			tb.do(imptest.Pay(order(t, map[string]any{"pg": "html5_inicis.MID-b"})))
 			paid := run(tb, imptest.Result())
 			assert.True(t, paid.Success, "a valid payment after the rejected config failed: %+v", paid.Raw)
@@ -288,7 +288,7 @@ func TestConfigErrors(t *testing.T) {
 		tr := run(tb, imptest.Resolve("html5_inicis.MID.v2"))
 		assert.Equal(t, "R1", tr.Rule)
 		assert.Equal(t, 1, tr.Setting.Index)
-		tb.do(imptest.SetOutcome(imptest.Outcome{Result: "paid", DelayMS: 1}))
+		tb.do(imptest.SetOutcome(imptest.Outcome{Result: "paid", DelayMS: new(0)}))
 		tb.do(imptest.Pay(order(t, map[string]any{"pg": "html5_inicis.MID.v2"})))
 		assert.True(t, run(tb, imptest.Result()).Success)
 	})

@@ -43,6 +43,7 @@ import (
 	"regexp"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -349,6 +350,37 @@ func (tb *tab) consoleLines() []string {
 	tb.mu.Lock()
 	defer tb.mu.Unlock()
 	return append([]string(nil), tb.log...)
+}
+
+var flushSeq atomic.Int64
+
+// consoleMark is how many console lines the tab has logged so far; consoleSince(mark) returns what
+// came after it. Marks make console checks per request: a check against the tab's whole history
+// would pass on an earlier request's line.
+func (tb *tab) consoleMark() int {
+	tb.mu.Lock()
+	defer tb.mu.Unlock()
+	return len(tb.log)
+}
+
+// consoleSince returns the lines logged after mark, complete up to now: it logs a marker and waits
+// for it, and the browser reports console calls in order, so every earlier line has arrived.
+func (tb *tab) consoleSince(mark int) []string {
+	tb.t.Helper()
+	marker := fmt.Sprintf("e2e-console-flush-%d", flushSeq.Add(1))
+	eval[any](tb, `console.debug(`+jsString(marker)+`)`)
+	var lines []string
+	require.Eventually(tb.t, func() bool {
+		all := tb.consoleLines()
+		for i := mark; i < len(all); i++ {
+			if strings.HasSuffix(all[i], marker) {
+				lines = all[mark:i]
+				return true
+			}
+		}
+		return false
+	}, tabTimeout, 10*time.Millisecond, "the console marker never arrived")
+	return lines
 }
 
 func (tb *tab) dialogsSeen() []string {

@@ -40,3 +40,26 @@ func TestImptestDiagnostics(t *testing.T) {
 	tb.do(imptest.Approve())
 	assert.True(t, run(tb, imptest.Result()).Success)
 }
+
+// TestImptestSetOutcomeSends: what SetOutcome hands to IMP.sandbox.setOutcome, read by a stand-in
+// IMP on a page without the SDK. DelayMS nil leaves the SDK's default; new(0) must arrive as 0
+// ("at once"), not be dropped as an empty field.
+func TestImptestSetOutcomeSends(t *testing.T) {
+	t.Parallel()
+	tb := newTab(t)
+	tb.open("/shop/landing.html")
+	eval[any](tb, `window.IMP = {sandbox: {setOutcome(o) { window.sent = JSON.stringify(o); }}}; null`)
+	cases := []struct {
+		outcome imptest.Outcome
+		want    string
+	}{
+		{imptest.Outcome{Result: "paid"}, `{"result":"paid"}`},
+		{imptest.Outcome{Result: "paid", DelayMS: new(0)}, `{"result":"paid","delay_ms":0}`},
+		{imptest.Outcome{Result: "failed", ErrorCode: "F400", ErrorMsg: "한도초과", DelayMS: new(1500)},
+			`{"result":"failed","error_code":"F400","error_msg":"한도초과","delay_ms":1500}`},
+	}
+	for _, c := range cases {
+		tb.do(imptest.SetOutcome(c.outcome))
+		assert.JSONEq(t, c.want, eval[string](tb, `window.sent`), "%+v", c.outcome)
+	}
+}

@@ -144,7 +144,9 @@ type Outcome struct {
 	Result    string `json:"result"` // "paid", "failed" or "cancelled"
 	ErrorCode string `json:"error_code,omitempty"`
 	ErrorMsg  string `json:"error_msg,omitempty"`
-	DelayMS   int    `json:"delay_ms,omitempty"`
+	// DelayMS is how long after the window shows it completes: nil for the SDK's default
+	// (250 ms, so a person watching sees it), new(0) for at once.
+	DelayMS *int `json:"delay_ms,omitempty"`
 }
 
 // Ready waits until IMP.sandbox.ready settles, and fails with its message when the SDK could not load.

@@ -57,13 +57,36 @@ function fakeCore(over = {}) {
 
 // makePage builds a fake browser around imp.js. files maps URLs (relative to the SDK) to
 // {status, body, type}; anything else answers 404.
-function makePage({ files = {}, core = fakeCore(), ua = 'Mozilla/5.0 (X11; Linux x86_64)', popup = 'open' } = {}) {
+// fakeExports stands in for the instance's //go:wasmexport functions behind IMP.sandbox.resolve:
+// the query is read from and the answer written to mem as imp.js expects; answer(query) gives the
+// answer object.
+function fakeExports(answer = (q) => ({ trace: { input: JSON.parse(q), rule: 'R2', warnings: [] } })) {
+  const mem = { buffer: new ArrayBuffer(1 << 20) };
+  const IN = 16, OUT = 1 << 19;
+  let len = 0;
+  return {
+    mem,
+    impshim_input: (max) => (max < OUT - IN ? IN : 0),
+    impshim_resolve(n) {
+      const q = new TextDecoder().decode(new Uint8Array(mem.buffer, IN, n));
+      const out = new TextEncoder().encode(JSON.stringify(answer(q)));
+      new Uint8Array(mem.buffer, OUT, out.length).set(out);
+      len = out.length;
+      return len;
+    },
+    impshim_output: () => OUT,
+  };
+}
+
+function makePage({ files = {}, core = fakeCore(), exports = fakeExports(), ua = 'Mozilla/5.0 (X11; Linux x86_64)', popup = 'open' } = {}) {
   const listeners = { message: [], keydown: [] };
   const warnings = [];
   const fetches = [];
   const frames = [];
   const popups = [];
   const assigned = [];
+  const timers = []; // the delay of every setTimeout imp.js made, in order
+  const pending = new Set(); // imp.js's timeouts and intervals not yet fired or cleared
   const allFiles = {
     'wasm_exec.js': { status: 200, body: '' },
     'impshim.wasm': { status: 200, body: 'wasm', type: 'application/wasm' },
@@ -127,13 +150,21 @@ function makePage({ files = {}, core = fakeCore(), ua = 'Mozilla/5.0 (X11; Linux
     WebAssembly: {
       compileStreaming: async () => 'module',
       compile: async () => 'module',
-      instantiate: async (m) => { assert.equal(m, 'module'); return { exports: {} }; },
+      instantiate: async (m) => { assert.equal(m, 'module'); return { exports }; },
     },
     crypto: globalThis.crypto,
-    TextEncoder, TextDecoder, URL, URLSearchParams, Promise, clearTimeout, clearInterval,
+    TextEncoder, TextDecoder, URL, URLSearchParams, Promise,
     // Unref'd so a test that leaves a window open does not keep node alive for its load timeout.
-    setTimeout: (f, ms) => { const t = setTimeout(f, ms); if (ms >= 1000) t.unref(); return t; },
-    setInterval,
+    setTimeout: (f, ms) => {
+      const t = setTimeout(() => { pending.delete(t); f(); }, ms);
+      if (ms >= 1000) t.unref();
+      timers.push(ms);
+      pending.add(t);
+      return t;
+    },
+    setInterval: (f, ms) => { const t = setInterval(f, ms); pending.add(t); return t; },
+    clearTimeout: (t) => { pending.delete(t); clearTimeout(t); },
+    clearInterval: (t) => { pending.delete(t); clearInterval(t); },
     reportError: (e) => { throw e; },
   };
   ctx.window = ctx;
@@ -141,7 +172,8 @@ function makePage({ files = {}, core = fakeCore(), ua = 'Mozilla/5.0 (X11; Linux
   vm.createContext(ctx);
   vm.runInContext(SOURCE, ctx);
   const page = {
-    ctx, IMP: ctx.IMP, core, warnings, fetches, frames, popups, assigned, appended, el,
+    ctx, IMP: ctx.IMP, core, warnings, fetches, frames, popups, assigned, appended, el, timers,
+    pendingTimers: () => pending.size,
     // focusin delivers a focus change on the merchant page, as the browser does.
     focusIn(target) { ctx.document.activeElement = target; for (const f of listeners.focusin || []) f({ target }); },
     // post delivers a message event to imp.js as the browser would.
@@ -167,6 +199,17 @@ async function until(cond, what) {
     await tick(5);
   }
   assert.fail(`timed out waiting for ${what}`);
+}
+// settled waits for the end of the flow: no timer of imp.js pending and no fetch or promise
+// callback left to run. A check that nothing happened comes after it, never after a fixed sleep
+// (which passes when the thing happens a little later).
+async function settled(page) {
+  for (let i = 0; i < 400; i++) {
+    await new Promise((r) => setImmediate(r));
+    if (page.pendingTimers() === 0) return;
+    await tick(5);
+  }
+  assert.fail(`imp.js still has ${page.pendingTimers()} timers pending`);
 }
 const seed = { merchant_code: 'imp1', pg_settings: [{ pg: 'html5_inicis', mid: 'MID-a', pay_type: 'general' }] };
 
@@ -393,14 +436,14 @@ test('forged messages are ignored; the right one completes exactly once', async 
   for (const d of bogus) page.post(d, { source: win });
   page.post({ impshim: 1, nonce, type: 'result', result: 'paid' }, { source: win, origin: 'https://evil.test' });
   page.post({ impshim: 1, nonce, type: 'result', result: 'paid' }, { source: {} });
-  await tick(10);
   assert.equal(calls, 0);
   assert.equal(page.frames[0].removed, undefined, 'still open');
+  // Had a forgery been taken, even late, it would be the answer: the real one comes after them all.
   page.post({ impshim: 1, nonce, type: 'result', result: 'failed' }, { source: win });
   page.post({ impshim: 1, nonce, type: 'result', result: 'paid' }, { source: win });
   IMP.close();
   const r = await pay;
-  await tick(5);
+  await settled(page);
   assert.equal(r.error_code, 'PG_FAILED');
   assert.equal(calls, 1);
 });
@@ -545,7 +588,8 @@ test('no backend (404): nothing is POSTed', async () => {
   page.IMP.sandbox.configure(seed);
   page.IMP.sandbox.reset();
   await page.IMP.sandbox.ready;
-  await tick(20);
+  await until(() => page.fetches.some((f) => f.url.endsWith('sandbox/backend.json')), 'the backend probe');
+  await settled(page);
   assert.equal(page.fetches.filter((f) => f.init.method === 'POST').length, 0);
 });
 
@@ -611,12 +655,11 @@ test('a shown window loads a spare overlay for the next request; a window that n
   const two = page.session();
   assert.notEqual(two.nonce, one.nonce);
   page.post({ impshim: 1, nonce: one.nonce, type: 'result', result: 'paid' }, { source: two.win });
-  await tick(5);
   assert.equal(calls, 0, "the last request's nonce no longer counts");
   IMP.close(); // it never said hello
-  assert.equal((await second).error_code, 'USER_CANCEL');
+  assert.equal((await second).error_code, 'USER_CANCEL', "the last request's nonce did not complete it, even late");
   assert.equal(spare.removed, true);
-  await tick(150);
+  await settled(page);
   assert.equal(page.frames.length, 2, 'no spare after a window that never loaded');
 });
 
@@ -695,5 +738,95 @@ test('announcements follow the window language; success and vbank say what happe
     page.post({ impshim: 1, nonce, type: 'shown' }, { source: win });
     await done;
     assert.equal(page.appended.find((n) => n.dataset.impshim === 'status').textContent, want);
+  }
+});
+
+// showWindow plays the window page: hello, then shown, for the request that opened a window
+// (the n-th of this page).
+async function showWindow(page, n) {
+  await until(() => page.core.calls.filter((c) => c[0] === 'request').length === n && page.session(), `window ${n}`);
+  const { win, nonce } = page.session();
+  page.post({ impshim: 1, nonce, type: 'hello' }, { source: win });
+  page.post({ impshim: 1, nonce, type: 'shown' }, { source: win });
+}
+
+test('m_redirect_url redirects on a mobile user agent only; elsewhere the callback answers', async () => {
+  const desktop = [
+    'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36',
+    'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.0 Safari/605.1.15',
+  ];
+  const mobile = [
+    'Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Mobile Safari/537.36',
+    'Mozilla/5.0 (iPad; CPU OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko)',
+  ];
+  for (const ua of [...desktop, ...mobile]) {
+    const page = makePage({ ua });
+    const { IMP } = page;
+    IMP.sandbox.configure(seed);
+    IMP.sandbox.setOutcome({ result: 'paid', delay_ms: 0 });
+    const calls = [];
+    const pay = IMP.request_pay({ amount: 1000, merchant_uid: 'm1', m_redirect_url: 'https://shop.test/done' }, (r) => calls.push(r));
+    await showWindow(page, 1);
+    if (mobile.includes(ua)) {
+      await until(() => page.assigned.length === 1, `navigation on ${ua}`);
+      assert.match(page.assigned[0], /^https:\/\/shop\.test\/done\?imp_uid=imps_000000000001&merchant_uid=/, ua);
+      await settled(page);
+      assert.equal(calls.length, 0, `no callback in redirect mode: ${ua}`);
+    } else {
+      const r = await pay;
+      assert.equal(r.success, true, ua);
+      await settled(page);
+      assert.equal(calls.length, 1, `the callback answers on ${ua}`);
+      assert.deepEqual(page.assigned, [], `no navigation on ${ua}`);
+    }
+  }
+});
+
+test('setOutcome completes the window 250 ms after it shows unless delay_ms says otherwise', async () => {
+  for (const [outcome, want] of [[{ result: 'paid' }, 250], [{ result: 'paid', delay_ms: 0 }, 0], [{ result: 'failed', delay_ms: 40 }, 40]]) {
+    const page = makePage();
+    const { IMP } = page;
+    IMP.sandbox.configure(seed);
+    IMP.sandbox.setOutcome(outcome);
+    const pay = IMP.request_pay({ amount: 1000 });
+    await until(() => page.frames.length === 1, 'the iframe');
+    const { win, nonce } = page.session();
+    page.post({ impshim: 1, nonce, type: 'hello' }, { source: win });
+    const before = page.timers.length;
+    page.post({ impshim: 1, nonce, type: 'shown' }, { source: win });
+    assert.deepEqual(page.timers.slice(before), [want], `timers set when the window showed, for ${JSON.stringify(outcome)}`);
+    assert.equal((await pay).success, outcome.result === 'paid');
+  }
+});
+
+test("resolve writes each distinct warning once per config; request_pay writes its warnings every time", async () => {
+  const fallback = { code: 'FELL_BACK_TO_DEFAULT', message: 'fell back to the default setting' };
+  const warns = {
+    '"nice"': [{ code: 'PG_NOT_CONFIGURED', message: 'no setting has nice' }, fallback],
+    '"html_inicis"': [{ code: 'PG_UNKNOWN_CODE', message: 'html_inicis is not a PG code' }, fallback],
+  };
+  const page = makePage({ exports: fakeExports((q) => ({ trace: { input: JSON.parse(q), rule: warns[q] ? 'R3' : 'R2', warnings: warns[q] || [] } })) });
+  const { IMP } = page;
+  await IMP.sandbox.configure(seed);
+  const lines = () => page.warnings.filter((w) => /PG_NOT_CONFIGURED|PG_UNKNOWN_CODE|FELL_BACK_TO_DEFAULT/.test(w));
+  assert.equal(IMP.sandbox.resolve('nice').rule, 'R3');
+  assert.deepEqual(lines(), ['[impshim] PG_NOT_CONFIGURED: no setting has nice', '[impshim] FELL_BACK_TO_DEFAULT: fell back to the default setting']);
+  IMP.sandbox.resolve('nice');
+  IMP.sandbox.resolve('kakaopay');
+  assert.equal(lines().length, 2, 'the same warnings again are not written again');
+  IMP.sandbox.resolve('html_inicis');
+  assert.deepEqual(lines().slice(2), ['[impshim] PG_UNKNOWN_CODE: html_inicis is not a PG code'], 'only the new warning');
+  await IMP.sandbox.configure(seed);
+  IMP.sandbox.resolve('nice');
+  assert.equal(lines().length, 5, 'a new config writes them again');
+
+  // request_pay: the fake core's trace carries PG_MISSING on every request.
+  const missing = () => page.warnings.filter((w) => w.startsWith('[impshim] PG_MISSING')).length;
+  for (const n of [1, 2]) {
+    IMP.sandbox.setOutcome({ result: 'paid', delay_ms: 0 });
+    const pay = IMP.request_pay({ amount: 1000 });
+    await showWindow(page, n);
+    await pay;
+    assert.equal(missing(), n, `request ${n} writes its warning`);
   }
 });

@@ -8,6 +8,7 @@ import (
 	"syscall/js"
 	"testing"
 
+	"github.com/impshim/impshim/resolver"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -128,9 +129,16 @@ func TestMemoIsClearedWhenTheMerchantChanges(t *testing.T) {
 	assert.Equal(t, reference(core, `"kakaopay"`), after)
 
 	// Even if the merchant were swapped without install, entries of another merchant are
-	// never served.
-	core.merchant = nil
-	require.Contains(t, exportRaw(t, `"kakaopay"`), "NOT_INITIALIZED")
+	// never served: the memo checks its owner (a nil merchant would not reach that check).
+	require.Positive(t, core.memo.len())
+	cfg, errs := resolver.ParseConfig([]byte(strings.Replace(seedConfig, "MID-c", "MID-y", 1)))
+	require.Empty(t, errs)
+	other, cerrs, _ := resolver.NewMerchant(cfg)
+	require.Empty(t, cerrs)
+	core.merchant = other
+	got := exportRaw(t, `"kakaopay"`)
+	assert.Equal(t, "MID-y", decode(t, got).Trace["setting"].(map[string]any)["mid"], "an answer for the previous merchant was served")
+	assert.Equal(t, reference(core, `"kakaopay"`), got)
 }
 
 func TestMemoIsBounded(t *testing.T) {

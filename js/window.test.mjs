@@ -199,26 +199,6 @@ test('English, other currencies, billing key, vbank, and a colour that is not a 
   }
 });
 
-test('the payment-method line: the method in words and its code; a simple-pay PG names itself', () => {
-  const kakao = { code: 'kakaopay', name: 'Kakao Pay', name_ko: '카카오페이', color: '#ffe600', simple_pay: true };
-  const cases = [
-    [{ pay_method: 'card' }, '신용카드 (card)'],
-    [{ pay_method: 'trans' }, '실시간 계좌이체 (trans)'],
-    [{ pay_method: 'vbank', vbank: true }, '가상계좌 (vbank)'],
-    [{ pay_method: 'card', language: 'en' }, 'Credit card (card)'],
-    [{ pay_method: 'phone', language: 'en' }, 'Mobile phone (phone)'],
-    [{ pay_method: 'made_up_method' }, 'made_up_method'],
-    [{ pay_method: '' }, '—'],
-    [{ pay_method: 'card', pg: kakao }, '카카오페이 (간편결제사가 결제수단을 정합니다)'],
-    [{ pay_method: 'card', pg: kakao, language: 'en' }, 'Kakao Pay (chosen by the simple-pay provider)'],
-  ];
-  for (const [extra, want] of cases) {
-    const w = openWindow();
-    w.deliver(show(extra));
-    assert.equal(w.$('[data-field=pay_method]').textContent, want, JSON.stringify(extra));
-  }
-});
-
 test('each button reports its result once and hides the window; Escape cancels', () => {
   for (const [act, want] of [['approve', 'paid'], ['fail', 'failed'], ['cancel', 'cancelled'], ['close', 'cancelled'], ['Escape', 'cancelled']]) {
     const w = openWindow();

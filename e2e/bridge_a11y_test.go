@@ -84,7 +84,7 @@ func TestBridgeOverlayAnnouncesLongFailure(t *testing.T) {
 	tb.open("/shop/checkout.html")
 	configure(tb, seedConfig("imp10391932"))
 	long := "카드 한도가 초과되었습니다. " + strings.Repeat("The issuer declined the card for this amount. ", 12) + "END"
-	tb.do(imptest.SetOutcome(imptest.Outcome{Result: "failed", ErrorCode: "F400", ErrorMsg: long, DelayMS: 1}))
+	tb.do(imptest.SetOutcome(imptest.Outcome{Result: "failed", ErrorCode: "F400", ErrorMsg: long, DelayMS: new(0)}))
 	tb.do(imptest.Pay(map[string]any{"amount": 1000, "language": "en", "merchant_uid": "long_" + time.Now().Format("150405.000")}))
 	resp := run(tb, imptest.Result())
 	assert.Equal(t, long, resp.ErrorMsg)

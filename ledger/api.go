@@ -158,6 +158,10 @@ func (a *API) routes(mux *http.ServeMux) []route {
 		{"POST /subscribe/payments/unschedule", a.rest(a.unschedule)},
 		{"GET /subscribe/payments/schedule/{merchant_uid}", a.rest(a.getSchedule)},
 		{"GET /subscribe/payments/schedule/customers/{customer_uid}", a.rest(a.customerSchedules)},
+		{"GET /certifications/{imp_uid}", a.rest(a.getCertification)},
+		{"DELETE /certifications/{imp_uid}", a.rest(a.deleteCertification)},
+		{"POST /certifications/otp/request", a.rest(a.requestOTP)},
+		{"POST /certifications/otp/confirm/{imp_uid}", a.rest(a.confirmOTP)},
 		{"GET /sandbox/clock", a.rest(a.getClock)},
 		{"POST /sandbox/clock", a.rest(a.moveClock)},
 
@@ -165,6 +169,7 @@ func (a *API) routes(mux *http.ServeMux) []route {
 		{"POST /sdk/sandbox/payments", a.bridge(a.record)},
 		{"GET /sdk/sandbox/payments", a.bridge(a.bridgePayments)},
 		{"POST /sdk/sandbox/reset", a.bridge(a.reset)},
+		{"POST /sdk/sandbox/certifications", a.bridge(a.recordCertification)},
 		{"POST /sdk/sandbox/deposit", a.bridge(a.deposit)},
 		{"GET /sdk/sandbox/webhooks", a.bridge(a.webhooks)},
 		{"OPTIONS /sdk/sandbox/", http.HandlerFunc(a.preflight)},

@@ -310,6 +310,9 @@ func (a *API) reset(r *http.Request) (any, error) {
 		return nil, err
 	}
 	n, err := a.store.Reset(r.Context(), b.MerchantCode)
+	if err == nil {
+		err = a.store.ResetSubscriptions(r.Context(), b.MerchantCode)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -325,7 +328,11 @@ func (a *API) deposit(r *http.Request) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	p, notice, err := a.store.Deposit(r.Context(), b.MerchantCode, b.ImpUID, a.now())
+	now, err := a.clockOf(r.Context(), b.MerchantCode) // a deadline passes on the merchant's sandbox clock
+	if err != nil {
+		return nil, err
+	}
+	p, notice, err := a.store.Deposit(r.Context(), b.MerchantCode, b.ImpUID, now)
 	if err != nil {
 		return nil, err
 	}

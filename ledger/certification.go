@@ -180,7 +180,7 @@ func (s *Store) RecordCertification(ctx context.Context, merchantCode string, v 
 			c = old
 			return nil
 		case err == nil:
-			return refused(-1, "이미 처리된 본인인증입니다.", "imp_uid "+v.ImpUID+" is already recorded for another person or merchant; imp_uids are unique", nil)
+			return refused(-1, "이미 처리된 본인인증입니다.", "imp_uid "+v.ImpUID+" is already recorded for another person or merchant; imp_uids are unique", ErrConflict)
 		case !errors.Is(err, ErrNotFound):
 			return err
 		}

@@ -574,6 +574,10 @@ func (s *Store) Deposit(ctx context.Context, merchantCode, impUID string, now in
 		if p.Status != StatusReady {
 			return conflict("payment " + impUID + " is " + p.Status + ", not ready: only an unpaid virtual account takes a deposit")
 		}
+		if p.VbankDate > 0 && now > p.VbankDate {
+			return refused(-1, "입금기한이 지난 가상계좌입니다.", "virtual account "+impUID+"'s deadline vbank_date "+strconv.FormatInt(p.VbankDate, 10)+
+				" has passed on the merchant's sandbox clock (now "+strconv.FormatInt(now, 10)+"): the bank no longer takes the deposit", ErrConflict)
+		}
 		p.Status, p.PaidAt = StatusPaid, now
 		return updatePayment(ctx, tx, p, now)
 	})

@@ -955,13 +955,15 @@ func (s *Store) CustomerPayments(ctx context.Context, merchantCode, customerUID 
 	return list, total, rows.Err()
 }
 
-// ResetSubscriptions forgets the merchant's billing keys and schedules (IMP.sandbox.reset).
+// ResetSubscriptions forgets the merchant's billing keys, schedules and identity
+// verifications (IMP.sandbox.reset, with its payments). The clock stays where it is.
 func (s *Store) ResetSubscriptions(ctx context.Context, merchantCode string) error {
 	return s.tx(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, "DELETE FROM billing_keys WHERE merchant_code = ?", merchantCode); err != nil {
-			return err
+		for _, table := range []string{"billing_keys", "schedules", "certifications"} {
+			if _, err := tx.ExecContext(ctx, "DELETE FROM "+table+" WHERE merchant_code = ?", merchantCode); err != nil {
+				return err
+			}
 		}
-		_, err := tx.ExecContext(ctx, "DELETE FROM schedules WHERE merchant_code = ?", merchantCode)
-		return err
+		return nil
 	})
 }

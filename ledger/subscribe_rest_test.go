@@ -67,7 +67,11 @@ func newSubServer(t *testing.T) *subServer {
 	other, err := merchants.Parse("imp_other", []byte(`{"merchant_code": "imp_other", "imp_key": "other_key", "imp_secret": "other_secret",
 		"pg_settings": [{"pg": "nice", "mid": "nice-1", "pay_type": "subscription", "default": true}]}`))
 	require.NoError(t, err)
-	set := MerchantSetOf(merchants.Set{merchants.SeedCode: merchants.Seed(), "imp_other": other})
+	cert, err := merchants.Parse("imp_cert", []byte(`{"merchant_code": "imp_cert", "imp_key": "cert_key", "imp_secret": "cert_secret",
+		"pg_settings": [{"pg": "html5_inicis", "mid": "MID-a", "pay_type": "general", "default": true},
+		{"pg": "danal", "mid": "CPID-1", "pay_type": "general", "type": "certification"}, {"pg": "inicis_unified", "mid": "CERT-2", "pay_type": "general", "type": "certification"}]}`))
+	require.NoError(t, err)
+	set := MerchantSetOf(merchants.Set{merchants.SeedCode: merchants.Seed(), "imp_other": other, "imp_cert": cert})
 	c := &clock{t: time.Unix(t0, 0)}
 	api := NewAPI(store, set, Options{Now: c.Now, WebhookBackoff: time.Millisecond})
 	srv := httptest.NewServer(api)

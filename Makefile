@@ -38,7 +38,8 @@ npm: dist node
 ## example specs in the system Chromium, and the package's own checks.
 NPM_CACHE ?= $(HOME)/.cache/impshim/npm
 npm-test: npm browser
-	NPM_CACHE="$(NPM_CACHE)" sh npm/example/run.sh "npm/out/impshim-$$(node -p 'require("./npm/package.json").version').tgz"
+	$(GO) build -o bin/impshim ./web/cmd/impshim
+	NPM_CACHE="$(NPM_CACHE)" IMPSHIM_SERVER_BIN="$(CURDIR)/bin/impshim" sh npm/example/run.sh "npm/out/impshim-$$(node -p 'require("./npm/package.json").version').tgz"
 	node --test npm/test/
 
 vet:

@@ -967,3 +967,58 @@ func (s *Store) ResetSubscriptions(ctx context.Context, merchantCode string) err
 		return nil
 	})
 }
+
+// WindowKey is what a mock window that issued a billing key tells the ledger: the params
+// snapshot of request_pay, the SDK's response, and the setting the attempt was opened on.
+type WindowKey struct {
+	Request  json.RawMessage // the params snapshot
+	Response json.RawMessage // the SDK's response object
+	PG, MID  string          // the chosen setting
+	PayType  string          // its pay_type: only "subscription" settings issue keys
+}
+
+// IssueBillingKeyFromAttempt stores the billing key a window issued (contract C2.5): when
+// the response is a success with a customer_uid and the setting is a subscription one, the key
+// is stored under that customer_uid on the setting (pg_provider, pg_id = its MID), with the
+// buyer as customer_* and the card the window shows, replacing a key already there as the real
+// service does. issued is false, with nothing stored, when the window issued no key; why says
+// why (for the log), e.g. a customer_uid on a general setting (BILLING_KEY_ON_NON_SUBSCRIPTION).
+func (s *Store) IssueBillingKeyFromAttempt(ctx context.Context, merchantCode string, w WindowKey, now int64) (k BillingKey, issued bool, why string, err error) {
+	var req, resp map[string]json.RawMessage
+	_ = json.Unmarshal(w.Request, &req)
+	_ = json.Unmarshal(w.Response, &resp)
+	text := func(obj map[string]json.RawMessage, key string) string {
+		var v string
+		_ = json.Unmarshal(obj[key], &v)
+		return v
+	}
+	var success bool
+	_ = json.Unmarshal(resp["success"], &success)
+	uid := text(resp, "customer_uid")
+	if uid == "" {
+		uid = text(req, "customer_uid")
+	}
+	switch {
+	case uid == "":
+		return k, false, "no customer_uid: a payment, not a billing key", nil
+	case !success:
+		return k, false, "the window did not succeed: no billing key is issued", nil
+	case w.PayType != "subscription":
+		return k, false, "customer_uid " + strconv.Quote(uid) + " on " + w.PG + "." + w.MID + ", a " + or(w.PayType, "general") +
+			" setting: only a subscription setting issues billing keys (BILLING_KEY_ON_NON_SUBSCRIPTION)", nil
+	}
+	pick := func(key string) Text {
+		if v := text(resp, key); v != "" {
+			return Text(v)
+		}
+		return Text(text(req, key))
+	}
+	k = BillingKey{CustomerUID: uid, PGProvider: w.PG, PGID: w.MID, CustomerID: Text(text(req, "customer_id")),
+		CustomerName: pick("buyer_name"), CustomerTel: pick("buyer_tel"), CustomerEmail: pick("buyer_email"),
+		CustomerAddr: pick("buyer_addr"), CustomerPostcode: pick("buyer_postcode"),
+		CardName: pick("card_name"), CardNumber: pick("card_number"), CardCode: pick("card_code")}
+	credit := int64(0)
+	k.CardType = &credit
+	k, err = s.IssueBillingKey(ctx, merchantCode, k, MagicNone, now)
+	return k, err == nil, "", err
+}

@@ -394,3 +394,48 @@ func TestClockMovesForwardOnly(t *testing.T) {
 	off, _ = s.ClockOffset(ctx, DemoMerchant)
 	assert.Zero(t, off)
 }
+
+func TestIssueBillingKeyFromAttempt(t *testing.T) {
+	ctx := context.Background()
+	s := newStore(t)
+	req := []byte(`{"pg":"html5_inicis.MID-b","customer_uid":"gildong_0001_1234","customer_id":"member_1","amount":0,
+		"buyer_name":"홍길동","buyer_tel":"010-1234-5678","buyer_email":"gildong@example.com"}`)
+	resp := []byte(`{"success":true,"imp_uid":"imps_000000000001","customer_uid":"gildong_0001_1234","card_name":"샌드박스카드","card_number":"412345******6789"}`)
+	k, issued, why, err := s.IssueBillingKeyFromAttempt(ctx, DemoMerchant, WindowKey{Request: req, Response: resp, PG: "html5_inicis", MID: "MID-b", PayType: "subscription"}, t0)
+	require.NoError(t, err)
+	require.True(t, issued, why)
+	assert.Equal(t, "MID-b", k.PGID)
+	assert.Equal(t, "html5_inicis", k.PGProvider)
+	assert.Equal(t, "member_1", string(k.CustomerID))
+	assert.Equal(t, "홍길동", string(k.CustomerName))
+	assert.Equal(t, "412345******6789", string(k.CardNumber))
+	got, err := s.BillingKey(ctx, DemoMerchant, "gildong_0001_1234")
+	require.NoError(t, err)
+	assert.Equal(t, k, got)
+
+	// The same customer_uid again, another card: replaced, inserted kept.
+	resp2 := []byte(`{"success":true,"customer_uid":"gildong_0001_1234","card_number":"499999******0000"}`)
+	k2, issued, _, err := s.IssueBillingKeyFromAttempt(ctx, DemoMerchant, WindowKey{Request: req, Response: resp2, PG: "html5_inicis", MID: "MID-b", PayType: "subscription"}, t0+10)
+	require.NoError(t, err)
+	require.True(t, issued)
+	assert.Equal(t, "499999******0000", string(k2.CardNumber))
+	assert.Equal(t, int64(t0), k2.Inserted)
+
+	for _, c := range []struct {
+		name    string
+		w       WindowKey
+		because string
+	}{
+		{"failed window", WindowKey{Request: req, Response: []byte(`{"success":false,"customer_uid":"x_1"}`), PG: "html5_inicis", MID: "MID-b", PayType: "subscription"}, "did not succeed"},
+		{"general setting", WindowKey{Request: []byte(`{"customer_uid":"x_1"}`), Response: []byte(`{"success":true}`), PG: "html5_inicis", MID: "MID-a", PayType: "general"}, "BILLING_KEY_ON_NON_SUBSCRIPTION"},
+		{"plain payment", WindowKey{Request: []byte(`{}`), Response: []byte(`{"success":true}`), PG: "html5_inicis", MID: "MID-b", PayType: "subscription"}, "no customer_uid"},
+		{"garbage", WindowKey{Request: []byte(`[`), Response: []byte(`7`), PG: "html5_inicis", MID: "MID-b", PayType: "subscription"}, "no customer_uid"},
+	} {
+		_, issued, why, err := s.IssueBillingKeyFromAttempt(ctx, DemoMerchant, c.w, t0)
+		require.NoError(t, err, c.name)
+		assert.False(t, issued, c.name)
+		assert.Contains(t, why, c.because, c.name)
+	}
+	_, err = s.BillingKey(ctx, DemoMerchant, "x_1")
+	assert.ErrorIs(t, err, ErrNotFound)
+}

@@ -1022,3 +1022,76 @@ func (s *Store) IssueBillingKeyFromAttempt(ctx context.Context, merchantCode str
 	k, err = s.IssueBillingKey(ctx, merchantCode, k, MagicNone, now)
 	return k, err == nil, "", err
 }
+
+// ScheduleChange is what PUT …/schedule/{merchant_uid} and POST …/reschedule do to a schedule.
+type ScheduleChange int
+
+const (
+	// MoveBooked moves a schedule that has not run yet (결제요청 예약시각 수정).
+	MoveBooked ScheduleChange = iota
+	// RebookFailed books again a schedule whose payment failed (결제 실패 재예약).
+	RebookFailed
+)
+
+// ChangeSchedule moves a schedule to at (after now): a booked one (MoveBooked), or a failed
+// one back to booked (RebookFailed). Others are refused as the OpenAPI says (400).
+func (s *Store) ChangeSchedule(ctx context.Context, merchantCode, merchantUID string, change ScheduleChange, at, now int64) (Schedule, error) {
+	var sc Schedule
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		var err error
+		if sc, err = loadSchedule(ctx, tx, merchantCode, merchantUID); err != nil {
+			return err
+		}
+		failed := sc.ScheduleStatus == ScheduleExecuted && sc.PaymentStatus == StatusFailed
+		switch {
+		case change == MoveBooked && sc.ScheduleStatus != ScheduleScheduled:
+			return refused(-1, "이미 실행 혹은 취소된 결제예약입니다.", "schedule "+merchantUID+" is "+sc.ScheduleStatus+
+				": only a schedule that has not run can be moved; a failed one is booked again with POST …/reschedule", ErrInvalid)
+		case change == RebookFailed && !failed:
+			return refused(-1, "결제 실패한 결제예약만 재예약할 수 있습니다.", "schedule "+merchantUID+" is "+sc.ScheduleStatus+
+				" (payment_status "+or(string(sc.PaymentStatus), "null")+"): only a schedule whose payment failed can be rebooked", ErrInvalid)
+		case at <= now:
+			return refused(-1, "결제예약 시각(schedule_at)은 현재 시각 이후여야 합니다.", "schedule_at "+strconv.FormatInt(at, 10)+
+				" is not after the sandbox clock's now "+strconv.FormatInt(now, 10), ErrInvalid)
+		}
+		if change == RebookFailed {
+			if err := paidOrder(ctx, tx, merchantCode, merchantUID); err != nil {
+				return err
+			}
+		}
+		sc.ScheduleAt, sc.ScheduleStatus = at, ScheduleScheduled
+		sc.ImpUID, sc.ExecutedAt, sc.PaymentStatus, sc.FailReason = "", 0, "", ""
+		return putSchedule(ctx, tx, merchantCode, sc, false)
+	})
+	return sc, err
+}
+
+// RetrySchedule charges a schedule whose payment failed once more, now (결제 실패 재시도):
+// the new payment, paid or failed, becomes the schedule's.
+func (s *Store) RetrySchedule(ctx context.Context, merchantCode, merchantUID string, now int64) (sc Schedule, p Payment, refusal *Refusal, err error) {
+	err = s.tx(ctx, func(tx *sql.Tx) error {
+		var err error
+		if sc, err = loadSchedule(ctx, tx, merchantCode, merchantUID); err != nil {
+			return err
+		}
+		if sc.ScheduleStatus != ScheduleExecuted || sc.PaymentStatus != StatusFailed {
+			return refused(-1, "결제 실패한 결제예약만 재시도할 수 있습니다.", "schedule "+merchantUID+" is "+sc.ScheduleStatus+
+				" (payment_status "+or(string(sc.PaymentStatus), "null")+"): only a schedule whose payment failed can be retried", ErrInvalid)
+		}
+		if err := paidOrder(ctx, tx, merchantCode, merchantUID); err != nil {
+			return err
+		}
+		// The OpenAPI's 404 for a deleted key: 존재하지 않는 결제예약 혹은 빌링키.
+		k, magic, err := liveKey(ctx, tx, merchantCode, sc.CustomerUID, unknownCustomer)
+		if err != nil {
+			return err
+		}
+		p, refusal = chargeOutcome(k, magic, sc.charge(), "payment.scheduled", now)
+		if err := insertPayment(ctx, tx, merchantCode, p, sc.NoticeURLs, now); err != nil {
+			return err
+		}
+		sc.ExecutedAt, sc.ImpUID, sc.PaymentStatus, sc.FailReason = now, Text(p.ImpUID), Text(p.Status), p.FailReason
+		return putSchedule(ctx, tx, merchantCode, sc, false)
+	})
+	return sc, p, refusal, err
+}

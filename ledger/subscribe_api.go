@@ -777,3 +777,42 @@ func (a *API) customerSchedules(r *http.Request, code string) (any, error) {
 	q.CustomerUID = uid
 	return a.listSchedules(r, code, q)
 }
+
+// changeSchedule answers PUT /subscribe/payments/schedule/{merchant_uid} (move a booked
+// schedule) and POST …/{merchant_uid}/reschedule (book a failed one again): {"schedule_at"}.
+func (a *API) changeSchedule(change ScheduleChange) func(*http.Request, string) (any, error) {
+	return func(r *http.Request, code string) (any, error) {
+		f, err := readFields(r)
+		if err != nil {
+			return nil, err
+		}
+		at, has, err := intField(f, "schedule_at")
+		if err == nil && !has {
+			err = refused(-1, "결제예약 시각(schedule_at)은 필수입력입니다.", "schedule_at is required: unix seconds", ErrInvalid)
+		}
+		if err != nil {
+			return nil, err
+		}
+		now, err := a.merchantNow(r, code)
+		if err != nil {
+			return nil, err
+		}
+		sc, err := a.store.ChangeSchedule(r.Context(), code, r.PathValue("merchant_uid"), change, at, now)
+		if err != nil {
+			return nil, err
+		}
+		a.wakeScheduler()
+		return sc, nil
+	}
+}
+
+// retrySchedule answers POST /subscribe/payments/schedule/{merchant_uid}/retry: the failed
+// schedule is charged again now; the answer is the new payment (check its status).
+func (a *API) retrySchedule(r *http.Request, code string) (any, error) {
+	now, err := a.merchantNow(r, code)
+	if err != nil {
+		return nil, err
+	}
+	sc, p, refusal, err := a.store.RetrySchedule(r.Context(), code, r.PathValue("merchant_uid"), now)
+	return a.afterCharge(code, p, sc.NoticeURLs, refusal, err)
+}

@@ -475,3 +475,41 @@ func TestClockExpiresTokens(t *testing.T) {
 	r := s.ok("POST", "/sandbox/clock", map[string]any{"reset": true})
 	assert.Equal(t, float64(t0), r.response["now"])
 }
+
+func TestScheduleMoveRebookRetryOverREST(t *testing.T) {
+	s := newSubServer(t)
+	s.ok("POST", "/subscribe/customers/sub_1", cardBody("html5_inicis.MID-b"))
+	s.ok("POST", "/subscribe/customers/broke_insufficient", cardBody("html5_inicis.MID-b"))
+	s.ok("POST", "/subscribe/payments/schedule", map[string]any{"customer_uid": "sub_1", "schedules": []any{
+		map[string]any{"merchant_uid": "mv_1", "schedule_at": t0 + 100, "amount": 1000, "name": "x"}}})
+	s.ok("POST", "/subscribe/payments/schedule", map[string]any{"customer_uid": "broke_insufficient", "schedules": []any{
+		map[string]any{"merchant_uid": "fail_1", "schedule_at": t0 + 100, "amount": 1000, "name": "x", "notice_url": s.hooks.url}}})
+
+	moved := s.ok("PUT", "/subscribe/payments/schedule/mv_1", map[string]any{"schedule_at": t0 + 500})
+	assert.Equal(t, float64(t0+500), moved.response["schedule_at"])
+	s.refusedWith(s.call("PUT", "/subscribe/payments/schedule/mv_1", map[string]any{"schedule_at": t0 - 1}), 400, -1, "결제예약 시각(schedule_at)은 현재 시각 이후여야 합니다.")
+	s.refusedWith(s.call("PUT", "/subscribe/payments/schedule/nope", map[string]any{"schedule_at": t0 + 9}), 404, 1, "요청하신 merchant_uid(nope)로 예약된 결제건이 존재하지 않습니다.")
+	s.refusedWith(s.call("POST", "/subscribe/payments/schedule/mv_1/retry", nil), 400, -1, "결제 실패한 결제예약만 재시도할 수 있습니다.")
+
+	s.ok("POST", "/sandbox/clock", map[string]any{"advance_s": 200})
+	assert.Equal(t, "scheduled", s.ok("GET", "/subscribe/payments/schedule/mv_1", nil).response["schedule_status"], "moved past the jump")
+	failed := s.ok("GET", "/subscribe/payments/schedule/fail_1", nil)
+	assert.Equal(t, "failed", failed.response["payment_status"])
+	s.refusedWith(s.call("PUT", "/subscribe/payments/schedule/fail_1", map[string]any{"schedule_at": t0 + 900}), 400, -1, "이미 실행 혹은 취소된 결제예약입니다.")
+
+	// The buyer topped up: make the key a good card, retry now.
+	s.ok("POST", "/subscribe/customers/broke_insufficient", cardBody("html5_inicis.MID-b"))
+	// …the suffix still forces insufficient funds, so the retry fails again, recorded.
+	r := s.ok("POST", "/subscribe/payments/schedule/fail_1/retry", nil)
+	assert.Equal(t, "failed", r.response["status"])
+	// Rebook it for later and run it there.
+	rb := s.ok("POST", "/subscribe/payments/schedule/fail_1/reschedule", map[string]any{"schedule_at": t0 + 1000})
+	assert.Equal(t, "scheduled", rb.response["schedule_status"])
+	assert.Nil(t, rb.response["imp_uid"])
+	s.refusedWith(s.call("POST", "/subscribe/payments/schedule/mv_1/reschedule", map[string]any{"schedule_at": t0 + 1000}), 400, -1, "결제 실패한 결제예약만 재예약할 수 있습니다.")
+	s.ok("POST", "/sandbox/clock", map[string]any{"now": t0 + 1001})
+	after := s.ok("GET", "/subscribe/payments/schedule/fail_1", nil)
+	assert.Equal(t, "executed", after.response["schedule_status"])
+	all := s.ok("GET", "/payments/findAll/fail_1", nil)
+	assert.Equal(t, float64(3), all.response["total"], "each attempt is a payment: the run, the retry, the rebooked run")
+}

@@ -30,7 +30,7 @@ declare namespace IMPShim {
     custom_data?: unknown;
     /** Registers a billing key (needs a "subscription" setting to be meaningful). */
     customer_uid?: string;
-    /** http(s) URL; with a mobile user agent the page navigates there instead of calling back. */
+    /** An http(s) URL, absolute or relative to the page (resolved against document.baseURI); with a mobile user agent the page navigates there instead of calling back. */
     m_redirect_url?: string;
     notice_url?: string | string[];
     escrow?: boolean;
@@ -120,12 +120,38 @@ declare namespace IMPShim {
     | 'FELL_BACK_TO_DEFAULT' | 'LEGACY_PG_CODE' | 'BILLING_KEY_ON_NON_SUBSCRIPTION' | 'PAY_METHOD_IGNORED'
     | 'AMOUNT_AS_STRING';
 
-  interface Warning {
-    code: WarningCode | (string & {});
-    message: string;
+  /** A ready-made fix for a warning: `pg` is the whole corrected params.pg value. */
+  interface Suggestion {
+    pg: string;
+    label: string;
   }
 
-  type ConfigureResult = { ok: true; warnings: Warning[] } | { ok: false; errors: ConfigError[] };
+  interface Warning {
+    code: WarningCode | (string & {});
+    /** For people; do not parse it — use `suggestions`. */
+    message: string;
+    /** PG_UNKNOWN_CODE: the did-you-mean code (a given MID kept); MID_NOT_FOUND: `code.MID` for each configured MID of that code. */
+    suggestions?: Suggestion[];
+  }
+
+  type ConfigureResult =
+    | {
+        ok: true;
+        warnings: Warning[];
+        /** Setting indices as the admin console lists them and resolution walks them: the default first, then list order. */
+        console_order: number[];
+      }
+    | { ok: false; errors: ConfigError[] };
+
+  /** The constants the sandbox's rules use (from the Go module, which owns them). */
+  interface Rules {
+    version: string;
+    outcome_results: Outcome['result'][];
+    payment_statuses: string[];
+    window_modes: ('iframe' | 'popup' | 'redirect')[];
+    max_merchant_uid_len: number;
+    [extra: string]: unknown;
+  }
 
   /** Which setting `pg` picked, and why (SPEC §4). */
   interface Trace {
@@ -177,7 +203,7 @@ declare namespace IMPShim {
     resolve(pgOrParams: string | RequestPayParams | null): Trace;
     /** The trace of the last request_pay that reached resolution, else null. */
     lastTrace(): Trace | null;
-    /** Completes the next request that opens a window, without a click. Throws TypeError on a bad outcome; null clears it. */
+    /** Completes the next request that opens a window, without a click. Throws TypeError on a bad outcome (a bad result set before `ready` fails the next request_pay with INVALID_PARAMS instead); null clears it. */
     setOutcome(outcome: Outcome | null): void;
     /** Forgets paid merchant_uids (in the server's ledger too), the pending outcome and the last trace. */
     reset(): void;
@@ -185,6 +211,8 @@ declare namespace IMPShim {
     catalog(): CatalogPG[];
     /** The merchant config in force, or null. */
     config(): MerchantConfig | null;
+    /** The module's constants (outcome results, statuses, window modes, the merchant_uid limit). Throws before `ready`. */
+    rules(): Rules;
   }
 
   interface IMP {

@@ -13,8 +13,6 @@
   const MAX_DEPTH = 32;
   const MAX_TOTAL = 1024 * 1024; // about the JSON text of one snapshot; Go refuses more than 1 MiB
   const WINDOW_LOAD_MS = 15000;
-  const MOBILE_UA = /Mobi|Android|iPhone|iPad/;
-  const RESULTS = ['paid', 'failed', 'cancelled'];
 
   // window.IMP is a plain writable property, as the real SDK's (a page's top-level
   // `const IMP = window.IMP;` must not collide with it), so "loaded twice" is told by a marker of
@@ -204,6 +202,7 @@
     session: null,
     catalog: null,
     backend: null, // Promise<boolean>: the server keeps a ledger
+    rules: null, // the module's rules() answer
   };
 
   let loadStarted = false;
@@ -272,6 +271,10 @@
     if (core.version !== VERSION) warn(`imp.js is version ${VERSION} but impshim.wasm is ${core.version}; copy both from the same dist/`);
     st.core = core;
     st.exports = instance.exports;
+    // The constants this file checks its own API with (setOutcome's results, …) come from the
+    // module, which owns them (wasm/doc.go: rules).
+    const rules = call('rules');
+    st.rules = rules.error ? null : rules;
   }
 
   function load() {
@@ -405,7 +408,7 @@
     st.viaConfigure = true;
     applyConfig(ans, code);
     probeBackend();
-    return { ok: true, warnings: Array.isArray(ans.warnings) ? ans.warnings : [] };
+    return { ok: true, warnings: Array.isArray(ans.warnings) ? ans.warnings : [], console_order: Array.isArray(ans.console_order) ? ans.console_order : [] };
   }
 
   // ---- the server-side ledger seam ---------------------------------------------------------------
@@ -590,7 +593,7 @@
         }
         break;
       case 'result':
-        if (RESULTS.includes(d.result)) finishSession(s, { result: d.result });
+        if (outcomeResults().includes(d.result)) finishSession(s, { result: d.result });
         break;
     }
   });
@@ -629,8 +632,40 @@
 
   // ---- request_pay -------------------------------------------------------------------------------
 
+  // resolveRedirectURL makes a string m_redirect_url absolute against document.baseURI, as a
+  // browser navigation would (an unparseable one goes to Go as given, which refuses it), and keeps
+  // a minimal snapshot for modeOnly when the params could not be copied. It returns the copy's
+  // top level ({} when there is none).
+  function resolveRedirectURL(snap, params) {
+    if (!snap.ok) {
+      let url, popup;
+      try { url = params && typeof params === 'object' ? params.m_redirect_url : undefined; } catch { url = undefined; }
+      try { popup = params && typeof params === 'object' ? params.popup : undefined; } catch { popup = undefined; }
+      snap.partial = JSON.stringify({ m_redirect_url: typeof url === 'string' ? absoluteURL(url) : undefined, popup: popup === true ? true : undefined });
+      return {};
+    }
+    const top = snap.value && typeof snap.value === 'object' && !Array.isArray(snap.value) ? snap.value : {};
+    if (typeof top.m_redirect_url === 'string') {
+      const abs = absoluteURL(top.m_redirect_url);
+      if (abs !== top.m_redirect_url) {
+        top.m_redirect_url = abs;
+        snap.text = toJSONText(snap.value);
+      }
+    }
+    return top;
+  }
+
+  function absoluteURL(s) {
+    if (s.trim() === '') return s; // "" means no m_redirect_url, not "this page"
+    try {
+      return new URL(s, document.baseURI || location.href).href;
+    } catch {
+      return s;
+    }
+  }
+
   function redirectTo(base, resp) {
-    const u = new URL(base, location.href);
+    const u = new URL(base);
     u.searchParams.append('imp_uid', resp.imp_uid == null ? '' : String(resp.imp_uid));
     u.searchParams.append('merchant_uid', resp.merchant_uid == null ? '' : String(resp.merchant_uid));
     u.searchParams.append('imp_success', resp.success ? 'true' : 'false');
@@ -650,34 +685,45 @@
     window.dispatchEvent(new CustomEvent('impshim:response', { detail }));
   }
 
-  function isHTTPURL(s) {
-    if (typeof s !== 'string') return false;
-    try {
-      const u = new URL(s);
-      return u.protocol === 'http:' || u.protocol === 'https:';
-    } catch {
-      return false;
-    }
+  // browserEnv is what Go needs to know about this page to decide the window mode (wasm/doc.go).
+  function browserEnv() {
+    return JSON.stringify({ user_agent: String(navigator.userAgent || ''), now_ms: Date.now() });
+  }
+
+  // takeMode records Go's decision for a request: redirect (to redirect_url), popup or iframe.
+  function takeMode(req, ans) {
+    req.mode = typeof ans.mode === 'string' ? ans.mode : 'iframe';
+    req.redirect = req.mode === 'redirect' && typeof ans.redirect_url === 'string' ? ans.redirect_url : null;
+  }
+
+  // modeOnly asks Go for the mode of an answer given here, without a request reaching Go; without
+  // the module nobody can decide, and the callback is called.
+  function modeOnly(req, kind) {
+    if (!st.core) return;
+    const ans = call('mode', req.snap.ok ? req.snap.text : req.snap.partial, browserEnv(), kind || null);
+    if (!ans.error) takeMode(req, ans);
   }
 
   function requestTask(req) {
     const fail = (code, msg, trace) => {
+      modeOnly(req);
       if (req.popup && !req.popup.closed) req.popup.close();
       if (trace !== undefined) st.lastTrace = trace;
       req.finish(errorResponse(code, msg, req.merchantUID));
     };
     if (st.session) {
-      if (req.popup && !req.popup.closed) req.popup.close();
-      req.finish(errorResponse('WINDOW_BUSY', `${TAG} a payment window is already open; wait for its callback (or call IMP.close()) before calling request_pay again`, req.merchantUID));
-      return;
+      return fail('WINDOW_BUSY', `${TAG} a payment window is already open; wait for its callback (or call IMP.close()) before calling request_pay again`);
     }
     if (st.loadError) return fail('SDK_LOAD_FAILED', st.loadError.message);
     if (st.configError) return fail('MERCHANT_CONFIG', st.configError);
     if (!st.configured) return fail('NOT_INITIALIZED', `${TAG} call IMP.init("your merchant code") (or IMP.sandbox.configure(config)) before IMP.request_pay`);
     if (!req.snap.ok) return fail('INVALID_PARAMS', `${TAG} ${req.snap.message}`);
+    const bad = badOutcome();
+    if (bad) return fail('INVALID_PARAMS', bad);
 
-    const ans = call('request', req.snap.text);
+    const ans = call('request', req.snap.text, browserEnv());
     if (ans.error) return fail(ans.error.code || 'INTERNAL', ans.error.message);
+    takeMode(req, ans);
     if (!ans.ok) {
       if (ans.trace) {
         st.lastTrace = ans.trace;
@@ -689,6 +735,11 @@
     }
     st.lastTrace = ans.trace || null;
     if (typeof ans.merchant_uid === 'string') req.merchantUID = ans.merchant_uid;
+    if (req.mode !== 'popup') {
+      if (req.popup && !req.popup.closed) req.popup.close();
+      req.popup = null;
+      req.popupBlocked = false;
+    }
     if (req.popupBlocked) {
       if (ans.trace) warnAll(ans.trace.warnings);
       call('abandon', ans.id);
@@ -708,15 +759,15 @@
     const snap = params !== null && typeof params === 'object' && !Array.isArray(params)
       ? snapshot(params, 'params', ['custom_data'])
       : { ok: false, message: `IMP.request_pay(params, callback): params must be an object like {pg, amount, name, …}, got ${describe(params)}` };
-    const top = snap.ok && snap.value && typeof snap.value === 'object' && !Array.isArray(snap.value) ? snap.value : {};
-    const redirect = isHTTPURL(top.m_redirect_url) && MOBILE_UA.test(navigator.userAgent) ? top.m_redirect_url : null;
+    const top = resolveRedirectURL(snap, params);
     let done = false;
     const req = {
-      snap, redirect, nonce: randomNonce(), popup: null, popupBlocked: false, returnFocus: focusedElement(),
+      snap, mode: 'iframe', redirect: null, nonce: randomNonce(), popup: null, popupBlocked: false, returnFocus: focusedElement(),
       merchantUID: typeof top.merchant_uid === 'string' ? top.merchant_uid : null,
       finish(resp) {
         if (done) return;
         done = true;
+        const redirect = req.redirect;
         announce(resp, redirect);
         if (redirect) { redirectTo(redirect, resp); return; }
         settle(resp);
@@ -725,8 +776,9 @@
         }
       },
     };
-    // The popup must open now, while the click's user gesture still holds; the checks come later.
-    if (!redirect && top.popup === true && !st.session) {
+    // The popup must open now, while the click's user gesture still holds; the checks (and Go's
+    // choice of mode, which may be a redirect) come later and close it again if need be.
+    if (top.popup === true && !st.session) {
       let w = null;
       try { w = window.open(windowURL(req.nonce, 'popup'), `impshim_${req.nonce}`, 'popup,width=480,height=760'); } catch { w = null; }
       if (w) req.popup = w; else req.popupBlocked = true;
@@ -801,7 +853,9 @@
     if (!snap.ok) throw new TypeError(`${TAG} IMP.sandbox.setOutcome: ${snap.message}`);
     const v = snap.value;
     if (typeof v !== 'object' || Array.isArray(v)) throw new TypeError(`${TAG} IMP.sandbox.setOutcome takes an object like {result: "paid"}, not ${describe(o)}`);
-    if (!RESULTS.includes(v.result)) throw new TypeError(`${TAG} IMP.sandbox.setOutcome: result must be "paid", "failed" or "cancelled", not ${JSON.stringify(v.result) ?? 'undefined'}`);
+    // The results are the module's (rules()); before it is ready the check waits for it, and a
+    // bad result then fails the next request_pay instead of being thrown here.
+    if (st.rules && !outcomeResults().includes(v.result)) throw new TypeError(resultError(v.result));
     for (const k of ['error_code', 'error_msg']) {
       if (v[k] !== undefined && typeof v[k] !== 'string') throw new TypeError(`${TAG} IMP.sandbox.setOutcome: ${k} must be a string`);
     }
@@ -813,6 +867,22 @@
       delay = v.delay_ms;
     }
     st.outcome = { result: v.result, error_code: v.error_code || '', error_msg: v.error_msg || '', delay_ms: delay };
+  }
+
+  function outcomeResults() {
+    return st.rules && Array.isArray(st.rules.outcome_results) ? st.rules.outcome_results : [];
+  }
+
+  function resultError(result) {
+    return `${TAG} IMP.sandbox.setOutcome: result must be ${outcomeResults().map((r) => JSON.stringify(r)).join(', ')}, not ${JSON.stringify(result) ?? 'undefined'}`;
+  }
+
+  // badOutcome is the error of an outcome set before the module was ready, if any; it is used up.
+  function badOutcome() {
+    const o = st.outcome;
+    if (!o || outcomeResults().includes(o.result)) return '';
+    st.outcome = null;
+    return `${resultError(o.result)} (set before IMP.sandbox.ready; this request did not open a window)`;
   }
 
   function clone(v) {
@@ -848,6 +918,11 @@
         st.catalog = ans.catalog;
       }
       return clone(st.catalog);
+    },
+    rules() {
+      load();
+      if (!st.core || !st.rules) throw notReady('IMP.sandbox.rules');
+      return clone(st.rules);
     },
     config() {
       load();

@@ -25,20 +25,33 @@ function fakeCore(over = {}) {
         return JSON.stringify({ ok: false, errors: [{ index: -1, field: 'pg_settings', message: 'pg_settings is empty' }] });
       }
       core.cfg = cfg;
-      return JSON.stringify({ ok: true, warnings: [], config: cfg });
+      return JSON.stringify({ ok: true, warnings: [], config: cfg, console_order: cfg.pg_settings.map((_, i) => i) });
     },
     // The real built-in merchant carries warnings about its own legacy catalog settings.
     sandbox(code) { calls.push(['sandbox', code]); return JSON.stringify({ ok: true, warnings: [{ code: 'LEGACY_PG_CODE', message: 'pg_settings[3]: "kakao" is a legacy PG code' }], config: { merchant_code: code } }); },
-    request(text) {
-      calls.push(['request', text]);
+    // The mode rule as Go has it (resolver.Request.WindowMode), so the fake answers like the module.
+    modeOf(text, env, kind) {
+      let p = {};
+      try { p = JSON.parse(text.replace(/\bNaN\b|-?Infinity\b/g, 'null')) || {}; } catch { /* iframe */ }
+      const ua = env ? JSON.parse(env).user_agent || '' : '';
+      if (typeof p.m_redirect_url === 'string' && /^https?:\/\//.test(p.m_redirect_url) && /Mobi|Android|iPhone|iPad/.test(ua)) return { mode: 'redirect', redirect_url: p.m_redirect_url };
+      const popup = typeof p.popup === 'boolean' ? p.popup : kind === 'certification';
+      return { mode: popup ? 'popup' : 'iframe' };
+    },
+    mode(text, env, kind) { calls.push(['mode', text, env, kind]); return JSON.stringify({ ok: true, ...core.modeOf(text, env, kind) }); },
+    request(text, env) {
+      calls.push(['request', text, env]);
       core.lastRequest = text;
+      core.lastEnv = env;
       const uid = (/"merchant_uid":"([^"]*)"/.exec(text) || [])[1] || 'nobody_1';
+      const mode = core.modeOf(text, env);
       if (text.includes('"fail_check"')) {
-        return JSON.stringify({ ok: false, response: { success: false, imp_success: false, imp_uid: null, merchant_uid: uid, error_code: 'INVALID_AMOUNT', error_msg: 'x', status: 'failed' }, trace: null });
+        return JSON.stringify({ ok: false, response: { success: false, imp_success: false, imp_uid: null, merchant_uid: uid, error_code: 'INVALID_AMOUNT', error_msg: 'x', status: 'failed' }, trace: null, ...mode });
       }
       next++;
-      return JSON.stringify({ ok: true, id: next, imp_uid: `imps_00000000000${next}`, merchant_uid: uid, window: { pg: { code: 'html5_inicis' } }, trace: { rule: 'R2', warnings: [{ code: 'PG_MISSING', message: 'pg is missing' }] } });
+      return JSON.stringify({ ok: true, id: next, imp_uid: `imps_00000000000${next}`, merchant_uid: uid, ...mode, window: { pg: { code: 'html5_inicis' } }, trace: { rule: 'R2', warnings: [{ code: 'PG_MISSING', message: 'pg is missing' }] } });
     },
+    rules() { return JSON.stringify({ version: '0.1.0', outcome_results: core.results || ['paid', 'failed', 'cancelled'], payment_statuses: ['ready', 'paid', 'cancelled', 'failed'] }); },
     complete(id, outcome) {
       calls.push(['complete', id, outcome]);
       const o = JSON.parse(outcome);
@@ -124,7 +137,7 @@ function makePage({ files = {}, core = fakeCore(), exports = fakeExports(), ua =
       currentScript: { src: `${SDK}imp.js` },
       createElement: el,
       getElementsByTagName: () => [],
-      head: parent, body: parent, documentElement: parent, activeElement: parent,
+      head: parent, body: parent, documentElement: parent, activeElement: parent, baseURI: `${PAGE}/shop/checkout`,
       addEventListener: (t, f) => (listeners[t] ||= []).push(f),
       removeEventListener: (t, f) => { listeners[t] = (listeners[t] || []).filter((x) => x !== f); },
     },
@@ -336,7 +349,7 @@ test('calls queued before ready run in order; configure queued first is in force
   const conf = IMP.sandbox.configure(seed);
   const pay = IMP.request_pay({ amount: 1000, merchant_uid: 'q1' });
   await IMP.sandbox.ready;
-  assert.deepEqual(plain(await conf), { ok: true, warnings: [] });
+  assert.deepEqual(plain(await conf), { ok: true, warnings: [], console_order: [0] });
   assert.deepEqual(core.calls.slice(0, 2).map((c) => c[0]), ['configure', 'request']);
   assert.equal(IMP.sandbox.config().merchant_code, 'imp1');
   await until(() => page.frames.length === 1, 'the iframe');
@@ -467,10 +480,20 @@ test('WINDOW_BUSY while open; Escape and IMP.close cancel', async () => {
 test('setOutcome: validated, used by the next window only, not by failed checks', async () => {
   const page = makePage();
   const { IMP } = page;
-  assert.throws(() => IMP.sandbox.setOutcome({ result: 'ok' }), /"paid", "failed" or "cancelled"/);
   assert.throws(() => IMP.sandbox.setOutcome({ result: 'paid', delay_ms: -1 }), /delay_ms/);
   assert.throws(() => IMP.sandbox.setOutcome('paid'), /takes an object/);
+  // Before ready the module's results are not known yet: a bad result fails the next request.
+  IMP.sandbox.setOutcome({ result: 'ok' });
   IMP.sandbox.configure(seed);
+  const early = await IMP.request_pay({ amount: 1000 });
+  assert.equal(early.error_code, 'INVALID_PARAMS');
+  assert.match(early.error_msg, /setOutcome: result must be "paid", "failed", "cancelled", not "ok" \(set before IMP\.sandbox\.ready/);
+  assert.equal(page.frames.length, 0, 'no window for it');
+  // Once ready, the module's list is checked at once.
+  assert.throws(() => IMP.sandbox.setOutcome({ result: 'ok' }), /result must be "paid", "failed", "cancelled", not "ok"/);
+  const other = makePage({ core: Object.assign(fakeCore(), { results: ['paid', 'failed', 'cancelled', 'refunded'] }) });
+  await other.IMP.sandbox.ready;
+  assert.throws(() => other.IMP.sandbox.setOutcome({ result: 'ok' }), /result must be "paid", "failed", "cancelled", "refunded", not "ok"/, "the module's list, not a copy");
   IMP.sandbox.setOutcome({ result: 'failed', error_code: 'CARD_LIMIT', error_msg: 'limit', delay_ms: 0 });
   assert.equal((await IMP.request_pay({ amount: 'fail_check' })).error_code, 'INVALID_AMOUNT');
   const pay = IMP.request_pay({ amount: 1000 });
@@ -524,7 +547,8 @@ test('redirect mode: mobile UA + m_redirect_url navigates with the result, keeps
   IMP.sandbox.setOutcome({ result: 'paid', delay_ms: 0 });
   IMP.request_pay({ amount: 1000, merchant_uid: 'r2', popup: true, m_redirect_url: 'https://shop.test/done' }, () => calls++);
   await until(() => page.frames.length === 1, 'the overlay (redirect wins over popup)');
-  assert.equal(page.popups.length, 0);
+  assert.equal(page.popups.length, 1, 'opened inside the click, before Go decided');
+  assert.equal(page.popups[0].closed, true, 'closed once Go said redirect');
   const { win, nonce } = page.session();
   page.post({ impshim: 1, nonce, type: 'hello' }, { source: win });
   page.post({ impshim: 1, nonce, type: 'shown' }, { source: win });
@@ -829,4 +853,94 @@ test("resolve writes each distinct warning once per config; request_pay writes i
     await pay;
     assert.equal(missing(), n, `request ${n} writes its warning`);
   }
+});
+
+const IPHONE = 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) Mobile';
+
+test("Go decides the mode: request sends the page's env; rules come from the module", async () => {
+  const page = makePage({ ua: IPHONE });
+  const { IMP } = page;
+  IMP.sandbox.configure(seed);
+  IMP.request_pay({ amount: 1000 });
+  await until(() => page.core.lastEnv, 'the request');
+  const env = JSON.parse(page.core.lastEnv);
+  assert.equal(env.user_agent, IPHONE);
+  assert.equal(typeof env.now_ms, 'number');
+  assert.ok(Math.abs(env.now_ms - Date.now()) < 60000);
+  assert.deepEqual(plain(IMP.sandbox.rules()).outcome_results, ['paid', 'failed', 'cancelled']);
+  assert.throws(() => makePage().IMP.sandbox.rules(), /await IMP\.sandbox\.ready/);
+  // No copy of the rule here: a desktop answer that says redirect is followed.
+  assert.doesNotMatch(SOURCE, /Mobi\|Android/);
+});
+
+test('a relative m_redirect_url is resolved against document.baseURI before Go sees it', async () => {
+  for (const [given, sent] of [
+    ['/order/complete?x=1', 'https://shop.test/order/complete?x=1'],
+    ['done', 'https://shop.test/shop/done'],
+    ['https://other.test/r', 'https://other.test/r'],
+    ['', ''],
+    ['javascript:alert(1)', 'javascript:alert(1)'],
+    ['http://[::1', 'http://[::1'], // unparseable: as given, Go refuses it
+  ]) {
+    const page = makePage();
+    page.IMP.sandbox.configure(seed);
+    page.IMP.request_pay({ amount: 1000, m_redirect_url: given });
+    await until(() => page.core.lastRequest, given);
+    assert.equal(JSON.parse(page.core.lastRequest).m_redirect_url, sent, given);
+  }
+  // On a phone the navigation goes to the resolved URL.
+  const page = makePage({ ua: IPHONE });
+  page.IMP.sandbox.configure(seed);
+  page.IMP.sandbox.setOutcome({ result: 'paid', delay_ms: 0 });
+  page.IMP.request_pay({ amount: 1000, merchant_uid: 'rel1', m_redirect_url: '/order/complete' });
+  await until(() => page.frames.length === 1, 'the window');
+  const { win, nonce } = page.session();
+  page.post({ impshim: 1, nonce, type: 'hello' }, { source: win });
+  page.post({ impshim: 1, nonce, type: 'shown' }, { source: win });
+  await until(() => page.assigned.length === 1, 'the navigation');
+  const u = new URL(page.assigned[0]);
+  assert.equal(`${u.origin}${u.pathname}`, 'https://shop.test/order/complete');
+  assert.equal(u.searchParams.get('imp_success'), 'true');
+});
+
+test('answers given before Go sees the request still redirect on a phone: WINDOW_BUSY, uncopyable params, MERCHANT_CONFIG', async () => {
+  const page = makePage({ ua: IPHONE });
+  const { IMP } = page;
+  IMP.sandbox.configure(seed);
+  const open = IMP.request_pay({ amount: 1000 }); // a window stays open (no m_redirect_url: overlay)
+  await until(() => page.frames.length === 1, 'the first window');
+  IMP.request_pay({ amount: 1000, merchant_uid: 'busy', m_redirect_url: '/busy' });
+  await until(() => page.assigned.length === 1, 'WINDOW_BUSY navigates');
+  assert.equal(new URL(page.assigned[0]).searchParams.get('error_code'), 'WINDOW_BUSY');
+  assert.equal(new URL(page.assigned[0]).pathname, '/busy');
+  IMP.close();
+  await open;
+  IMP.request_pay({ amount: 1000, m_redirect_url: 'https://shop.test/bad', get name() { throw new Error('boom'); } });
+  await until(() => page.assigned.length === 2, 'INVALID_PARAMS navigates');
+  assert.equal(new URL(page.assigned[1]).searchParams.get('error_code'), 'INVALID_PARAMS');
+  assert.match(new URL(page.assigned[1]).searchParams.get('error_msg'), /params\.name could not be read/);
+
+  const bad = makePage({ ua: IPHONE, files: { 'merchants/imp9.json': { status: 200, body: '{"merchant_code":"imp9","pg_settings":[]}' } } });
+  bad.IMP.init('imp9');
+  bad.IMP.request_pay({ amount: 1000, m_redirect_url: '/after' });
+  await until(() => bad.assigned.length === 1, 'MERCHANT_CONFIG navigates');
+  assert.equal(new URL(bad.assigned[0]).searchParams.get('error_code'), 'MERCHANT_CONFIG');
+  // Without the module nobody can decide: the callback is called.
+  const gone = makePage({ ua: IPHONE, files: { 'impshim.wasm': { status: 404, body: '' } } });
+  const r = await gone.IMP.request_pay({ amount: 1000, m_redirect_url: '/after' });
+  assert.equal(r.error_code, 'SDK_LOAD_FAILED');
+  assert.equal(gone.assigned.length, 0);
+});
+
+test('a popup opened in the click is closed when Go answers another mode', async () => {
+  const core = fakeCore();
+  core.modeOf = () => ({ mode: 'iframe' }); // Go's word, whatever params.popup says
+  const page = makePage({ core });
+  page.IMP.sandbox.configure(seed);
+  const done = page.IMP.request_pay({ amount: 1000, popup: true });
+  assert.equal(page.popups.length, 1);
+  await until(() => page.frames.length === 1, 'the overlay instead');
+  assert.equal(page.popups[0].closed, true);
+  page.IMP.close();
+  assert.equal((await done).error_code, 'USER_CANCEL');
 });

@@ -71,6 +71,7 @@ func (s *state) object() js.Value {
 		"config":    s.config,
 		"resolve":   s.resolve,
 		"rules":     s.rules,
+		"mode":      s.mode,
 	} {
 		o.Set(name, guard(name, h))
 	}

@@ -521,3 +521,36 @@ func TestRules(t *testing.T) {
 	assert.Equal(t, []string{"iframe", "popup", "redirect"}, r.WindowModes)
 	assert.Equal(t, 40, r.MaxMerchantUID)
 }
+
+func TestModeAlone(t *testing.T) {
+	const iPhone = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) Mobile/15E148"
+	env := func(ua string) string { return mustJSON(t, map[string]any{"user_agent": ua}) }
+	_, obj := freshObject(t) // no merchant: mode needs none
+	tests := []struct {
+		name, params string
+		env, kind    any
+		mode, url    string
+	}{
+		{"mobile redirect", `{"m_redirect_url":"https://shop.example/done"}`, env(iPhone), js.Undefined(), "redirect", "https://shop.example/done"},
+		{"desktop", `{"m_redirect_url":"https://shop.example/done"}`, env("Mozilla/5.0 (X11)"), js.Undefined(), "iframe", ""},
+		{"popup", `{"popup":true}`, js.Undefined(), js.Undefined(), "popup", ""},
+		{"certification is a popup by default", `{}`, env("Mozilla/5.0 (X11)"), "certification", "popup", ""},
+		{"certification with popup false", `{"popup":false}`, js.Undefined(), "certification", "iframe", ""},
+		{"not http(s)", `{"m_redirect_url":"javascript:alert(1)"}`, env(iPhone), js.Undefined(), "iframe", ""},
+		{"not JSON", `{`, env(iPhone), js.Undefined(), "iframe", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			a := decode(t, obj.Call("mode", tt.params, tt.env, tt.kind))
+			require.Nil(t, a.Error)
+			assert.Equal(t, tt.mode, a.Mode)
+			if tt.url == "" {
+				assert.Nil(t, a.RedirectURL)
+			} else if assert.NotNil(t, a.RedirectURL) {
+				assert.Equal(t, tt.url, *a.RedirectURL)
+			}
+		})
+	}
+	assert.Equal(t, "INTERNAL", decode(t, obj.Call("mode", 5)).Error.Code)
+	assert.Equal(t, "INTERNAL", decode(t, obj.Call("mode", `{}`, js.Undefined(), 5)).Error.Code)
+}

@@ -25,6 +25,10 @@
 //	                            /Mobi|Android|iPhone|iPad/; else "popup" when params.popup === true;
 //	                            else "iframe". The bridge resolves a relative m_redirect_url
 //	                            against document.baseURI first; Go refuses a non-http(s) one.
+//	mode(paramsJSON, envJSON?, kind?)  {"ok":true,"mode":…,"redirect_url"?}: the mode rule above
+//	                            alone, for answers the bridge gives without a request (WINDOW_BUSY,
+//	                            NOT_INITIALIZED, MERCHANT_CONFIG, uncopyable params); kind
+//	                            "certification" is a popup on a desktop by default
 //	complete(id, outcomeJSON)   outcome {"result":"paid"|"failed"|"cancelled","error_code","error_msg"}
 //	                            → {"response":{…}}; a paid response marks merchant_uid paid
 //	abandon(id)                 forget an opened request without a response (popup blocked)

@@ -1,0 +1,38 @@
+//go:build js && wasm
+
+package main
+
+import (
+	"syscall/js"
+
+	"github.com/impshim/impshim/resolver"
+)
+
+// mode(paramsJSON, envJSON?, kind?) answers {"ok":true,"mode":…,"redirect_url"?} alone, for the answers the
+// bridge gives without a request reaching Go (WINDOW_BUSY, NOT_INITIALIZED, MERCHANT_CONFIG,
+// params it could not copy): a mobile page still navigates to its m_redirect_url, decided here
+// like every other answer. kind "certification" opens a popup on a desktop by default (SPEC §9).
+// Params that do not parse answer "iframe".
+func (s *state) mode(args []js.Value) []byte {
+	text, e := argString(args, 0, "params", maxText)
+	if e != nil {
+		return badArg(e)
+	}
+	benv, berr := browserEnv(args, 1)
+	if berr != nil {
+		return errorJSON(berr.Code, "[impshim] "+berr.Message)
+	}
+	kind := ""
+	if v := arg(args, 2); v.Type() != js.TypeUndefined && v.Type() != js.TypeNull {
+		if kind, e = argString(args, 2, "kind", 64); e != nil {
+			return badArg(e)
+		}
+	}
+	mode, redirectURL := resolver.ModeIframe, ""
+	if req, perr := resolver.ParseRequest([]byte(text)); perr == nil {
+		mode, redirectURL = req.WindowMode(benv.UserAgent, kind == "certification")
+	}
+	b := append(make([]byte, 0, 64+len(redirectURL)), `{"ok":true`...)
+	b = appendMode(b, mode, redirectURL)
+	return append(b, '}')
+}

@@ -8,6 +8,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/device"
+	"github.com/impshim/impshim/e2e/imptest"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -104,4 +107,36 @@ func waitLine(tb *tab, sub string) bool {
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
+}
+
+// A relative m_redirect_url (issue 12): on a desktop it is never used and the payment goes on; on
+// a phone the page navigates to it, resolved against the page's URL as a browser would.
+func TestBridgeRelativeRedirectURL(t *testing.T) {
+	t.Parallel()
+	t.Run("desktop", func(t *testing.T) {
+		t.Parallel()
+		tb := newTab(t)
+		tb.open("/shop/checkout.html")
+		configure(tb, seedConfig("imp10391932"))
+		tb.do(imptest.Pay(order(t, map[string]any{"m_redirect_url": "landing.html?step=2"})))
+		win := run(tb, imptest.WaitWindow())
+		assert.Equal(t, "iframe", win.Mode)
+		tb.do(imptest.Approve())
+		assert.True(t, run(tb, imptest.Result()).Success)
+	})
+	t.Run("phone", func(t *testing.T) {
+		t.Parallel()
+		tb := newTab(t)
+		tb.do(chromedp.Emulate(device.IPhone13))
+		tb.open("/shop/checkout.html")
+		configure(tb, seedConfig("imp10391932"))
+		params := order(t, map[string]any{"m_redirect_url": "landing.html?step=2"})
+		eval[any](tb, `IMP.request_pay(`+string(mustJSON(params))+`); null`)
+		tb.do(imptest.Approve())
+		q := landing(tb)
+		assert.Equal(t, "2", q.Get("step"))
+		assert.Equal(t, "true", q.Get("imp_success"))
+		assert.Equal(t, params["merchant_uid"], q.Get("merchant_uid"))
+		assert.Equal(t, siteURL+"/shop/landing.html", eval[string](tb, `location.origin + location.pathname`))
+	})
 }

@@ -272,6 +272,7 @@ func (a *API) record(r *http.Request) (any, error) {
 	if err != nil {
 		return nil, err
 	}
+	a.keepWindowKey(r, body.MerchantCode, body.Request, body.Response) // subscribe_api.go
 	if changed {
 		a.notify(body.MerchantCode, p, notice)
 	}

@@ -816,3 +816,47 @@ func (a *API) retrySchedule(r *http.Request, code string) (any, error) {
 	sc, p, refusal, err := a.store.RetrySchedule(r.Context(), code, r.PathValue("merchant_uid"), now)
 	return a.afterCharge(code, p, sc.NoticeURLs, refusal, err)
 }
+
+// keepWindowKey stores the billing key of a window the bridge recorded through the older
+// POST {sdk}/sandbox/payments, which names no setting: the server resolves the request's pg
+// among the merchant file's settings by the browser's rules, and keeps the key when that is
+// the setting the response names (a page that configured other settings in the browser is
+// told so in the log instead). The attempts flow (C2) names its setting and calls
+// IssueBillingKeyFromAttempt directly.
+func (a *API) keepWindowKey(r *http.Request, code string, req, resp *bridgeFields) {
+	if resp == nil || req == nil || (resp.CustomerUID == "" && req.CustomerUID == "") || resp.Success == nil || !*resp.Success {
+		return
+	}
+	uid := string(resp.CustomerUID)
+	if uid == "" {
+		uid = string(req.CustomerUID)
+	}
+	m, err := a.rules(code)
+	if err != nil {
+		a.log.Error("ledger: billing key not kept", "merchant", code, "customer_uid", uid, "err", err)
+		return
+	}
+	t := m.Resolve(resolver.Query{PG: string(req.PG), Type: "payment", CustomerUID: uid})
+	if t.Err != nil || (resp.PGProvider != "" && string(resp.PGProvider) != t.Setting.PG) {
+		a.log.Warn("ledger: billing key not kept: the window's PG is not the setting the merchant file's pg_settings give",
+			"merchant", code, "customer_uid", uid, "pg", string(req.PG), "window_pg", string(resp.PGProvider), "server_setting", t.Setting.PG+"."+t.Setting.MID)
+		return
+	}
+	now, err := a.clockOf(r.Context(), code)
+	if err != nil {
+		a.log.Error("ledger: billing key not kept", "merchant", code, "customer_uid", uid, "err", err)
+		return
+	}
+	reqJSON, _ := json.Marshal(req)
+	respJSON, _ := json.Marshal(resp)
+	k, issued, why, err := a.store.IssueBillingKeyFromAttempt(r.Context(), code, WindowKey{Request: reqJSON, Response: respJSON,
+		PG: t.Setting.PG, MID: t.Setting.MID, PayType: t.Setting.PayType}, now)
+	switch {
+	case err != nil:
+		a.log.Error("ledger: billing key not kept", "merchant", code, "customer_uid", uid, "err", err)
+	case !issued:
+		a.log.Warn("ledger: billing key not kept", "merchant", code, "customer_uid", uid, "why", why)
+	default:
+		a.log.Info("ledger: billing key issued in the window", "merchant", code, "customer_uid", k.CustomerUID, "pg", k.PGProvider+"."+k.PGID)
+	}
+}

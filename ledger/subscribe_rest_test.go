@@ -513,3 +513,31 @@ func TestScheduleMoveRebookRetryOverREST(t *testing.T) {
 	all := s.ok("GET", "/payments/findAll/fail_1", nil)
 	assert.Equal(t, float64(3), all.response["total"], "each attempt is a payment: the run, the retry, the rebooked run")
 }
+
+// TestWindowIssuesKey: a window approved with customer_uid on the subscription setting, as
+// the bridge records it, stores the key; the same on the general setting does not.
+func TestWindowIssuesKey(t *testing.T) {
+	s := newSubServer(t)
+	record := func(uid, pg, customerUID string) {
+		t.Helper()
+		rec := paid(uid, "issue_"+uid, 0)
+		rec["request"].(map[string]any)["pg"] = pg
+		rec["request"].(map[string]any)["customer_uid"] = customerUID
+		rec["response"].(map[string]any)["customer_uid"] = customerUID
+		tok := s.token
+		s.token = ""
+		r := s.call("POST", "/sdk/sandbox/payments", rec)
+		s.token = tok
+		require.Equal(t, 200, r.status, r.raw)
+	}
+	record("imps_400000000001", "html5_inicis.MID-b", "window_1")
+	k := s.ok("GET", "/subscribe/customers/window_1", nil)
+	assert.Equal(t, "MID-b", k.response["pg_id"])
+	assert.Equal(t, "Hong Gildong", k.response["customer_name"], "the buyer is the card holder")
+	assert.Equal(t, "4092********1234", k.response["card_number"], "the card the window showed")
+	p := s.ok("POST", "/subscribe/payments/again", map[string]any{"customer_uid": "window_1", "merchant_uid": "after_window", "amount": 1000})
+	assert.Equal(t, "paid", p.response["status"])
+
+	record("imps_400000000002", "html5_inicis", "window_2") // MID-a: general
+	s.refusedWith(s.call("GET", "/subscribe/customers/window_2", nil), 404, 1, "요청하신 customer_uid(window_2)로 등록된 정보를 찾을 수 없습니다.")
+}

@@ -15,7 +15,7 @@ browser=${IMPSHIM_BROWSER:-/usr/bin/chromium}
 [ -x "$browser" ] || { echo "npm/example: no Chromium at $browser: apt-get install -y chromium, or set IMPSHIM_BROWSER" >&2; exit 1; }
 
 rm -rf "$work" && mkdir -p "$work"
-cd "$here" && cp -R site tests merchants package.json package-lock.json playwright.config.ts tsconfig.json serve.mjs "$work"/
+cd "$here" && cp -R site tests checkout merchants package.json package-lock.json playwright.config.ts tsconfig.json serve.mjs "$work"/
 cd "$work"
 npm ci --prefer-offline --loglevel=error
 npm install --no-save --prefer-offline --loglevel=error "$tgz"

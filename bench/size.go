@@ -7,7 +7,6 @@ import (
 	"errors"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"sort"
 	"strings"
 
@@ -381,23 +380,4 @@ func goDeps(goCmd, moduleDir, pkg string) ([]string, error) {
 		return nil, errors.New("go list -deps " + pkg + ": " + err.Error())
 	}
 	return strings.Fields(string(out)), nil
-}
-
-// copyTree copies the regular files of dir (one level, plus sub-directories) to dst.
-func copyTree(src, dst string) error {
-	return filepath.WalkDir(src, func(p string, d os.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(src, p)
-		target := filepath.Join(dst, rel)
-		if d.IsDir() {
-			return os.MkdirAll(target, 0o755)
-		}
-		data, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		return os.WriteFile(target, data, 0o644)
-	})
 }

@@ -43,46 +43,6 @@ func (e ConfigError) Error() string {
 	return s + ": " + e.Message
 }
 
-// Warning is a diagnostic that does not stop anything; Code is a stable string (SPEC §4).
-// Suggestions are the fixes a page can apply without reading Message (the demo's one-click
-// "did you mean"); most warnings have none.
-type Warning struct {
-	Code, Message string
-	Suggestions   []Suggestion
-}
-
-// Suggestion is one fix for a warning: PG is the whole corrected params.pg value (code, or
-// code.MID), Label a short text for a button.
-type Suggestion struct {
-	PG, Label string
-}
-
-// suggestPGs makes a suggestion of each corrected pg value, in order.
-func suggestPGs(pgs []string) []Suggestion {
-	if len(pgs) == 0 {
-		return nil
-	}
-	out := make([]Suggestion, len(pgs))
-	for i, pg := range pgs {
-		out[i] = Suggestion{PG: pg, Label: "Use " + pg}
-	}
-	return out
-}
-
-// Warning codes (SPEC §4).
-const (
-	WarnPGMissing           = "PG_MISSING"
-	WarnPGUnknownCode       = "PG_UNKNOWN_CODE"
-	WarnPGNotConfigured     = "PG_NOT_CONFIGURED"
-	WarnMIDNotFound         = "MID_NOT_FOUND"
-	WarnChannelKeyNotFound  = "CHANNEL_KEY_NOT_FOUND"
-	WarnFellBackToDefault   = "FELL_BACK_TO_DEFAULT"
-	WarnLegacyPGCode        = "LEGACY_PG_CODE"
-	WarnBillingKeyNonSubscr = "BILLING_KEY_ON_NON_SUBSCRIPTION"
-	WarnPayMethodIgnored    = "PAY_METHOD_IGNORED"
-	WarnAmountAsString      = "AMOUNT_AS_STRING"
-)
-
 // Setting types.
 const (
 	TypePayment       = "payment"
@@ -273,9 +233,9 @@ func hasSpace(s string) bool {
 	return strings.IndexFunc(s, unicode.IsSpace) >= 0
 }
 
-// SandboxConfig is the built-in merchant of SPEC §3: one setting per catalog code, mid
+// BuiltInConfig is the built-in merchant of SPEC §3: one setting per catalog code, mid
 // "<code>_sandbox", pay_type from the catalog, html5_inicis the default.
-func SandboxConfig(merchantCode string) Config {
+func BuiltInConfig(merchantCode string) Config {
 	cfg := Config{MerchantCode: merchantCode, Settings: make([]Setting, 0, len(catalog))}
 	for _, pg := range catalog {
 		s := Setting{PG: pg.Code, MID: pg.Code + "_sandbox", PayType: pg.PayType, Default: pg.Code == "html5_inicis"}
@@ -285,37 +245,4 @@ func SandboxConfig(merchantCode string) Config {
 		cfg.Settings = append(cfg.Settings, s)
 	}
 	return cfg
-}
-
-// AppendConfigErrorsJSON appends [{"index","field","message"}].
-func AppendConfigErrorsJSON(b []byte, errs []ConfigError) []byte {
-	return jsonv.AppendArray(b, errs, func(b []byte, e ConfigError) []byte {
-		b = append(b, '{')
-		b = jsonv.AppendKey(b, "index")
-		b = jsonv.AppendInt(b, int64(e.Index))
-		b = jsonv.AppendKey(b, "field")
-		b = jsonv.AppendString(b, e.Field)
-		b = jsonv.AppendKey(b, "message")
-		b = jsonv.AppendString(b, e.Message)
-		return append(b, '}')
-	})
-}
-
-// AppendWarningsJSON appends [{"code","message","suggestions"?:[{"pg","label"}]}].
-func AppendWarningsJSON(b []byte, ws []Warning) []byte {
-	return jsonv.AppendArray(b, ws, func(b []byte, w Warning) []byte {
-		if len(w.Suggestions) == 0 {
-			return appendCodeMessage(b, w.Code, w.Message)
-		}
-		b = appendCodeMessage(b, w.Code, w.Message)
-		b = append(b[:len(b)-1], `,"suggestions":`...)
-		b = jsonv.AppendArray(b, w.Suggestions, func(b []byte, s Suggestion) []byte {
-			b = append(b, `{"pg":`...)
-			b = jsonv.AppendString(b, s.PG)
-			b = append(b, `,"label":`...)
-			b = jsonv.AppendString(b, s.Label)
-			return append(b, '}')
-		})
-		return append(b, '}')
-	})
 }

@@ -178,12 +178,12 @@ func TestMerchantConfigIsACopy(t *testing.T) {
 	assert.Equal(t, "A", got.Settings[0].MID, "NewMerchant keeps its own copy")
 	got.Settings[0].MID = "changed again"
 	assert.Equal(t, "A", m.Config().Settings[0].MID, "Config returns a copy")
-	assert.True(t, m.Strict())
+	assert.True(t, got.Strict)
 	assert.Equal(t, "imp1", got.MerchantCode)
 }
 
 func TestSandboxConfig(t *testing.T) {
-	cfg := SandboxConfig("imp123")
+	cfg := BuiltInConfig("imp123")
 	assert.Equal(t, "imp123", cfg.MerchantCode)
 	require.Len(t, cfg.Settings, len(Catalog()))
 	defaults := 0

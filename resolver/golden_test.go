@@ -2,15 +2,20 @@ package resolver
 
 import (
 	"bytes"
+	"encoding/json"
 	"flag"
 	"os"
+	"path/filepath"
+	"slices"
 	"strconv"
+	"strings"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
-var updateGolden = flag.Bool("update-golden", false, "rewrite testdata/trace_golden.txt from the current code")
+var updateGolden = flag.Bool("update-golden", false, "rewrite testdata/golden/*.txt from the current code")
 
 // goldenInputs exercise every rule, every why_not kind and the did-you-mean paths; they are
 // IMP.sandbox.resolve arguments as JSON text.
@@ -26,93 +31,214 @@ var goldenInputs = []string{
 	`"kcp.KCP-198"`, `"kcp.KCP-19"`, `"html5_inicis.MID-é<>"`,
 }
 
-// goldenMerchants: the benchmark's merchant, and one with channel keys, labels, a
-// certification setting and a subscription setting, each at 3 and 200 settings.
-func goldenMerchants(tb testing.TB) map[string]*Merchant {
-	out := map[string]*Merchant{}
-	for _, n := range []int{3, 200} {
-		out["plain_"+strconv.Itoa(n)] = merchantOf(tb, n)
-		s := []Setting{{PG: "html5_inicis", MID: "MID-a", PayType: "general", Default: true, Label: "KG <INICIS>"}}
-		s = append(s, Setting{PG: "html5_inicis", MID: "MID-b", PayType: "subscription", ChannelKey: "ck-1"})
-		s = append(s, Setting{PG: "danal", MID: "D-1", PayType: "general", Type: TypeCertification, ChannelKey: "ck-cert"})
-		for i := 0; i < n-3; i++ {
-			st := Setting{PG: "kcp", MID: "KCP-" + strconv.Itoa(i), PayType: "general"}
-			if i%7 == 3 {
-				st.ChannelKey = "ck-kcp-" + strconv.Itoa(i)
-			}
-			s = append(s, st)
+// goldenMerchants: the benchmark's merchant ("plain", INICIS default, KCP settings, Kakao Pay
+// last), and one with channel keys, labels, a certification setting and a subscription
+// setting ("rich"), each with n settings.
+func goldenMerchants(tb testing.TB, n int) map[string]*Merchant {
+	s := []Setting{{PG: "html5_inicis", MID: "MID-a", PayType: "general", Default: true, Label: "KG <INICIS>"}}
+	s = append(s, Setting{PG: "html5_inicis", MID: "MID-b", PayType: "subscription", ChannelKey: "ck-1"})
+	s = append(s, Setting{PG: "danal", MID: "D-1", PayType: "general", Type: TypeCertification, ChannelKey: "ck-cert"})
+	for i := 0; i < n-3; i++ {
+		st := Setting{PG: "kcp", MID: "KCP-" + strconv.Itoa(i), PayType: "general"}
+		if i%7 == 3 {
+			st.ChannelKey = "ck-kcp-" + strconv.Itoa(i)
 		}
-		s = append(s, Setting{PG: "kakaopay", MID: "MID-c", PayType: "simple", Label: "카카오\u2029"})
-		m, errs, _ := NewMerchant(Config{Settings: s})
-		require.Empty(tb, errs)
-		out["rich_"+strconv.Itoa(n)] = m
+		s = append(s, st)
 	}
-	return out
+	s = append(s, Setting{PG: "kakaopay", MID: "MID-c", PayType: "simple", Label: "카카오\u2029"})
+	m, errs, _ := NewMerchant(Config{Settings: s})
+	require.Empty(tb, errs)
+	return map[string]*Merchant{"plain": merchantOf(tb, n), "rich": m}
 }
 
-func goldenOutput(tb testing.TB) []byte {
-	var all []byte
-	ms := goldenMerchants(tb)
-	for _, name := range []string{"plain_3", "plain_200", "rich_3", "rich_200"} {
-		m := ms[name]
-		for _, in := range goldenInputs {
-			all = append(all, name+" "+in+"\n"...)
-			q, qerr := ParseQuery([]byte(in))
-			if qerr != nil {
-				all = append(all, "query error: "+qerr.Error()+"\n"...)
-			}
-			tr := m.Resolve(q)
-			start := len(all)
-			all = tr.AppendJSON(all)
-			// the same trace again, into a fresh buffer, is the same text
-			require.Equal(tb, string(all[start:]), string(tr.AppendJSON(nil)), "%s %s", name, in)
-			all = append(all, '\n')
+// goldenText is one pretty-printed trace per input, each under a "### <input>" line.
+func goldenText(tb testing.TB, m *Merchant) []byte {
+	var all bytes.Buffer
+	for _, in := range goldenInputs {
+		all.WriteString("### " + in + "\n")
+		q, qerr := ParseQuery([]byte(in))
+		if qerr != nil {
+			all.WriteString("query error: " + qerr.Error() + "\n")
 		}
+		tr := m.Resolve(q)
+		require.NoError(tb, json.Indent(&all, tr.AppendJSON(nil), "", "  "), in)
+		all.WriteString("\n\n")
 	}
-	return all
+	return all.Bytes()
 }
 
-// TestTraceGolden pins the trace JSON byte for byte.
+// TestTraceGolden pins the trace JSON of the 3-setting merchants, one readable case at a
+// time. `go test ./resolver -run TestTraceGolden -update-golden` rewrites the files; read the
+// diff before committing it.
 func TestTraceGolden(t *testing.T) {
-	got := goldenOutput(t)
-	const path = "testdata/trace_golden.txt"
-	if *updateGolden {
-		require.NoError(t, os.WriteFile(path, got, 0o644))
-	}
-	want, err := os.ReadFile(path)
-	require.NoError(t, err)
-	if !bytes.Equal(got, want) {
-		gl, wl := bytes.Split(got, []byte("\n")), bytes.Split(want, []byte("\n"))
-		for i := range min(len(gl), len(wl)) {
-			require.Equal(t, string(wl[i]), string(gl[i]), "line %d", i+1)
-		}
-		require.Equal(t, len(wl), len(gl), "line count")
+	for name, m := range goldenMerchants(t, 3) {
+		t.Run(name, func(t *testing.T) {
+			path := filepath.Join("testdata", "golden", name+"_3.txt")
+			got := goldenText(t, m)
+			if *updateGolden {
+				require.NoError(t, os.MkdirAll(filepath.Dir(path), 0o755))
+				require.NoError(t, os.WriteFile(path, got, 0o644))
+			}
+			want, err := os.ReadFile(path)
+			require.NoError(t, err)
+			gotCases, wantCases := strings.Split(string(got), "### "), strings.Split(string(want), "### ")
+			for i := range min(len(gotCases), len(wantCases)) {
+				require.Equal(t, wantCases[i], gotCases[i])
+			}
+			require.Equal(t, len(wantCases), len(gotCases), "case count")
+		})
 	}
 }
 
-// TestFallbackCauseCache: a cached cause is the one built fresh, the cache stops growing at
-// its bound (and resolution goes on the same past it), and it is safe to use concurrently.
-func TestFallbackCauseCache(t *testing.T) {
-	for name, m := range goldenMerchants(t) {
-		fresh := merchantsByName(t)[name]
-		for _, in := range goldenInputs {
-			q, _ := ParseQuery([]byte(in))
-			first := string(fresh.resolveJSON(q))
-			require.Equal(t, first, string(fresh.resolveJSON(q)), "%s %s again", name, in)
-			require.Equal(t, first, string(m.resolveJSON(q)), "%s %s", name, in)
+// naiveResolve is SPEC §4 written as plainly as it reads, for checking Resolve on merchants
+// too large for goldens: the chosen index, the rule, the why_not of every passed-over
+// setting, and the codes of the warnings in order.
+func naiveResolve(settings []Setting, q Query) (index int, rule string, considered []Considered, warnings []string) {
+	typ := q.Type
+	if typ == "" {
+		typ = TypePayment
+	}
+	var list []int // console order, this type only
+	for _, i := range ConsoleOrder(settings) {
+		if orDefaultType(settings[i].Type) == typ {
+			list = append(list, i)
 		}
 	}
-	m := merchantOf(t, 3)
-	for i := range maxCachedCauses + 10 {
-		q := Query{PG: "kakaopay.MID-" + strconv.Itoa(i)}
-		require.Equal(t, string(merchantOf(t, 3).resolveJSON(q)), string(m.resolveJSON(q)))
+	if len(list) == 0 {
+		return -1, "", nil, nil
 	}
-	require.Len(t, m.causes.m, maxCachedCauses)
-	q := Query{PG: "kakaopay.MID-" + strconv.Itoa(maxCachedCauses+5)}
-	require.Equal(t, string(merchantOf(t, 3).resolveJSON(q)), string(m.resolveJSON(q)), "past the bound")
+	code, mid := "", ""
+	if q.PGType == "" {
+		code, mid, _ = strings.Cut(q.PG, ".")
+	}
+	why := func(i int, byKey bool) string {
+		s := settings[i]
+		switch {
+		case byKey && s.ChannelKey == "":
+			return "it has no channel_key"
+		case byKey:
+			return "channel_key is " + s.ChannelKey + ", not " + q.ChannelKey
+		case q.PGType != "":
+			return "pg is not a string"
+		case q.PG == "":
+			return "no pg was given"
+		case code == "":
+			return "pg has no PG code before the '.'"
+		case mid != "" && s.PG == code:
+			return "mid is " + s.MID + ", not " + mid
+		}
+		return "pg is " + s.PG + ", not " + code
+	}
+	pick := func(pos int, r string, byKey bool) {
+		index, rule = list[pos], r
+		for _, i := range list[:pos] {
+			considered = append(considered, Considered{i, why(i, byKey)})
+		}
+	}
+	if q.ChannelKey != "" {
+		for pos, i := range list {
+			if settings[i].ChannelKey == q.ChannelKey {
+				pick(pos, RuleChannelKey, true)
+				break
+			}
+		}
+		if rule == "" {
+			warnings = append(warnings, WarnChannelKeyNotFound)
+		}
+	}
+	if rule == "" && q.PGType == "" && code != "" {
+		for pos, i := range list {
+			if settings[i].PG == code && (mid == "" || settings[i].MID == mid) {
+				pick(pos, map[bool]string{true: RuleCode, false: RuleCodeMID}[mid == ""], false)
+				break
+			}
+		}
+	}
+	if rule == "" {
+		index, rule = list[0], RuleDefault
+		for _, i := range list {
+			considered = append(considered, Considered{i, why(i, false)})
+		}
+		codeOfType, codeAnywhere := false, false
+		for _, s := range settings {
+			codeAnywhere = codeAnywhere || s.PG == code
+			codeOfType = codeOfType || (s.PG == code && orDefaultType(s.Type) == typ)
+		}
+		_, inCatalog := Lookup(code)
+		switch {
+		case q.PGType != "" || q.PG == "":
+			warnings = append(warnings, WarnPGMissing)
+		case code == "":
+			warnings = append(warnings, WarnPGUnknownCode)
+		case codeOfType:
+			warnings = append(warnings, WarnMIDNotFound)
+		case !inCatalog && !codeAnywhere:
+			warnings = append(warnings, WarnPGUnknownCode)
+		default:
+			warnings = append(warnings, WarnPGNotConfigured)
+		}
+		warnings = append(warnings, WarnFellBackToDefault)
+	}
+	chosen := settings[index]
+	if pg, ok := Lookup(chosen.PG); ok && pg.Legacy {
+		warnings = append(warnings, WarnLegacyPGCode)
+	}
+	if pg, ok := Lookup(code); ok && pg.Legacy && code != chosen.PG {
+		warnings = append(warnings, WarnLegacyPGCode)
+	}
+	if q.CustomerUID != "" && chosen.PayType != "subscription" {
+		warnings = append(warnings, WarnBillingKeyNonSubscr)
+	}
+	if pg, ok := Lookup(chosen.PG); ok && pg.SimplePay && q.PayMethod != "" {
+		warnings = append(warnings, WarnPayMethodIgnored)
+	}
+	return index, rule, considered, warnings
+}
 
-	m = merchantOf(t, 20)
-	want := string(merchantOf(t, 20).resolveJSON(Query{PG: "html_inicis"}))
+// TestResolveAgainstNaive checks Resolve against naiveResolve on the golden merchants at 3
+// and 200 settings, and on one whose settings of a PG sit apart, for every golden input and
+// each input's channelKey/pay_method variants.
+func TestResolveAgainstNaive(t *testing.T) {
+	merchants := map[string]*Merchant{}
+	for _, n := range []int{3, 200} {
+		for name, m := range goldenMerchants(t, n) {
+			merchants[name+"_"+strconv.Itoa(n)] = m
+		}
+	}
+	codes := []string{"html5_inicis", "kcp", "nice", "danal_tpay", "payco", "tosspayments"}
+	var interleaved []Setting
+	for i := range 30 {
+		interleaved = append(interleaved, Setting{PG: codes[i%len(codes)], MID: "M-" + strconv.Itoa(i), PayType: "general"})
+		if i%5 == 1 {
+			interleaved[i].ChannelKey = "k" + strconv.Itoa(i)
+		}
+	}
+	merchants["interleaved_30"], _, _ = NewMerchant(Config{Settings: interleaved})
+	extra := []string{`{"pg":"kcp","channelKey":"k9"}`, `{"pg":"nice","channelKey":"k26"}`, `"kcp.M-x"`, `{"pg":"kakao","pay_method":"vbank"}`}
+
+	for name, m := range merchants {
+		for _, in := range append(slices.Clone(goldenInputs), extra...) {
+			q, _ := ParseQuery([]byte(in))
+			tr := m.Resolve(q)
+			index, rule, considered, warnings := naiveResolve(m.cfg.Settings, q)
+			require.Equal(t, index, tr.Index, "%s %s", name, in)
+			require.Equal(t, rule, tr.Rule, "%s %s", name, in)
+			require.Equal(t, considered, tr.Considered, "%s %s", name, in)
+			require.Equal(t, append([]string{}, warnings...), warningCodes(tr.Warnings), "%s %s", name, in)
+			require.Equal(t, rule == RuleDefault, tr.Fallback)
+			if index >= 0 {
+				require.Equal(t, m.cfg.Settings[index], tr.Setting)
+			}
+			var back map[string]any
+			require.NoError(t, json.Unmarshal(tr.AppendJSON(nil), &back), "%s %s", name, in)
+		}
+	}
+}
+
+// Resolve reads the Merchant only: many goroutines may share one.
+func TestResolveConcurrently(t *testing.T) {
+	m := merchantOf(t, 20)
+	want := string(m.resolveJSON(Query{PG: "html_inicis"}))
 	done := make(chan string)
 	for range 4 {
 		go func() {
@@ -124,50 +250,11 @@ func TestFallbackCauseCache(t *testing.T) {
 		}()
 	}
 	for range 4 {
-		require.Equal(t, want, <-done)
+		assert.Equal(t, want, <-done)
 	}
 }
 
 func (m *Merchant) resolveJSON(q Query) []byte {
 	tr := m.Resolve(q)
 	return tr.AppendJSON(nil)
-}
-
-func merchantsByName(tb testing.TB) map[string]*Merchant { return goldenMerchants(tb) }
-
-func TestAppendIndex(t *testing.T) {
-	for _, n := range []int{-12, -1, 0, 7, 9, 10, 42, 99, 100, 199, 999, 1000, 123456} {
-		require.Equal(t, strconv.Itoa(n), string(appendIndex([]byte{}, n)))
-	}
-}
-
-// TestConsideredSharingPastTheRing: sentences repeat out of the ring's reach (six codes in
-// turn) and still come out right.
-func TestConsideredSharingPastTheRing(t *testing.T) {
-	codes := []string{"html5_inicis", "kcp", "nice", "danal_tpay", "payco", "tosspayments"}
-	var s []Setting
-	for i := range 30 {
-		s = append(s, Setting{PG: codes[i%len(codes)], MID: "M-" + strconv.Itoa(i), PayType: "general"})
-		if i%5 == 1 {
-			s[i].ChannelKey = "k" + strconv.Itoa(i)
-		}
-	}
-	m, errs, _ := NewMerchant(Config{Settings: s})
-	require.Empty(t, errs)
-	for _, q := range []Query{{PG: "kakaopay"}, {PG: "kcp.M-x"}, {PG: "kcp", ChannelKey: "k9"}, {PG: "nice", ChannelKey: "k26"}} {
-		tr := m.Resolve(q)
-		for _, c := range tr.Considered {
-			st := s[c.Index]
-			want := "pg is " + st.PG + ", not " + tr.Code
-			switch {
-			case q.ChannelKey == "k26" && st.ChannelKey == "":
-				want = "it has no channel_key"
-			case q.ChannelKey == "k26":
-				want = "channel_key is " + st.ChannelKey + ", not k26"
-			case tr.MID != "" && st.PG == tr.Code:
-				want = "mid is " + st.MID + ", not " + tr.MID
-			}
-			require.Equal(t, want, c.WhyNot, "%+v #%d", q, c.Index)
-		}
-	}
 }

@@ -3,8 +3,8 @@ package resolver
 import "slices"
 
 // Merchant is a validated configuration compiled for resolution: console order and the
-// per-type lists are computed once, so Resolve only walks slices. Immutable (but for a
-// lock-guarded cache of fallback warnings), safe to share.
+// per-type lists are computed once, so Resolve only walks slices. Immutable after
+// NewMerchant, so safe to share.
 type Merchant struct {
 	cfg Config
 	// byType[t] lists setting indices of type t (0 payment, 1 certification) in console order;
@@ -12,11 +12,6 @@ type Merchant struct {
 	byType [2][]int
 	// codes are the distinct configured pg codes, in console order, for did-you-mean.
 	codes []string
-	// fellBack is each type's FELL_BACK_TO_DEFAULT warning, built once: every R3 carries it.
-	fellBack [2]Warning
-	// causes caches fallbackCause's warnings per (type, code, mid); the only mutable part,
-	// behind its own lock, and invisible in results.
-	causes causeCache
 }
 
 // NewMerchant validates cfg (every error at once) and compiles it. Any error gives a nil
@@ -36,13 +31,6 @@ func NewMerchant(cfg Config) (*Merchant, []ConfigError, []Warning) {
 			m.codes = append(m.codes, s.PG)
 		}
 	}
-	for t, list := range m.byType {
-		if len(list) > 0 {
-			m.fellBack[t] = Warning{Code: WarnFellBackToDefault, Message: "no setting matched, so the default setting " + m.describe(list[0]) +
-				" was used (the real service does the same to avoid lost sales); fix pg so it names a configured setting"}
-
-		}
-	}
 	return m, nil, warns
 }
 
@@ -59,9 +47,6 @@ func (m *Merchant) Config() Config {
 	c.Settings = append([]Setting(nil), m.cfg.Settings...)
 	return c
 }
-
-// Strict reports whether the merchant asked for strict mode (SPEC §4).
-func (m *Merchant) Strict() bool { return m.cfg.Strict }
 
 // ConsoleOrder returns the setting indices in admin-console order (default first).
 func (m *Merchant) ConsoleOrder() []int {

@@ -2,7 +2,6 @@ package resolver
 
 import (
 	"strconv"
-	"sync"
 
 	"github.com/impshim/impshim/internal/jsonv"
 )
@@ -28,9 +27,6 @@ type Payment struct {
 func (p *Payment) Open(env Env) {
 	p.ImpUID = NewIMPUID(env.Rand)
 }
-
-// Request returns the params the payment was made from.
-func (p *Payment) Request() Request { return p.req }
 
 // AppendWindowJSON appends what the mock window shows.
 func (p *Payment) AppendWindowJSON(b []byte) []byte {
@@ -132,8 +128,8 @@ type Response struct {
 	payment *Payment // for echoing buyer_* and custom_data verbatim
 }
 
-// Respond turns the window's outcome into the response; a success is marked paid in the ledger.
-func (p *Payment) Respond(o Outcome, env Env, ledger Ledger) Response {
+// Respond turns the window's outcome into the response; a success is marked in paid.
+func (p *Payment) Respond(o Outcome, env Env, paid PaidSet) Response {
 	if p.ImpUID == "" {
 		p.Open(env)
 	}
@@ -173,31 +169,31 @@ func (p *Payment) Respond(o Outcome, env Env, ledger Ledger) Response {
 	switch p.PayMethod {
 	case "card":
 		r.ApplyNum = env.digits(8)
-		r.CardName = sandboxCardName(p.Language)
+		r.CardName = mockCardName(p.Language)
 		r.CardNumber = "4" + env.digits(5) + "******" + env.digits(4)
 	case "vbank":
 		r.Status = StatusReady
 		r.VbankNum = env.digits(14)
-		r.VbankName = sandboxBankName(p.Language)
+		r.VbankName = mockBankName(p.Language)
 		r.VbankHolder = "impshim sandbox"
 		r.VbankDate = r.PaidAt + 3*24*3600
 	case "trans":
-		r.BankName = sandboxBankName(p.Language)
+		r.BankName = mockBankName(p.Language)
 	}
-	if ledger != nil {
-		ledger.MarkPaid(p.MerchantUID, p.ImpUID)
+	if paid != nil {
+		paid.MarkPaid(p.MerchantUID, p.ImpUID)
 	}
 	return r
 }
 
-func sandboxCardName(lang string) string {
+func mockCardName(lang string) string {
 	if lang == "en" {
 		return "Sandbox Card"
 	}
 	return "샌드박스카드"
 }
 
-func sandboxBankName(lang string) string {
+func mockBankName(lang string) string {
 	if lang == "en" {
 		return "Sandbox Bank"
 	}
@@ -322,38 +318,4 @@ func appendStringOrNull(b []byte, s string) []byte {
 		return append(b, "null"...)
 	}
 	return jsonv.AppendString(b, s)
-}
-
-// MemoryLedger is the in-browser ledger: paid merchant_uids in a map.
-type MemoryLedger struct {
-	mu   sync.Mutex
-	paid map[string]string // merchant_uid → imp_uid
-}
-
-// NewMemoryLedger returns an empty in-memory ledger, safe for concurrent use.
-func NewMemoryLedger() Ledger { return &MemoryLedger{paid: map[string]string{}} }
-
-// Paid reports whether merchantUID was paid.
-func (l *MemoryLedger) Paid(merchantUID string) bool {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	_, ok := l.paid[merchantUID]
-	return ok
-}
-
-// MarkPaid records merchantUID as paid by impUID.
-func (l *MemoryLedger) MarkPaid(merchantUID, impUID string) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if l.paid == nil {
-		l.paid = map[string]string{}
-	}
-	l.paid[merchantUID] = impUID
-}
-
-// Reset forgets every paid merchant_uid.
-func (l *MemoryLedger) Reset() {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	l.paid = map[string]string{}
 }

@@ -346,15 +346,6 @@ func TestSuggest(t *testing.T) {
 	}
 }
 
-// editDistance is distanceTo for a single pair.
-func editDistance(a, b string, limit int) int {
-	var sc editScratch
-	if !sc.setA(a) {
-		return limit + 1
-	}
-	return sc.distanceTo(b, limit)
-}
-
 func TestEditDistance(t *testing.T) {
 	tests := []struct {
 		a, b string
@@ -364,12 +355,15 @@ func TestEditDistance(t *testing.T) {
 		{"kakaopay", "kakaopay", 0},
 		{"kakaopay", "kakaopya", 1}, // transposition
 		{"html_inicis", "html5_inicis", 1},
-		{"nice", "nice_v2", 3}, // limit+1
-		{"abc", "xyz", 3},      // stops early
-		{"카카오페이", "카카오패이", 1},  // runes, not bytes
+		{"nice", "nice_v2", 3},
+		{"abc", "xyz", 3},
+		{"abc", "", 3},
+		{"ca", "abc", 3},      // OSA: a transposed pair is not edited again
+		{"카카오페이", "카카오패이", 1}, // runes, not bytes
 	}
 	for _, tt := range tests {
-		assert.Equal(t, tt.want, editDistance(tt.a, tt.b, 2), "%q %q", tt.a, tt.b)
+		assert.Equal(t, tt.want, editDistance([]rune(tt.a), []rune(tt.b)), "%q %q", tt.a, tt.b)
+		assert.Equal(t, tt.want, editDistance([]rune(tt.b), []rune(tt.a)), "symmetric: %q %q", tt.b, tt.a)
 	}
 }
 
@@ -473,4 +467,57 @@ func TestSuggestions(t *testing.T) {
 	_, _, warns := NewMerchant(cfg)
 	require.Len(t, warns, 1)
 	assert.Equal(t, []Suggestion{{PG: "html5_inicis", Label: "Use html5_inicis"}}, warns[0].Suggestions)
+}
+
+func TestWithArticle(t *testing.T) {
+	// every catalog code, decided by ear: a new code fails here until someone says it aloud
+	an := map[string]bool{"html5_inicis": true, "inicis": true, "inicis_unified": true, "eximbay": true, "alipay": true}
+	for _, pg := range Catalog() {
+		want := "a " + pg.Code
+		if an[pg.Code] {
+			want = "an " + pg.Code
+		}
+		assert.Equal(t, want, withArticle(pg.Code))
+	}
+	for word, want := range map[string]string{
+		"payment": "a payment", "certification": "a certification", "unionpay": "a unionpay",
+		"umbrella": "an umbrella", "hecto": "a hecto", "hkd": "an hkd", "HTML5": "an HTML5",
+		"ABC": "an ABC", "my_pg": "a my_pg", "": "a ",
+	} {
+		assert.Equal(t, want, withArticle(word), word)
+	}
+}
+
+// TestWarningTexts pins what a person reads for each cause, written out by hand from the
+// rules (SPEC §4 and the README's table), not copied from the code's output.
+func TestWarningTexts(t *testing.T) {
+	const fellBack = `no setting matched, so the default setting #0 (html5_inicis.MID-a) was used (the real service does the same to avoid lost sales); fix pg so it names a configured setting`
+	m := mustMerchant(t, seedConfig)
+	for _, tc := range []struct {
+		q    Query
+		want []string // every warning's message, in order
+	}{
+		{Query{PG: "kcp"}, []string{`no setting has pg "kcp"; add a kcp setting, or use a configured code: "html5_inicis", "kakaopay"`, fellBack}},
+		{Query{PG: "alipay"}, []string{`no setting has pg "alipay"; add an alipay setting, or use a configured code: "html5_inicis", "kakaopay"`, fellBack,
+			`PG code "alipay" (Alipay) is legacy: the service no longer takes new merchants; plan to move to another PG`}},
+		{Query{PG: "eximbay.X"}, []string{`no setting has pg "eximbay"; add an eximbay setting, or use a configured code: "html5_inicis", "kakaopay"`, fellBack}},
+		{Query{PG: "kakaopay.MID-x"}, []string{`no kakaopay setting has mid "MID-x": did you mean "MID-c"? (configured mids for kakaopay: "MID-c"); use one of them, or just "kakaopay" for the first`, fellBack}},
+		{Query{PG: "html_inicis"}, []string{`unknown PG code "html_inicis": did you mean "html5_inicis"?`, fellBack}},
+		{Query{PG: "qwertyuiop"}, []string{`unknown PG code "qwertyuiop": use a code from the PG catalog, e.g. "html5_inicis" or "kakaopay"`, fellBack}},
+		{Query{}, []string{`pg is missing or empty: set pg to a configured PG code, e.g. "html5_inicis", to choose a setting explicitly`, fellBack}},
+		{Query{PGType: "number"}, []string{`pg must be a string like "html5_inicis" or "html5_inicis.MID", got a number`, fellBack}},
+		{Query{PG: ".MID-a"}, []string{`pg ".MID-a" has no PG code before the '.'; write it as "code.mid"`, fellBack}},
+		{Query{PG: "kakao"}, []string{`no setting has pg "kakao"; add a kakao setting, or use a configured code: "html5_inicis", "kakaopay"`, fellBack,
+			`PG code "kakao" (Kakao Pay (old module)) is legacy: move to "kakaopay"`}},
+		{Query{PG: "html5_inicis", CustomerUID: "u1"}, []string{`customer_uid is set but the chosen setting #0 (html5_inicis.MID-a) has pay_type "general", not "subscription": the real PG will not issue a billing key; pick a subscription setting with pg "code.mid"`}},
+		{Query{PG: "kakaopay", PayMethod: "vbank"}, []string{`pay_method "vbank" is ignored: Kakao Pay (kakaopay) lets the buyer choose the method in its own window; leave pay_method out for it`}},
+		{Query{PG: "kakaopay", ChannelKey: "ck"}, []string{`channelKey "ck" matches no setting; no setting has a channel_key, so pg decides; fix channelKey or set channel_key on the setting`}},
+	} {
+		tr := m.Resolve(tc.q)
+		var got []string
+		for _, w := range tr.Warnings {
+			got = append(got, w.Message)
+		}
+		assert.Equal(t, tc.want, got, "%+v", tc.q)
+	}
 }

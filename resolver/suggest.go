@@ -12,156 +12,71 @@ const maxSuggestDistance = 2
 // maxSuggestions keeps the message readable.
 const maxSuggestions = 3
 
+// maxEditRunes bounds the strings compared by edit distance: no PG code or MID is longer, and
+// a typo of one would not be either, so a longer input is only compared ignoring case.
+const maxEditRunes = 64
+
 // suggest returns the candidates close to s — equal ignoring case, or within edit distance 2 —
 // best first: case-only differences, then by distance; on a tie, primary candidates (what the
 // merchant configured) before secondary ones (the catalog), each in its own order.
-//
-// It runs on every unknown code, and IMP.sandbox.resolve is benchmarked with a typo among its
-// inputs, so the scratch space for the distance is set up once per call, not per candidate.
 func suggest(s string, primary, secondary []string) []string {
 	type cand struct {
 		text string
 		rank int // 0: differs only in case; else 1 + edit distance
-		pos  int
 	}
-	var foundBuf [8]cand // the usual handful of matches stays on the stack
-	found := foundBuf[:0]
-	var sc editScratch
-	usable := sc.setA(s)
-	pos := 0
-	na := sc.na
-	consider := func(c string) {
-		pos++
-		// A string of len(c) bytes has at most len(c) runes: far shorter ones can be neither a
-		// case variant nor within the distance, and most catalog codes go no further.
-		if c == s || len(c) < na-maxSuggestDistance {
-			return
+	var found []cand
+	comparable := func(x string) bool { return utf8.ValidString(x) && utf8.RuneCountInString(x) <= maxEditRunes }
+	usable := comparable(s)
+	for _, c := range slices.Concat(primary, secondary) {
+		if c == s || slices.ContainsFunc(found, func(f cand) bool { return f.text == c }) {
+			continue
 		}
-		for _, f := range found {
-			if f.text == c {
-				return
+		switch {
+		case strings.EqualFold(c, s):
+			found = append(found, cand{c, 0})
+		case usable && comparable(c):
+			if d := editDistance([]rune(s), []rune(c)); d <= maxSuggestDistance {
+				found = append(found, cand{c, 1 + d})
 			}
 		}
-		if strings.EqualFold(c, s) {
-			found = append(found, cand{c, 0, pos})
-			return
-		}
-		if !usable {
-			return
-		}
-		if d := sc.distanceTo(c, maxSuggestDistance); d <= maxSuggestDistance {
-			found = append(found, cand{c, 1 + d, pos})
-		}
 	}
-	for _, c := range primary {
-		consider(c)
-	}
-	for _, c := range secondary {
-		consider(c)
-	}
-	slices.SortStableFunc(found, func(x, y cand) int {
-		if x.rank != y.rank {
-			return x.rank - y.rank
-		}
-		return x.pos - y.pos
-	})
-	if len(found) > maxSuggestions {
-		found = found[:maxSuggestions]
-	}
-	out := make([]string, len(found))
-	for i, f := range found {
-		out[i] = f.text
+	// stable: candidates of one rank keep their order, primary first
+	slices.SortStableFunc(found, func(x, y cand) int { return x.rank - y.rank })
+	out := []string{}
+	for _, f := range found[:min(len(found), maxSuggestions)] {
+		out = append(out, f.text)
 	}
 	return out
 }
 
-// maxEditRunes bounds the strings compared: no PG code or MID is longer, and a typo of one
-// would not be either, so longer input costs nothing.
-const maxEditRunes = 64
-
-// editScratch holds one side of the comparison and the DP rows, reused across candidates.
-// Everything is a fixed array, so a scratch on the stack costs no allocation.
-type editScratch struct {
-	na   int
-	a, b [maxEditRunes]rune
-	rows [3][maxEditRunes + 1]int
-}
-
-// setA fixes the string the candidates are compared with; false when it cannot be compared.
-func (sc *editScratch) setA(a string) bool {
-	n, ok := toRunes(&sc.a, a)
-	sc.na = n
-	return ok
-}
-
-// toRunes writes s's runes into dst: false when s is not valid UTF-8 or is longer than
-// maxEditRunes runes. ASCII bytes, all of every PG code and nearly every MID, skip decoding.
-func toRunes(dst *[maxEditRunes]rune, s string) (int, bool) {
-	n := 0
-	for i := 0; i < len(s); {
-		if n == maxEditRunes {
-			return 0, false
-		}
-		if c := s[i]; c < utf8.RuneSelf {
-			dst[n] = rune(c)
-			n++
-			i++
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && size == 1 {
-			return 0, false
-		}
-		dst[n] = r
-		n++
-		i += size
+// editDistance is the optimal-string-alignment distance between a and b: insertions,
+// deletions, substitutions and adjacent transpositions (the commonest typo) count one each.
+func editDistance(a, b []rune) int {
+	// d[i][j] is the distance between a[:i] and b[:j]
+	d := make([][]int, len(a)+1)
+	for i := range d {
+		d[i] = make([]int, len(b)+1)
+		d[i][0] = i
 	}
-	return n, true
-}
-
-// distanceTo is the optimal-string-alignment distance between a and b in runes (an adjacent
-// transposition, the commonest typo, counts as one edit). It stops early and returns limit+1
-// once the distance must exceed limit.
-func (sc *editScratch) distanceTo(b string, limit int) int {
-	na := sc.na
-	// b has at most len(b) runes, and at least len(b)/utf8.UTFMax.
-	if len(b) < na-limit || len(b)/utf8.UTFMax > na+limit {
-		return limit + 1
+	for j := range d[0] {
+		d[0][j] = j
 	}
-	nb, ok := toRunes(&sc.b, b)
-	if d := na - nb; !ok || d > limit || -d > limit {
-		return limit + 1
-	}
-	ra, rb := sc.a[:na], sc.b[:nb]
-	// Every cell is written before it is read, so reused rows need no clearing.
-	prev2, prev, cur := sc.rows[0][:nb+1], sc.rows[1][:nb+1], sc.rows[2][:nb+1]
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= na; i++ {
-		cur[0] = i
-		rowMin := cur[0]
-		ai := ra[i-1]
-		for j := 1; j <= nb; j++ {
+	for i := 1; i <= len(a); i++ {
+		for j := 1; j <= len(b); j++ {
 			cost := 1
-			if ai == rb[j-1] {
+			if a[i-1] == b[j-1] {
 				cost = 0
 			}
-			v := min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-			if i > 1 && j > 1 && ai == rb[j-2] && ra[i-2] == rb[j-1] {
-				v = min(v, prev2[j-2]+1)
+			d[i][j] = min(d[i-1][j]+1, d[i][j-1]+1, d[i-1][j-1]+cost)
+			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
+				d[i][j] = min(d[i][j], d[i-2][j-2]+1)
 			}
-			cur[j] = v
-			rowMin = min(rowMin, v)
 		}
-		if rowMin > limit {
-			return limit + 1
-		}
-		prev2, prev, cur = prev, cur, prev2
 	}
-	return prev[nb]
+	return d[len(a)][len(b)]
 }
 
+// catalogCodeList is every catalog code, in catalog order: did-you-mean's secondary candidates.
 var catalogCodeList = func() []string {
 	out := make([]string, len(catalog))
 	for i, pg := range catalog {

@@ -5,6 +5,7 @@ package main
 import (
 	"math"
 	"math/rand/v2"
+	"strconv"
 	"syscall/js"
 
 	"github.com/impshim/impshim/internal/jsonv"
@@ -17,11 +18,11 @@ const Version = "0.1.0"
 // maxText bounds every JSON text the bridge hands over; its snapshots stay under 1 MiB.
 const maxText = 4 << 20
 
-// state is everything the page's sandbox remembers between calls. JS is single-threaded and
+// state is everything the module remembers between calls. JS is single-threaded and
 // js.FuncOf callbacks and wasmexport calls never run concurrently, so it needs no lock.
 type state struct {
 	merchant *resolver.Merchant
-	ledger   resolver.Ledger
+	paid     resolver.PaidSet
 	pending  map[int]*resolver.Payment // requests whose window is open, by id
 	nextID   int
 	env      resolver.Env
@@ -29,11 +30,12 @@ type state struct {
 	scratch  []byte      // where the resolve export encodes a miss; reused
 }
 
-var core = newState()
+// page is the state of this page's module, the one main publishes.
+var page = newState()
 
 func newState() *state {
 	return &state{
-		ledger:  resolver.NewMemoryLedger(),
+		paid:    &resolver.MemoryPaidSet{},
 		pending: map[int]*resolver.Payment{},
 		env: resolver.Env{
 			Now:  dateNow,
@@ -62,7 +64,7 @@ func (s *state) object() js.Value {
 	o.Set("version", Version)
 	for name, h := range map[string]handler{
 		"configure": s.configure,
-		"sandbox":   s.sandbox,
+		"sandbox":   s.builtIn,
 		"request":   s.request,
 		"complete":  s.complete,
 		"abandon":   s.abandon,
@@ -91,13 +93,14 @@ func (s *state) configure(args []js.Value) []byte {
 	return s.install(cfg)
 }
 
-// sandbox(code) installs the built-in sandbox merchant (SPEC §3).
-func (s *state) sandbox(args []js.Value) []byte {
+// builtIn(code) is the protocol's sandbox(code): it installs the built-in sandbox merchant
+// (SPEC §3).
+func (s *state) builtIn(args []js.Value) []byte {
 	code, e := argString(args, 0, "merchant code", 1024)
 	if e != nil {
 		return badArg(e)
 	}
-	return s.install(resolver.SandboxConfig(code))
+	return s.install(resolver.BuiltInConfig(code))
 }
 
 func (s *state) install(cfg resolver.Config) []byte {
@@ -150,7 +153,7 @@ func (s *state) request(args []js.Value) []byte {
 		now := benv.NowMS
 		env.Now = func() int64 { return now }
 	}
-	p, tr, cerr := s.merchant.Check(req, s.ledger, env)
+	p, tr, cerr := s.merchant.Check(req, s.paid, env)
 	if cerr != nil {
 		var trp *resolver.Trace
 		if tr.Rule != "" || tr.Err != nil {
@@ -225,14 +228,14 @@ func (s *state) complete(args []js.Value) []byte {
 	}
 	p, ok := s.pending[id]
 	if !ok {
-		return errorJSON(resolver.CodeInternal, "[impshim] bridge bug: no open payment window with id "+itoa(id))
+		return errorJSON(resolver.CodeInternal, "[impshim] bridge bug: no open payment window with id "+strconv.Itoa(id))
 	}
 	o, oerr := parseOutcome(text)
 	if oerr != "" {
 		return errorJSON(resolver.CodeInternal, "[impshim] bridge bug: "+oerr)
 	}
 	delete(s.pending, id)
-	resp := p.Respond(o, s.env, s.ledger)
+	resp := p.Respond(o, s.env, s.paid)
 	b := append(make([]byte, 0, 1024), `{"response":`...)
 	b = resp.AppendJSON(b)
 	return append(b, '}')
@@ -277,7 +280,7 @@ func (s *state) abandon(args []js.Value) []byte {
 
 // reset() forgets the paid merchant_uids. Open windows stay open: their callbacks are still owed.
 func (s *state) reset([]js.Value) []byte {
-	s.ledger.Reset()
+	s.paid.Reset()
 	return []byte(`{"ok":true}`)
 }
 
@@ -390,5 +393,3 @@ func appendConfigJSON(b []byte, c resolver.Config) []byte {
 	}
 	return append(b, "]}"...)
 }
-
-func itoa(n int) string { return string(jsonv.AppendInt(nil, int64(n))) }

@@ -351,15 +351,15 @@ func resolveExport(t *testing.T, query string) answer {
 }
 
 func TestResolveExport(t *testing.T) {
-	saved := core
-	defer func() { core = saved }()
-	core = newState()
+	saved := page
+	defer func() { page = saved }()
+	page = newState()
 
 	a := resolveExport(t, `"kakaopay"`)
 	require.NotNil(t, a.Error)
 	assert.Equal(t, "NOT_INITIALIZED", a.Error.Code)
 
-	require.True(t, *decode(t, string(core.configure([]js.Value{js.ValueOf(seedConfig)}))).OK)
+	require.True(t, *decode(t, string(page.configure([]js.Value{js.ValueOf(seedConfig)}))).OK)
 	tests := []struct {
 		query, rule, mid string
 		fallback         bool

@@ -14,7 +14,7 @@ import "unsafe"
 const maxInput = 4 << 20
 
 // inBuf is where JS writes the query. outBuf is the last answer, which impshim_output points
-// at: either a memo entry (immutable: nothing writes through it) or core.scratch, the buffer a
+// at: either a memo entry (immutable: nothing writes through it) or page.scratch, the buffer a
 // miss is encoded into and which the next miss overwrites (JS has copied the answer out by then).
 var inBuf, outBuf []byte
 
@@ -55,7 +55,7 @@ func resolveInto(n uint32) (out []byte) {
 	if int(n) > len(inBuf) {
 		return errorJSON("INTERNAL", "[impshim] bridge bug: resolve input is longer than the buffer it was given")
 	}
-	return core.resolveMemoized(inBuf[:n])
+	return page.resolveMemoized(inBuf[:n])
 }
 
 // impshimOutput returns the address of the last answer.

@@ -7,7 +7,7 @@ package main
 import "syscall/js"
 
 func main() {
-	js.Global().Set("__impshim", core.object())
+	js.Global().Set("__impshim", page.object())
 	// The Go program must stay alive for the page's lifetime: the published functions and the
 	// wasmexport calls run on its runtime.
 	select {}

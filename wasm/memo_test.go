@@ -64,15 +64,15 @@ var memoQueries = []string{
 
 func configureCore(t *testing.T, config string) {
 	t.Helper()
-	a := decode(t, string(core.configure([]js.Value{js.ValueOf(config)})))
+	a := decode(t, string(page.configure([]js.Value{js.ValueOf(config)})))
 	require.NotNil(t, a.OK, "configure answered %+v", a)
 	require.True(t, *a.OK, "configure rejected the config: %+v", a.Errors)
 }
 
 func withFreshCore(t *testing.T) {
-	saved := core
-	t.Cleanup(func() { core = saved })
-	core = newState()
+	saved := page
+	t.Cleanup(func() { page = saved })
+	page = newState()
 }
 
 func TestMemoGivesTheSameAnswers(t *testing.T) {
@@ -83,17 +83,17 @@ func TestMemoGivesTheSameAnswers(t *testing.T) {
 		// every hit follows a different answer in the output buffer.
 		for pass := range 3 {
 			for _, q := range memoQueries {
-				assert.Equal(t, reference(core, q), exportRaw(t, q), "pass %d, query %s", pass, q)
+				assert.Equal(t, reference(page, q), exportRaw(t, q), "pass %d, query %s", pass, q)
 			}
 		}
-		assert.Equal(t, len(memoQueries), core.memo.len(), "every query is remembered once")
+		assert.Equal(t, len(memoQueries), page.memo.len(), "every query is remembered once")
 	}
 }
 
 func TestMemoEntriesSurviveLaterMisses(t *testing.T) {
 	withFreshCore(t)
 	configureCore(t, largeConfig(200))
-	want := reference(core, `"html_inicis"`)
+	want := reference(page, `"html_inicis"`)
 	require.Equal(t, want, exportRaw(t, `"html_inicis"`))
 	// Misses (kept and not kept: over memoMaxInput) encode into the scratch buffer; the hit's
 	// entry, which outBuf pointed at, must be untouched.
@@ -110,35 +110,35 @@ func TestMemoIsClearedWhenTheMerchantChanges(t *testing.T) {
 	require.Contains(t, exportRaw(t, `"kakaopay"`), "NOT_INITIALIZED")
 	configureCore(t, seedConfig)
 	assert.Equal(t, "MID-c", decode(t, exportRaw(t, `"kakaopay"`)).Trace["setting"].(map[string]any)["mid"])
-	require.Equal(t, 1, core.memo.len())
+	require.Equal(t, 1, page.memo.len())
 
 	configureCore(t, strings.Replace(seedConfig, "MID-c", "MID-z", 1))
-	assert.Zero(t, core.memo.len(), "configure empties the memo")
+	assert.Zero(t, page.memo.len(), "configure empties the memo")
 	assert.Equal(t, "MID-z", decode(t, exportRaw(t, `"kakaopay"`)).Trace["setting"].(map[string]any)["mid"])
 
 	// A rejected config keeps the merchant, and its memo stays valid.
-	a := decode(t, string(core.configure([]js.Value{js.ValueOf(`{"merchant_code":"x","pg_settings":[]}`)})))
+	a := decode(t, string(page.configure([]js.Value{js.ValueOf(`{"merchant_code":"x","pg_settings":[]}`)})))
 	require.False(t, *a.OK)
 	assert.Equal(t, "MID-z", decode(t, exportRaw(t, `"kakaopay"`)).Trace["setting"].(map[string]any)["mid"])
 
 	// sandbox(code) replaces the merchant too: its kakaopay setting has the sandbox MID.
 	before := exportRaw(t, `"kakaopay"`)
-	core.sandbox([]js.Value{js.ValueOf("imp_sandbox")})
+	page.builtIn([]js.Value{js.ValueOf("imp_sandbox")})
 	after := exportRaw(t, `"kakaopay"`)
 	assert.NotEqual(t, before, after)
-	assert.Equal(t, reference(core, `"kakaopay"`), after)
+	assert.Equal(t, reference(page, `"kakaopay"`), after)
 
 	// Even if the merchant were swapped without install, entries of another merchant are
 	// never served: the memo checks its owner (a nil merchant would not reach that check).
-	require.Positive(t, core.memo.len())
+	require.Positive(t, page.memo.len())
 	cfg, errs := resolver.ParseConfig([]byte(strings.Replace(seedConfig, "MID-c", "MID-y", 1)))
 	require.Empty(t, errs)
 	other, cerrs, _ := resolver.NewMerchant(cfg)
 	require.Empty(t, cerrs)
-	core.merchant = other
+	page.merchant = other
 	got := exportRaw(t, `"kakaopay"`)
 	assert.Equal(t, "MID-y", decode(t, got).Trace["setting"].(map[string]any)["mid"], "an answer for the previous merchant was served")
-	assert.Equal(t, reference(core, `"kakaopay"`), got)
+	assert.Equal(t, reference(page, `"kakaopay"`), got)
 }
 
 func TestMemoIsBounded(t *testing.T) {
@@ -151,27 +151,27 @@ func TestMemoIsBounded(t *testing.T) {
 			q := `"unknown_pg_` + strconv.Itoa(i) + `"`
 			got := exportRaw(t, q)
 			if i%97 == 0 {
-				assert.Equal(t, reference(core, q), got)
+				assert.Equal(t, reference(page, q), got)
 			}
-			require.LessOrEqual(t, core.memo.len(), memoEntries)
-			require.LessOrEqual(t, core.memo.bytes, memoBytes)
+			require.LessOrEqual(t, page.memo.len(), memoEntries)
+			require.LessOrEqual(t, page.memo.bytes, memoBytes)
 		}
 		total := 0
-		for k, v := range core.memo.entries {
+		for k, v := range page.memo.entries {
 			total += len(k) + len(v)
 		}
-		assert.Equal(t, total, core.memo.bytes, "the byte count matches the entries")
+		assert.Equal(t, total, page.memo.bytes, "the byte count matches the entries")
 		if cfg == seedConfig {
-			assert.Equal(t, memoEntries, core.memo.len())
+			assert.Equal(t, memoEntries, page.memo.len())
 		} else {
-			assert.Greater(t, core.memo.bytes, memoBytes*3/4, "the byte budget is used")
+			assert.Greater(t, page.memo.bytes, memoBytes*3/4, "the byte budget is used")
 		}
 	}
 
 	long := `{"pg":"kakaopay","name":"` + strings.Repeat("y", memoMaxInput) + `"}`
-	n := core.memo.len()
-	assert.Equal(t, reference(core, long), exportRaw(t, long))
-	assert.Equal(t, n, core.memo.len(), "a query over memoMaxInput is not remembered")
+	n := page.memo.len()
+	assert.Equal(t, reference(page, long), exportRaw(t, long))
+	assert.Equal(t, n, page.memo.len(), "a query over memoMaxInput is not remembered")
 }
 
 func TestMemoHitDoesNotAllocate(t *testing.T) {
@@ -195,14 +195,14 @@ func TestMemoHitDoesNotAllocate(t *testing.T) {
 // BenchmarkResolveExport is the Go side of impshim_resolve alone (no TextEncoder, no JSON.parse):
 // a memo hit against a first-time input (the memo emptied before every call).
 func BenchmarkResolveExport(b *testing.B) {
-	saved := core
-	defer func() { core = saved }()
+	saved := page
+	defer func() { page = saved }()
 	for _, c := range []struct {
 		name, config string
 	}{{"3", seedConfig}, {"200", largeConfig(200)}} {
 		for _, q := range []string{`"html5_inicis"`, `"html_inicis"`, `"kakaopay.MID-x"`} {
-			core = newState()
-			core.configure([]js.Value{js.ValueOf(c.config)})
+			page = newState()
+			page.configure([]js.Value{js.ValueOf(c.config)})
 			impshimInput(uint32(len(q)))
 			n := uint32(copy(inBuf, q))
 			b.Run(c.name+"/"+q+"/hit", func(b *testing.B) {
@@ -214,7 +214,7 @@ func BenchmarkResolveExport(b *testing.B) {
 			b.Run(c.name+"/"+q+"/miss", func(b *testing.B) {
 				b.ReportAllocs()
 				for b.Loop() {
-					core.memo.reset()
+					page.memo.reset()
 					impshimResolve(n)
 				}
 			})

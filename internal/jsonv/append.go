@@ -18,45 +18,12 @@ var plainASCII = func() (t [utf8.RuneSelf]bool) {
 
 // AppendString appends s as a JSON string. Invalid UTF-8 becomes U+FFFD; U+2028 and U+2029 are
 // escaped because they end a line in older JavaScript and in <script> contexts; <, > and & are
-// escaped so the text can sit inside HTML unchanged.
+// escaped so the text can sit inside HTML unchanged. Runs of bytes that need no escape are
+// copied in one append.
 func AppendString(b []byte, s string) []byte {
 	b = append(b, '"')
-	// Most strings (keys, PG codes, MIDs, sentences) are plain ASCII throughout: find the end
-	// of the plain prefix, and copy it in one append.
-	i := 0
-	for i+8 <= len(s) && !hasSpecialByte(uint64(s[i])|uint64(s[i+1])<<8|uint64(s[i+2])<<16|uint64(s[i+3])<<24|
-		uint64(s[i+4])<<32|uint64(s[i+5])<<40|uint64(s[i+6])<<48|uint64(s[i+7])<<56) {
-		i += 8
-	}
-	for i < len(s) && s[i] < utf8.RuneSelf && plainASCII[s[i]] {
-		i++
-	}
-	if i == len(s) {
-		b = append(b, s...)
-		return append(b, '"')
-	}
-	return appendStringRest(b, s, i)
-}
-
-const (
-	lowBits  = 0x0101010101010101
-	highBits = 0x8080808080808080
-)
-
-// hasSpecialByte reports whether any of the 8 bytes in x is one AppendString does not copy as
-// it is: below 0x20, non-ASCII, '"', '\\', '<', '>' or '&'. It never misses one; it may
-// report one that is not there, which only sends those bytes through the byte-wise loop.
-func hasSpecialByte(x uint64) bool {
-	zero := func(v uint64) uint64 { return (v - lowBits) &^ v & highBits } // a byte of v is 0
-	return ((x-0x20*lowBits)&^x&highBits)|(x&highBits)|
-		zero(x^('"'*lowBits))|zero(x^('\\'*lowBits))|zero(x^('<'*lowBits))|zero(x^('>'*lowBits))|zero(x^('&'*lowBits)) != 0
-}
-
-// appendStringRest is AppendString from s[i], the first byte that is not plain ASCII; s[:i]
-// has not been written yet.
-func appendStringRest(b []byte, s string, i int) []byte {
 	start := 0
-	for i < len(s) {
+	for i := 0; i < len(s); {
 		c := s[i]
 		if c < utf8.RuneSelf {
 			if plainASCII[c] {
@@ -81,21 +48,19 @@ func appendStringRest(b []byte, s string, i int) []byte {
 			continue
 		}
 		r, size := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && size == 1 {
+		switch {
+		case r == utf8.RuneError && size == 1:
 			b = append(b, s[start:i]...)
 			b = append(b, `\ufffd`...)
-			i++
-			start = i
-			continue
-		}
-		if r == '\u2028' || r == '\u2029' {
+		case r == '\u2028' || r == '\u2029':
 			b = append(b, s[start:i]...)
 			b = append(b, '\\', 'u', '2', '0', '2', hexDigits[r&0xf])
+		default:
 			i += size
-			start = i
 			continue
 		}
 		i += size
+		start = i
 	}
 	b = append(b, s[start:]...)
 	return append(b, '"')

@@ -89,11 +89,6 @@ func (v *Value) Get(key string) Value {
 	return Value{}
 }
 
-// Has reports whether the object has key.
-func (v *Value) Has(key string) bool {
-	return v.Get(key).Kind != Absent
-}
-
 // IsFinite reports whether v is a number other than NaN or ±Inf.
 func (v *Value) IsFinite() bool {
 	return v.Kind == Number && !math.IsNaN(v.Num) && !math.IsInf(v.Num, 0)

@@ -1,0 +1,43 @@
+package resolver
+
+import "github.com/impshim/impshim/internal/jsonv"
+
+// Error is a failed request (SPEC §7); Code is a stable string.
+type Error struct {
+	Code, Message string
+}
+
+func (e *Error) Error() string { return e.Code + ": " + e.Message }
+
+// Error codes (SPEC §7).
+const (
+	CodeNotInitialized        = "NOT_INITIALIZED"
+	CodeMerchantConfig        = "MERCHANT_CONFIG"
+	CodeInvalidParams         = "INVALID_PARAMS"
+	CodeInvalidAmount         = "INVALID_AMOUNT"
+	CodeInvalidMerchantUID    = "INVALID_MERCHANT_UID"
+	CodePayMethodNotSupported = "PAY_METHOD_NOT_SUPPORTED"
+	CodeCurrencyNotSupported  = "CURRENCY_NOT_SUPPORTED"
+	CodeSandboxStrict         = "SANDBOX_STRICT"
+	CodeF1001                 = "F1001"
+	CodeF1002                 = "F1002"
+	CodeUserCancel            = "USER_CANCEL"
+	CodePGFailed              = "PG_FAILED"
+	CodePopupBlocked          = "POPUP_BLOCKED"
+	CodeWindowBusy            = "WINDOW_BUSY"
+	CodeSDKLoadFailed         = "SDK_LOAD_FAILED"
+	CodeInternal              = "INTERNAL"
+)
+
+// AppendJSON appends {"code","message"}.
+func (e *Error) AppendJSON(b []byte) []byte { return appendCodeMessage(b, e.Code, e.Message) }
+
+// appendCodeMessage writes an error or a warning: both are {"code","message"} in JSON.
+func appendCodeMessage(b []byte, code, message string) []byte {
+	b = append(b, '{')
+	b = jsonv.AppendKey(b, "code")
+	b = jsonv.AppendString(b, code)
+	b = jsonv.AppendKey(b, "message")
+	b = jsonv.AppendString(b, message)
+	return append(b, '}')
+}

@@ -1,0 +1,268 @@
+package resolver
+
+import (
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/impshim/impshim/internal/jsonv"
+)
+
+// Warning is a diagnostic that does not stop anything; Code is a stable string (SPEC §4).
+// Suggestions are the fixes a page can apply without reading Message (the demo's one-click
+// "did you mean"); most warnings have none.
+type Warning struct {
+	Code, Message string
+	Suggestions   []Suggestion
+}
+
+// Suggestion is one fix for a warning: PG is the whole corrected params.pg value (code, or
+// code.MID), Label a short text for a button.
+type Suggestion struct {
+	PG, Label string
+}
+
+// suggestPGs makes a suggestion of each corrected pg value, in order.
+func suggestPGs(pgs []string) []Suggestion {
+	if len(pgs) == 0 {
+		return nil
+	}
+	out := make([]Suggestion, len(pgs))
+	for i, pg := range pgs {
+		out[i] = Suggestion{PG: pg, Label: "Use " + pg}
+	}
+	return out
+}
+
+// Warning codes (SPEC §4).
+const (
+	WarnPGMissing           = "PG_MISSING"
+	WarnPGUnknownCode       = "PG_UNKNOWN_CODE"
+	WarnPGNotConfigured     = "PG_NOT_CONFIGURED"
+	WarnMIDNotFound         = "MID_NOT_FOUND"
+	WarnChannelKeyNotFound  = "CHANNEL_KEY_NOT_FOUND"
+	WarnFellBackToDefault   = "FELL_BACK_TO_DEFAULT"
+	WarnLegacyPGCode        = "LEGACY_PG_CODE"
+	WarnBillingKeyNonSubscr = "BILLING_KEY_ON_NON_SUBSCRIPTION"
+	WarnPayMethodIgnored    = "PAY_METHOD_IGNORED"
+	WarnAmountAsString      = "AMOUNT_AS_STRING"
+)
+
+// settingRef names setting i in messages: "#0 (html5_inicis.MID-a)".
+func (m *Merchant) settingRef(i int) string {
+	s := &m.cfg.Settings[i]
+	return "#" + strconv.Itoa(i) + " (" + s.PG + "." + s.MID + ")"
+}
+
+func noSettingOfType(typ string) *Error {
+	return &Error{Code: CodeF1001, Message: "no PG setting of type \"" + orDefaultType(typ) + "\" is configured: add one to pg_settings" +
+		" (settings without \"type\" are payment settings)"}
+}
+
+func (m *Merchant) channelKeyNotFound(q Query) Warning {
+	msg := "channelKey " + strconv.Quote(q.ChannelKey) + " matches no setting"
+	for _, s := range m.cfg.Settings {
+		if s.ChannelKey == q.ChannelKey {
+			msg += " of this request's type (it belongs to " + withArticle(orDefaultType(s.Type)) + " setting)"
+			break
+		}
+	}
+	var keys []string
+	for _, i := range m.byType[typeSlot(q.Type)] {
+		if k := m.cfg.Settings[i].ChannelKey; k != "" {
+			keys = append(keys, k)
+		}
+	}
+	if sug := suggest(q.ChannelKey, keys, nil); len(sug) > 0 {
+		msg += "; did you mean " + orList(sug) + "?"
+	} else if len(keys) == 0 {
+		msg += "; no setting has a channel_key, so pg decides"
+	}
+	return Warning{Code: WarnChannelKeyNotFound, Message: msg + "; fix channelKey or set channel_key on the setting"}
+}
+
+// fellBack is FELL_BACK_TO_DEFAULT, which follows every R3's cause.
+func (m *Merchant) fellBack(def int) Warning {
+	return Warning{Code: WarnFellBackToDefault, Message: "no setting matched, so the default setting " + m.settingRef(def) +
+		" was used (the real service does the same to avoid lost sales); fix pg so it names a configured setting"}
+}
+
+// fallbackCause is the warning that explains an R3: why nothing matched, and what to change.
+// FELL_BACK_TO_DEFAULT follows it.
+func (m *Merchant) fallbackCause(q Query, code, mid string, list []int) Warning {
+	switch {
+	case q.PGType != "":
+		return Warning{Code: WarnPGMissing, Message: "pg must be a string like \"html5_inicis\" or \"html5_inicis.MID\", got " + articleFor(q.PGType)}
+	case q.PG == "":
+		return Warning{Code: WarnPGMissing, Message: "pg is missing or empty: set pg to a configured PG code, e.g. \"" + m.cfg.Settings[list[0]].PG + "\", to choose a setting explicitly"}
+	case code == "":
+		return Warning{Code: WarnPGUnknownCode, Message: "pg " + strconv.Quote(q.PG) + " has no PG code before the '.'; write it as \"code.mid\""}
+	}
+	return m.pgCause(q, code, mid, list)
+}
+
+// pgCause is fallbackCause for a pg with a code: an unknown mid, an unknown code, or a code
+// no setting of this type has.
+func (m *Merchant) pgCause(q Query, code, mid string, list []int) Warning {
+	var mids, codes []string // of the settings of this type
+	for _, i := range list {
+		s := &m.cfg.Settings[i]
+		if s.PG == code {
+			mids = append(mids, s.MID)
+		}
+		if !slices.Contains(codes, s.PG) {
+			codes = append(codes, s.PG)
+		}
+	}
+	if len(mids) > 0 {
+		msg := "no " + code + " setting has mid " + strconv.Quote(mid)
+		sug := suggest(mid, mids, nil)
+		if len(sug) > 0 {
+			msg += ": did you mean " + orList(sug) + "?"
+		}
+		msg += " (configured mids for " + code + ": " + quotedList(mids) + "); use one of them, or just \"" + code + "\" for the first"
+		// every configured mid of the code, the did-you-mean ones first
+		var fixes []string
+		for _, s := range sug {
+			fixes = append(fixes, code+"."+s)
+		}
+		for _, s := range mids {
+			if !slices.Contains(sug, s) {
+				fixes = append(fixes, code+"."+s)
+			}
+		}
+		return Warning{Code: WarnMIDNotFound, Message: msg, Suggestions: suggestPGs(fixes)}
+	}
+	_, inCatalog := Lookup(code)
+	otherType := slices.Contains(m.codes, code) // configured, but only for the other type
+	if !inCatalog && !otherType {
+		msg := "unknown PG code " + strconv.Quote(code)
+		if sug := suggest(code, m.codes, catalogCodes()); len(sug) > 0 {
+			// the whole pg, corrected: a given mid stays
+			fixes := make([]string, len(sug))
+			for k, s := range sug {
+				fixes[k] = s
+				if mid != "" {
+					fixes[k] = s + "." + mid
+				}
+			}
+			return Warning{Code: WarnPGUnknownCode, Message: msg + ": did you mean " + orList(sug) + "?", Suggestions: suggestPGs(fixes)}
+		}
+		return Warning{Code: WarnPGUnknownCode, Message: msg + ": use a code from the PG catalog, e.g. \"html5_inicis\" or \"kakaopay\""}
+	}
+	msg := "no setting has pg " + strconv.Quote(code)
+	if otherType {
+		msg += " of type " + orDefaultType(q.Type)
+	}
+	if sug := suggest(code, codes, nil); len(sug) > 0 {
+		msg += " (did you mean " + orList(sug) + "?)"
+	}
+	msg += "; add " + withArticle(code) + " setting, or use a configured code: " + quotedList(codes)
+	return Warning{Code: WarnPGNotConfigured, Message: msg}
+}
+
+// afterChoice adds the warnings that depend on the chosen setting.
+func (m *Merchant) afterChoice(t *Trace, q Query) {
+	chosenPG, chosenKnown := Lookup(t.Setting.PG)
+	if chosenKnown && chosenPG.Legacy {
+		t.Warnings = append(t.Warnings, Warning{Code: WarnLegacyPGCode, Message: legacyMessage(chosenPG)})
+	}
+	if t.Code != t.Setting.PG { // the requested code; "" when pg was not a string
+		if req, ok := Lookup(t.Code); ok && req.Legacy {
+			t.Warnings = append(t.Warnings, Warning{Code: WarnLegacyPGCode, Message: legacyMessage(req)})
+		}
+	}
+	if q.CustomerUID != "" && t.Setting.PayType != "subscription" {
+		t.Warnings = append(t.Warnings, Warning{Code: WarnBillingKeyNonSubscr, Message: "customer_uid is set but the chosen setting " + m.settingRef(t.Index) + " has pay_type \"" + t.Setting.PayType +
+			"\", not \"subscription\": the real PG will not issue a billing key; pick a subscription setting with pg \"code.mid\""})
+	}
+	if q.PayMethod != "" && chosenKnown && chosenPG.SimplePay {
+		t.Warnings = append(t.Warnings, Warning{Code: WarnPayMethodIgnored, Message: "pay_method " + strconv.Quote(q.PayMethod) + " is ignored: " + chosenPG.Name + " (" + chosenPG.Code +
+			") lets the buyer choose the method in its own window; leave pay_method out for it"})
+	}
+}
+
+func legacyMessage(pg PG) string {
+	msg := "PG code " + strconv.Quote(pg.Code) + " (" + pg.Name + ") is legacy"
+	if r := replacement(pg.Code); r != "" {
+		return msg + ": move to \"" + r + "\""
+	}
+	return msg + ": the service no longer takes new merchants; plan to move to another PG"
+}
+
+func replacement(code string) string {
+	switch code {
+	case "kakao":
+		return "kakaopay"
+	case "inicis":
+		return "html5_inicis"
+	case "uplus":
+		return "tosspayments"
+	}
+	return ""
+}
+
+// withArticle puts "a" or "an" before word by how it is read aloud: "an alipay", "an
+// html5_inicis" (aitch-tee-em-el), "a uplus" (you-plus), "a kcp", "an eximbay". PG codes are
+// the words it sees, so the rules are theirs: a vowel letter reads as a vowel, but for a "u"
+// read "you" (uni…, use…, up…) and an "h" that starts a run of consonants (an initialism).
+func withArticle(word string) string {
+	w := strings.ToLower(word)
+	vowel := false
+	switch {
+	case w == "":
+	case strings.ContainsRune("aeio", rune(w[0])):
+		vowel = true
+	case w[0] == 'u':
+		vowel = !(strings.HasPrefix(w, "uni") || strings.HasPrefix(w, "us") || strings.HasPrefix(w, "up") || strings.HasPrefix(w, "ur"))
+	case w[0] == 'h':
+		vowel = len(w) > 1 && !strings.ContainsRune("aeiouy", rune(w[1]))
+	}
+	if vowel {
+		return "an " + word
+	}
+	return "a " + word
+}
+
+func orDefaultType(t string) string {
+	if t == "" {
+		return TypePayment
+	}
+	return t
+}
+
+// articleFor is Query.PGType (a jsonv.Kind's name) with its article, as Kind.Article gives it.
+func articleFor(jsonType string) string {
+	for k := jsonv.Null; k <= jsonv.Object; k++ {
+		if k.String() == jsonType {
+			return k.Article()
+		}
+	}
+	return jsonType
+}
+
+func quotedList(list []string) string {
+	var sb strings.Builder
+	for k, s := range list {
+		if k > 0 {
+			sb.WriteString(", ")
+		}
+		sb.WriteString(strconv.Quote(s))
+	}
+	return sb.String()
+}
+
+func orList(list []string) string {
+	var sb strings.Builder
+	for k, s := range list {
+		if k > 0 {
+			if k == len(list)-1 {
+				sb.WriteString(" or ")
+			} else {
+				sb.WriteString(", ")
+			}
+		}
+		sb.WriteString(strconv.Quote(s))
+	}
+	return sb.String()
+}

@@ -21,14 +21,14 @@ import (
 
 // ConfigSource is implemented by merchant sets that know each merchant's PG settings (the
 // merchant file's pg_settings). Without it the ledger knows only the built-in sandbox
-// merchant's settings (resolver.SandboxConfig).
+// merchant's settings (resolver.BuiltInConfig).
 type ConfigSource interface {
 	Config(merchantCode string) (resolver.Config, bool)
 }
 
 // rules is the merchant's settings compiled for the resolver.
 func (a *API) rules(code string) (*resolver.Merchant, error) {
-	cfg := resolver.SandboxConfig(code)
+	cfg := resolver.BuiltInConfig(code)
 	if src, ok := a.merchants.(ConfigSource); ok {
 		if c, ok := src.Config(code); ok {
 			cfg = c

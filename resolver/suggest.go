@@ -25,19 +25,23 @@ func suggest(s string, primary, secondary []string) []string {
 		rank int // 0: differs only in case; else 1 + edit distance
 	}
 	var found []cand
-	comparable := func(x string) bool { return utf8.ValidString(x) && utf8.RuneCountInString(x) <= maxEditRunes }
-	usable := comparable(s)
+	target := []rune(s)
+	usable := utf8.ValidString(s) && len(target) <= maxEditRunes
 	for _, c := range slices.Concat(primary, secondary) {
 		if c == s || slices.ContainsFunc(found, func(f cand) bool { return f.text == c }) {
 			continue
 		}
-		switch {
-		case strings.EqualFold(c, s):
+		if strings.EqualFold(c, s) {
 			found = append(found, cand{c, 0})
-		case usable && comparable(c):
-			if d := editDistance([]rune(s), []rune(c)); d <= maxSuggestDistance {
-				found = append(found, cand{c, 1 + d})
-			}
+			continue
+		}
+		n := utf8.RuneCountInString(c)
+		// Each edit changes the length by one at most: far shorter or longer is too far.
+		if !usable || !utf8.ValidString(c) || n > maxEditRunes || abs(n-len(target)) > maxSuggestDistance {
+			continue
+		}
+		if d := editDistance(target, []rune(c)); d <= maxSuggestDistance {
+			found = append(found, cand{c, 1 + d})
 		}
 	}
 	// stable: candidates of one rank keep their order, primary first
@@ -51,29 +55,35 @@ func suggest(s string, primary, secondary []string) []string {
 
 // editDistance is the optimal-string-alignment distance between a and b: insertions,
 // deletions, substitutions and adjacent transpositions (the commonest typo) count one each.
+// Only the last three rows of the table are needed (a transposition looks two rows back).
 func editDistance(a, b []rune) int {
-	// d[i][j] is the distance between a[:i] and b[:j]
-	d := make([][]int, len(a)+1)
-	for i := range d {
-		d[i] = make([]int, len(b)+1)
-		d[i][0] = i
-	}
-	for j := range d[0] {
-		d[0][j] = j
+	rows := make([]int, 3*(len(b)+1))
+	prev2, prev, cur := rows[:len(b)+1], rows[len(b)+1:2*(len(b)+1)], rows[2*(len(b)+1):]
+	for j := range prev {
+		prev[j] = j // the distance between a[:0] and b[:j]
 	}
 	for i := 1; i <= len(a); i++ {
+		cur[0] = i
 		for j := 1; j <= len(b); j++ {
 			cost := 1
 			if a[i-1] == b[j-1] {
 				cost = 0
 			}
-			d[i][j] = min(d[i-1][j]+1, d[i][j-1]+1, d[i-1][j-1]+cost)
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
 			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
-				d[i][j] = min(d[i][j], d[i-2][j-2]+1)
+				cur[j] = min(cur[j], prev2[j-2]+1)
 			}
 		}
+		prev2, prev, cur = prev, cur, prev2
 	}
-	return d[len(a)][len(b)]
+	return prev[len(b)]
+}
+
+func abs(n int) int {
+	if n < 0 {
+		return -n
+	}
+	return n
 }
 
 // catalogCodeList is every catalog code, in catalog order: did-you-mean's secondary candidates.

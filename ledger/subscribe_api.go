@@ -17,6 +17,7 @@ import (
 	"strings"
 
 	"github.com/impshim/impshim/resolver"
+	"github.com/impshim/impshim/web/merchants"
 )
 
 // ConfigSource is implemented by merchant sets that know each merchant's PG settings (the
@@ -26,13 +27,20 @@ type ConfigSource interface {
 	Config(merchantCode string) (resolver.Config, bool)
 }
 
-// rules is the merchant's settings compiled for the resolver.
+// rules is the merchant's settings compiled for the resolver: its file's, else the seed's for
+// the seed merchant, else the built-in sandbox merchant's (what the SDK uses without a file).
 func (a *API) rules(code string) (*resolver.Merchant, error) {
-	cfg := resolver.BuiltInConfig(code)
-	if src, ok := a.merchants.(ConfigSource); ok {
-		if c, ok := src.Config(code); ok {
-			cfg = c
-		}
+	cfg, ok := resolver.Config{}, false
+	if src, is := a.merchants.(ConfigSource); is {
+		cfg, ok = src.Config(code)
+	}
+	if !ok && code == DemoMerchant {
+		var errs []resolver.ConfigError
+		cfg, errs = resolver.ParseConfig(merchants.Seed().Public)
+		ok = len(errs) == 0
+	}
+	if !ok {
+		cfg = resolver.BuiltInConfig(code)
 	}
 	m, errs, _ := resolver.NewMerchant(cfg)
 	if m == nil {

@@ -1095,3 +1095,14 @@ func (s *Store) RetrySchedule(ctx context.Context, merchantCode, merchantUID str
 	})
 	return sc, p, refusal, err
 }
+
+// MarkIssuingPayment records that the payment of a window issued a billing key: the real
+// Payment's customer_uid_usage "issue" (빌링키 발급), as opposed to "payment" (again) and
+// "payment.scheduled".
+func (s *Store) MarkIssuingPayment(ctx context.Context, merchantCode, impUID string) error {
+	return s.tx(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `UPDATE payments SET doc = json_set(doc, '$.customer_uid_usage', 'issue')
+			WHERE merchant_code = ? AND imp_uid = ?`, merchantCode, impUID)
+		return err
+	})
+}

@@ -866,5 +866,10 @@ func (a *API) keepWindowKey(r *http.Request, code string, req, resp *bridgeField
 		a.log.Warn("ledger: billing key not kept", "merchant", code, "customer_uid", uid, "why", why)
 	default:
 		a.log.Info("ledger: billing key issued in the window", "merchant", code, "customer_uid", k.CustomerUID, "pg", k.PGProvider+"."+k.PGID)
+		if resp.ImpUID != nil {
+			if err := a.store.MarkIssuingPayment(r.Context(), code, *resp.ImpUID); err != nil {
+				a.log.Error("ledger: marking the issuing payment", "imp_uid", *resp.ImpUID, "err", err)
+			}
+		}
 	}
 }

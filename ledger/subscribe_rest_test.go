@@ -535,9 +535,12 @@ func TestWindowIssuesKey(t *testing.T) {
 	assert.Equal(t, "MID-b", k.response["pg_id"])
 	assert.Equal(t, "Hong Gildong", k.response["customer_name"], "the buyer is the card holder")
 	assert.Equal(t, "4092********1234", k.response["card_number"], "the card the window showed")
+	issuing := s.ok("GET", "/payments/imps_400000000001", nil)
+	assert.Equal(t, "issue", issuing.response["customer_uid_usage"], "the window's payment issued the key")
 	p := s.ok("POST", "/subscribe/payments/again", map[string]any{"customer_uid": "window_1", "merchant_uid": "after_window", "amount": 1000})
 	assert.Equal(t, "paid", p.response["status"])
 
 	record("imps_400000000002", "html5_inicis", "window_2") // MID-a: general
+	assert.Nil(t, s.ok("GET", "/payments/imps_400000000002", nil).response["customer_uid_usage"])
 	s.refusedWith(s.call("GET", "/subscribe/customers/window_2", nil), 404, 1, "요청하신 customer_uid(window_2)로 등록된 정보를 찾을 수 없습니다.")
 }

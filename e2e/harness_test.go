@@ -14,6 +14,10 @@ package e2e
 //	tb.snapshot("window-open")               // a named screenshot, kept when IMPSHIM_ARTIFACTS is set
 //	tb.t = t                                 // a sequential subtest takes the tab over (one page, many cases)
 //
+// The site also serves the fixture checkout pages of testdata/fixtures under /fixtures/ (the
+// merchant's own server: a template page, POST /fixtures/payments/complete) and their libraries
+// under /node_modules/; those pages load the SDK by its real URL, answered by imptest.Route.
+//
 // Modes of the test site — a prefix before /shop/ and /static/impshim/ that the SDK inherits,
 // because imp.js finds impshim.wasm next to itself:
 //
@@ -52,6 +56,7 @@ import (
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/cdproto/target"
 	"github.com/chromedp/chromedp"
+	"github.com/impshim/impshim/e2e/imptest"
 	"github.com/stretchr/testify/require"
 )
 
@@ -69,6 +74,9 @@ var (
 	cdnXSite   string          // the same server under another site name (localhost), for out-of-process frames
 	distDir    string          // absolute path of the SDK under test
 	repoRoot   string
+	// nodeModules holds the libraries of the fixture checkout pages (vendor_test.go), served as
+	// /node_modules/ on the test site.
+	nodeModules string
 )
 
 func TestMain(m *testing.M) {
@@ -100,6 +108,9 @@ func setUp(m *testing.M) (int, error) {
 	if distDir, err = findDist(); err != nil {
 		return 0, err
 	}
+	if nodeModules, err = vendorModules(); err != nil {
+		return 0, err
+	}
 
 	site := httptest.NewServer(newSite(distDir, "testdata"))
 	defer site.Close()
@@ -119,6 +130,11 @@ func setUp(m *testing.M) (int, error) {
 	// The first Run starts the browser; it must not carry a deadline, or the browser dies with it.
 	if err := chromedp.Do(ctx); err != nil {
 		return 0, fmt.Errorf("starting %s: %w (install Chromium: apt-get install -y chromium, or set IMPSHIM_BROWSER)", exe, err)
+	}
+	// The fixture pages ship the real SDK's <script> tag (https://cdn.iamport.kr/...): the whole
+	// browser answers those URLs with the SDK under test, as a merchant's own suite would.
+	if _, err := chromedp.Run(ctx, imptest.Route(imptest.SDK{Dist: distDir, MerchantsDir: filepath.Join("testdata", "merchants")})); err != nil {
+		return 0, err
 	}
 	browserCtx = ctx
 	return m.Run(), nil
@@ -198,7 +214,7 @@ func newSite(dist, testdata string) http.Handler {
 	distFS, shopFS, merchantFS := os.DirFS(dist), os.DirFS(filepath.Join(testdata, "shop")), os.DirFS(filepath.Join(testdata, "merchants"))
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		mode, rest := "", r.URL.Path
-		if first, after, ok := strings.Cut(strings.TrimPrefix(rest, "/"), "/"); ok && first != "shop" && first != "static" {
+		if first, after, ok := strings.Cut(strings.TrimPrefix(rest, "/"), "/"); ok && first != "shop" && first != "static" && first != "fixtures" && first != "node_modules" {
 			mode, rest = first, "/"+after
 		}
 		if strings.HasSuffix(rest, ".html") || strings.HasSuffix(rest, "/") {
@@ -225,6 +241,10 @@ func newSite(dist, testdata string) http.Handler {
 			_, _ = w.Write([]byte(strings.ReplaceAll(string(b), `"../static/impshim/`, `"`+base+`/static/impshim/`)))
 		case strings.HasPrefix(rest, "/shop/"):
 			serveFile(w, r, shopFS, strings.TrimPrefix(rest, "/shop/"))
+		case strings.HasPrefix(rest, "/fixtures/"):
+			serveFixture(w, r, strings.TrimPrefix(rest, "/fixtures/"))
+		case strings.HasPrefix(rest, "/node_modules/"):
+			serveFile(w, r, os.DirFS(nodeModules), strings.TrimPrefix(rest, "/node_modules/"))
 		case strings.HasPrefix(rest, "/static/impshim/merchants/"):
 			serveFile(w, r, merchantFS, strings.TrimPrefix(rest, "/static/impshim/merchants/"))
 		case rest == "/static/impshim/impshim.wasm":
@@ -335,7 +355,13 @@ func (tb *tab) record(ev any) {
 		tb.dialogs = append(tb.dialogs, string(ev.Type)+": "+ev.Message)
 		tb.mu.Unlock()
 		// A dialog blocks the page; dismiss it from outside the event loop.
-		go chromedp.Call(tb.base, page.HandleJavaScriptDialog, page.HandleJavaScriptDialogParams{Accept: false})
+		go func() {
+			if _, err := chromedp.Call(tb.base, page.HandleJavaScriptDialog, page.HandleJavaScriptDialogParams{Accept: false}); err != nil {
+				tb.mu.Lock()
+				tb.log = append(tb.log, "dismissing the dialog failed: "+err.Error())
+				tb.mu.Unlock()
+			}
+		}()
 		line = "dialog." + string(ev.Type) + ": " + ev.Message
 	default:
 		return

@@ -9,7 +9,8 @@
  *   request.js   step 2, the request form → params; the amount check; setOutcome controls
  *   preview.js   "Which setting will it pick?" ← IMP.sandbox.resolve
  *   pay.js       step 3, Pay → IMP.request_pay; the response and this page's payments
- *   ledger.js    the server's ledger, when the server keeps one
+ *   ledger.js    whether the server keeps a ledger, and records this merchant
+ *   server.js    "Your server": credentials, token, verification snippets, the ledger's view
  *
  * Stable hooks for tests (ids unless said otherwise; none of them is renamed without notice):
  *   #sdk-status[data-state=loading|ready|failed]
@@ -40,6 +41,11 @@
  *       #reset-confirm asks: #reset-confirm-yes / #reset-confirm-no)
  *   #redirect-banner[data-state=success|failure] (top of the page, after a redirect came back)
  *   #ledger-status[data-state=none|ok|error] what the server records for this merchant code
+ *   #server[data-state=on|off]  #server-key #server-secret (other merchants)  #server-get-token
+ *       #server-token  #verify-curl #verify-node #copy-curl #copy-node  #server-refresh
+ *       #server-error #server-notice  #server-notice-url (= #req-notice-url)  #ledger-raw #webhooks-raw
+ *       #ledger-payments tbody tr[data-imp-uid][data-status] [data-ledger-action=cancel|partial|deposit]
+ *       [data-partial-for=<imp_uid>]   #ledger-webhooks tbody tr[data-imp-uid]
  */
 
 import { $ } from "./dom.js";
@@ -50,6 +56,7 @@ import { renderPreview, schedulePreview } from "./preview.js";
 import { renderPay, renderResetControls, wirePay, showRedirectResult } from "./pay.js";
 import { renderSnippet, wireSnippet } from "./snippet.js";
 import { probeLedger, renderLedger, checkMerchant } from "./ledger.js";
+import { renderServer, wireServer, refreshServer } from "./server.js";
 
 function renderSDK(s) {
   const st = $("#sdk-status");
@@ -66,6 +73,7 @@ onChange(renderPay);
 onChange(renderResetControls);
 onChange(renderSnippet);
 onChange(renderLedger);
+onChange(renderServer);
 
 function sdkFailed(message) {
   state.sdk.status = "failed";
@@ -78,6 +86,7 @@ async function start() {
   wireRequest();
   wirePay();
   wireSnippet();
+  wireServer();
   changed();
   if (!window.IMP || !window.IMP.sandbox) {
     sdkFailed("The SDK did not load from /sdk/imp.js. Build it with `make dist` (or start the server with `make run`) and reload.");
@@ -100,9 +109,14 @@ async function start() {
   showRedirectResult();
   changed();
   await probeLedger();
+  await refreshServer();
   // A payment, or another merchant code, may change what the server holds.
-  document.addEventListener("impshim-demo:configured", checkMerchant);
-  document.addEventListener("impshim-demo:paid", () => setTimeout(checkMerchant, 300));
+  const reread = () => {
+    checkMerchant();
+    refreshServer();
+  };
+  document.addEventListener("impshim-demo:configured", reread);
+  document.addEventListener("impshim-demo:paid", () => setTimeout(reread, 300));
 }
 
 let resolveDemoReady;

@@ -21,7 +21,8 @@ export async function serverSays(r) {
   } catch {
     // Not JSON: the status says enough.
   }
-  const e = body && (body.error_msg || body.message || body.error);
+  // The bridge's envelope: error (with the sandbox's explanation), error_msg; REST's: message.
+  const e = body && ((typeof body.error === "string" && body.error) || body.error_msg || body.message || body.error);
   const text = typeof e === "string" ? e : e && typeof e.message === "string" ? e.message : "";
   return { body, text: text || `HTTP ${r.status}` };
 }

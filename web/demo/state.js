@@ -70,6 +70,10 @@ export const state = {
   redirected: false, // this load came back from m_redirect_url
   importError: "",
   ledger: { probed: false, on: false, info: null, merchant: null },
+  // "Your server": REST credentials typed for a merchant other than the demo one (this tab only,
+  // never saved), the token, and the ledger's view.
+  server: { key: "", secret: "", token: null, tokenAnswer: null, for: "", payments: [], total: 0, webhooks: [],
+    error: "", webhookError: "", notice: "", busy: "", partial: {} },
 };
 
 export function save() {

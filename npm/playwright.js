@@ -321,6 +321,10 @@ export class Sandbox {
     if (st.imp === 'foreign') return 'window.IMP on this page is not impshim\'s (no IMP.sandbox): is another copy of the SDK loaded from a URL impshim does not route? ' + `Routed: ${sdkURLs.join(', ')}`;
     if (!final) return null;
     const notes = this._notes.length ? ` (${this._notes.join('; ')})` : '';
+    const tag = st.scripts.find((u) => { const w = routeOf(u); return w !== null && w.kind === 'sdk'; });
+    if (tag && !this._sdkRequested()) {
+      return `the page has the SDK tag (${tag}) but loaded it before impshim.install routed it: call install before page.goto, or reload the page${notes}`;
+    }
     if (!this._sdkRequested() && !st.imp) {
       const scripts = st.scripts.length ? st.scripts.join(', ') : 'none with a src';
       return `the page loaded no i'mport SDK: none of ${sdkURLs.join(', ')} was requested, and window.IMP is not defined. ` +
@@ -366,14 +370,14 @@ export class Sandbox {
       throw err;
     }
     const before = this.responses.length;
-    try {
-      await w.frame.locator(`[data-impshim=${button}]`).click({ timeout: this._timeout(opts), noWaitAfter: true });
-    } catch (err) {
-      // A popup closes itself in the click's task; the click did land if an answer came.
-      if (this.responses.length === before && !/closed|detached/i.test(String(err && err.message))) throw err;
-    }
     const end = Date.now() + this._timeout(opts);
+    // The SDK removes the window (the iframe, the popup) in the click's own task, which can leave
+    // the click hanging or failing although it landed: the answer is what counts.
+    let clickError = null, failedAt = 0;
+    w.frame.locator(`[data-impshim=${button}]`).click({ timeout: this._timeout(opts), noWaitAfter: true })
+      .catch((err) => { clickError = err; failedAt = Date.now(); });
     while (this.responses.length === before) {
+      if (clickError && Date.now() - failedAt > 1000) throw clickError;
       if (Date.now() >= end) throw new ImpshimError(`${button}: clicked, but the SDK gave no answer within ${this._timeout(opts)} ms`);
       await sleep(POLL_MS);
     }

@@ -96,3 +96,20 @@ test('without strict the same typo falls back to the default PG, as the real ser
   await imp.approve();
   expect((await imp.result()).pg_provider).toBe('html5_inicis');
 });
+
+test('install on the context: every page of it is routed; the handle follows the page that loaded the SDK', async ({ context }) => {
+  const imp = await impshim.install(context, { merchant });
+  const first = await context.newPage();
+  await first.goto('/checkout.html');
+  await first.click('#buy');
+  expect((await imp.waitWindow()).page).toBe(first);
+  await imp.cancel();
+  const second = await context.newPage();
+  await second.goto('/checkout.html');
+  await second.click('#buy-card');
+  expect((await imp.waitWindow({ page: second })).mid).toBe('MID-a');
+  await imp.approve({ page: second });
+  expect((await imp.result()).error_code).toBe('USER_CANCEL'); // answers come in order
+  expect(await imp.result()).toMatchObject({ success: true, pg_provider: 'html5_inicis' });
+  expect(imp.responses.map((r) => r.page)).toEqual([first, second]);
+});

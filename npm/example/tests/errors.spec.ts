@@ -65,3 +65,13 @@ test('the SDK failed to load: the message says why and what to change', async ({
   await expect(imp.waitWindow()).rejects.toThrow(/the SDK failed to load: .*'wasm-unsafe-eval'/);
   expect(await imp.result()).toMatchObject({ success: false, error_code: 'SDK_LOAD_FAILED' });
 });
+
+test('install after the page loaded: the message says to install first', async ({ page }) => {
+  await page.goto('/checkout.html'); // the real CDN URL, not routed yet: no network here
+  const imp = await impshim.install(page, { timeout: 1000 });
+  await expect(imp.waitWindow()).rejects.toThrow(/has the SDK tag \(https:\/\/cdn\.iamport\.kr\/v1\/iamport\.js\) but loaded it before impshim\.install routed it: call install before page\.goto/);
+  await page.reload();
+  await page.click('#buy');
+  await imp.cancel();
+  expect((await imp.result()).error_code).toBe('USER_CANCEL');
+});

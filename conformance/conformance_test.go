@@ -242,8 +242,8 @@ func payAs(t *testing.T, base, code, merchantUID string, amount int) string {
 	}
 	post("/sdk/sandbox/attempts", map[string]any{
 		"merchant_code": code, "imp_uid": impUID, "merchant_uid": merchantUID, "amount": amount, "currency": "KRW",
-		"request":       map[string]any{"pg": "html5_inicis", "merchant_uid": merchantUID, "amount": amount, "pay_method": "card"},
-		"setting":       map[string]any{"pg": "html5_inicis", "mid": "MID-a", "pay_type": "general"},
+		"request": map[string]any{"pg": "html5_inicis", "merchant_uid": merchantUID, "amount": amount, "pay_method": "card"},
+		"setting": map[string]any{"pg": "html5_inicis", "mid": "MID-a", "pay_type": "general"},
 	}, "")
 	post("/sdk/sandbox/attempts/"+impUID+"/approval", map[string]any{"merchant_code": code, "result": "paid"}, base)
 	post("/sdk/sandbox/attempts/"+impUID+"/outcome", map[string]any{"merchant_code": code, "response": map[string]any{

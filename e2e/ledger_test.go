@@ -134,12 +134,15 @@ func TestLedgerVerifyCancelAndWebhooks(t *testing.T) {
 	require.Equal(t, http.StatusOK, restCall(t, "GET", srv.URL+"/payments/find/"+merchantUID, tok.AccessToken, nil, &found))
 	assert.Equal(t, impUID, found.ImpUID)
 
-	// A wrong checksum changes nothing; a full cancel with the right one does.
-	assert.GreaterOrEqual(t, restCall(t, "POST", srv.URL+"/payments/cancel", tok.AccessToken,
-		map[string]any{"imp_uid": impUID, "amount": 500, "checksum": 999, "reason": "test"}, nil), 400)
+	// A wrong checksum changes nothing (the real API's business refusal: HTTP 200, code 1, no
+	// response); a full cancel with the right one does, and with enable_webhook it is announced.
+	var refused payment
+	require.Equal(t, http.StatusOK, restCall(t, "POST", srv.URL+"/payments/cancel", tok.AccessToken,
+		map[string]any{"imp_uid": impUID, "amount": 500, "checksum": 999, "reason": "test"}, &refused))
+	assert.Empty(t, refused.ImpUID)
 	var cancelled payment
 	require.Equal(t, http.StatusOK, restCall(t, "POST", srv.URL+"/payments/cancel", tok.AccessToken,
-		map[string]any{"imp_uid": impUID, "checksum": 1500, "reason": "customer asked"}, &cancelled))
+		map[string]any{"imp_uid": impUID, "checksum": 1500, "reason": "customer asked", "enable_webhook": true}, &cancelled))
 	assert.Equal(t, "cancelled", cancelled.Status)
 	assert.Equal(t, 1500.0, cancelled.CancelAmount)
 

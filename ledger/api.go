@@ -21,16 +21,15 @@ const MaxBodyBytes = 1 << 20
 type Options struct {
 	// Now is the clock for token expiry and payment times; nil: time.Now.
 	Now func() time.Time
-	// Client delivers webhooks; nil: a client with a 10-second timeout.
+	// Client delivers webhooks; nil: the real service's budget, 10 s to connect and 30 s to answer.
 	Client *http.Client
 	// TokenTTL is how long an access token lives; 0: 30 minutes, like the real API.
 	TokenTTL time.Duration
-	// WebhookAttempts bounds deliveries per webhook; 0: 5.
-	WebhookAttempts int
-	// WebhookBackoff is the wait before the first retry, doubling after each; 0: 1 s.
+	// WebhookRetries is how many times a failed webhook is sent again for a merchant whose
+	// webhook setting has "retry": true (others get one try, as with the real service); 0: 5.
+	WebhookRetries int
+	// WebhookBackoff is the wait between tries; 0: a minute, the real service's.
 	WebhookBackoff time.Duration
-	// WebhookMaxBackoff caps one wait; 0: 30 s.
-	WebhookMaxBackoff time.Duration
 	// Logger receives failures; nil discards them.
 	Logger *slog.Logger
 }
@@ -62,19 +61,16 @@ func NewAPI(store *Store, merchants Merchants, opts Options) *API {
 		opts.Now = time.Now
 	}
 	if opts.Client == nil {
-		opts.Client = &http.Client{Timeout: 10 * time.Second}
+		opts.Client = webhookClient()
 	}
 	if opts.TokenTTL <= 0 {
 		opts.TokenTTL = 30 * time.Minute
 	}
-	if opts.WebhookAttempts <= 0 {
-		opts.WebhookAttempts = 5
+	if opts.WebhookRetries <= 0 {
+		opts.WebhookRetries = 5
 	}
 	if opts.WebhookBackoff <= 0 {
-		opts.WebhookBackoff = time.Second
-	}
-	if opts.WebhookMaxBackoff <= 0 {
-		opts.WebhookMaxBackoff = 30 * time.Second
+		opts.WebhookBackoff = time.Minute
 	}
 	logger := opts.Logger
 	if logger == nil {
@@ -143,6 +139,27 @@ func (a *API) routes(mux *http.ServeMux) []route {
 		{"GET /payments/findAll/{merchant_uid}", a.rest(a.findAll)},
 		{"GET /payments/findAll/{merchant_uid}/{payment_status}", a.rest(a.findAll)},
 		{"GET /payments/status/{payment_status}", a.rest(a.byStatus)},
+		// rest: issue 18 (rest_*.go).
+		{"GET /payments/find/{merchant_uid}/{$}", a.rest(a.find)},
+		{"GET /payments/findAll/{merchant_uid}/{$}", a.rest(a.findAll)},
+		{"GET /payments/{imp_uid}/{detail}", a.rest(a.balance)},
+		{"POST /payments/prepare", a.rest(a.prepare)},
+		{"PUT /payments/prepare", a.rest(a.updatePrepare)},
+		{"GET /payments/prepare/{merchant_uid}", a.rest(a.prepared)},
+		{"POST /vbanks", a.rest(a.createVbank)},
+		{"GET /vbanks/holder", a.rest(a.vbankHolder)},
+		{"PUT /vbanks/{imp_uid}", a.rest(a.updateVbank)},
+		{"DELETE /vbanks/{imp_uid}", a.rest(a.deleteVbank)},
+		{"GET /escrows/logis/{imp_uid}", a.rest(a.getEscrow)},
+		{"POST /escrows/logis/{imp_uid}", a.rest(a.postEscrow)},
+		{"PUT /escrows/logis/{imp_uid}", a.rest(a.editEscrow)},
+		{"GET /cards", a.rest(a.cards)},
+		{"GET /cards/{card_standard_code}", a.rest(a.card)},
+		{"GET /banks", a.rest(a.banks)},
+		{"GET /banks/{bank_standard_code}", a.rest(a.bank)},
+		{"POST /sandbox/trigger", a.rest(a.trigger)},
+		{"GET /sandbox/webhooks", a.rest(a.sandboxWebhooks)},
+		{"POST /sandbox/webhooks/{id}/resend", a.rest(a.resendWebhook)},
 
 		// Billing keys and schedules (subscribe_api.go), the sandbox clock (subscribe_scheduler.go).
 		{"GET /subscribe/customers", a.rest(a.customers)},
@@ -173,6 +190,9 @@ func (a *API) routes(mux *http.ServeMux) []route {
 		{"GET /sdk/sandbox/payments", a.bridge(a.bridgePayments)},
 		{"POST /sdk/sandbox/reset", a.bridge(a.reset)},
 		{"POST /sdk/sandbox/certifications", a.bridge(a.recordCertification)},
+		{"POST /sdk/sandbox/attempts", a.bridge(a.openAttempt)},
+		{"POST /sdk/sandbox/attempts/{imp_uid}/approval", a.bridge(a.approveAttempt)},
+		{"POST /sdk/sandbox/attempts/{imp_uid}/outcome", a.bridge(a.completeAttempt)},
 		{"POST /sdk/sandbox/deposit", a.bridge(a.deposit)},
 		{"GET /sdk/sandbox/webhooks", a.bridge(a.webhooks)},
 		{"OPTIONS /sdk/sandbox/", http.HandlerFunc(a.preflight)},
@@ -181,7 +201,15 @@ func (a *API) routes(mux *http.ServeMux) []route {
 		{"/payments/", a.restFallback(mux)},
 		{"/subscribe/", a.restFallback(mux)},
 		{"/certifications/", a.restFallback(mux)},
-		{"/sandbox/", a.restFallback(mux)},
+		// Every other path of the V1 OpenAPI answers the REST envelope too, not the demo's 404.
+		{"/vbanks", a.restFallback(mux)}, {"/vbanks/", a.restFallback(mux)},
+		{"/escrows/", a.restFallback(mux)},
+		{"/cards", a.restFallback(mux)}, {"/cards/", a.restFallback(mux)},
+		{"/banks", a.restFallback(mux)}, {"/banks/", a.restFallback(mux)},
+		{"/receipts/", a.restFallback(mux)}, {"/cvs", a.restFallback(mux)}, {"/cvs/", a.restFallback(mux)},
+		{"/kcpquick/", a.restFallback(mux)}, {"/naver/", a.restFallback(mux)}, {"/tiers/", a.restFallback(mux)},
+		{"/benepia/", a.restFallback(mux)}, {"/partners/", a.restFallback(mux)}, {"/payco/", a.restFallback(mux)},
+		{"/paymentwall/", a.restFallback(mux)}, {"/sandbox/", a.restFallback(mux)},
 		{"/sdk/sandbox/", a.bridgeFallback(mux)},
 	}
 }

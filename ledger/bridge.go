@@ -16,6 +16,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/impshim/impshim/resolver"
+	"github.com/impshim/impshim/web/merchants"
 )
 
 // The JS bridge's endpoints under /sdk/sandbox/: what imp.js calls from the buyer's browser to
@@ -78,9 +79,10 @@ func (a *API) merchantOf(code string) error {
 	if code == "" {
 		return invalid("merchant_code", "merchant_code is required: the code given to IMP.init")
 	}
-	if _, ok := a.merchants.Keys(code); !ok {
-		return notFound("unknown merchant " + strconv.Quote(code) +
-			": the ledger keeps payments only for merchants the server has a merchants/<code>.json for")
+	// Every merchant code has a ledger: a code without a merchant file is the built-in
+	// sandbox merchant's (REST keys: imp_key "<code>", imp_secret SandboxSecret).
+	if _, ok := a.merchants.Keys(code); !ok && !merchants.ValidCode(code) {
+		return invalid("merchant_code", "merchant_code "+strconv.Quote(code)+" is not a merchant code: letters, digits, _ or -, up to 64")
 	}
 	return nil
 }
@@ -480,22 +482,32 @@ func customData(req, resp json.RawMessage) string {
 	return compact.String()
 }
 
-// maxNoticeURLs bounds one payment's webhooks.
-const maxNoticeURLs = 10
-
-func noticeURLs(raw json.RawMessage) ([]string, error) {
+// stringOrList reads a string or an array of strings (absent, null and "" are none); ok is
+// false for anything else.
+func stringOrList(raw json.RawMessage) ([]string, bool) {
 	if !present(raw) {
-		return nil, nil
+		return nil, true
 	}
 	var one string
 	if json.Unmarshal(raw, &one) == nil {
 		if one == "" {
-			return nil, nil
+			return nil, true
 		}
-		return []string{one}, nil
+		return []string{one}, true
 	}
 	var many []string
-	if err := json.Unmarshal(raw, &many); err != nil {
+	if json.Unmarshal(raw, &many) != nil {
+		return nil, false
+	}
+	return many, true
+}
+
+// maxNoticeURLs bounds one payment's webhooks.
+const maxNoticeURLs = 10
+
+func noticeURLs(raw json.RawMessage) ([]string, error) {
+	many, ok := stringOrList(raw)
+	if !ok {
 		return nil, invalid("request.notice_url", "request.notice_url must be a URL string or an array of them")
 	}
 	if len(many) > maxNoticeURLs {

@@ -40,7 +40,7 @@ func TestRecordRefusals(t *testing.T) {
 		{"empty body", ``, 400, "JSON object"},
 		{"no merchant_code", edit(func(rec, _, _ map[string]any) { delete(rec, "merchant_code") }), 400, "merchant_code is required"},
 		{"merchant_code not a string", edit(func(rec, _, _ map[string]any) { rec["merchant_code"] = 7 }), 400, "merchant_code must be a string"},
-		{"unknown merchant", edit(func(rec, _, _ map[string]any) { rec["merchant_code"] = "imp_nobody" }), 404, "unknown merchant"},
+		{"not a merchant code", edit(func(rec, _, _ map[string]any) { rec["merchant_code"] = "imp nobody/../x" }), 400, "is not a merchant code"},
 		{"request missing", edit(func(rec, _, _ map[string]any) { delete(rec, "request") }), 400, "request must be an object"},
 		{"response a string", edit(func(rec, _, _ map[string]any) { rec["response"] = "paid" }), 400, "response must be an object"},
 		{"imp_uid of another shape", edit(func(_, _, resp map[string]any) { resp["imp_uid"] = "imp_123" }), 400, "not an impshim imp_uid"},
@@ -176,7 +176,9 @@ func TestRecordKinds(t *testing.T) {
 		r := f.do("GET", "/sdk/sandbox/payments?merchant_code="+DemoMerchant, nil)
 		require.Equal(t, 200, r.Status)
 		assert.Equal(t, float64(f.count(DemoMerchant)), r.Body["total"])
-		assert.Equal(t, 404, f.do("GET", "/sdk/sandbox/payments?merchant_code=imp_nobody", nil).Status)
+		assert.Equal(t, 400, f.do("GET", "/sdk/sandbox/payments?merchant_code=imp%20nobody", nil).Status)
+		// A code without a merchant file has a ledger of its own (the built-in sandbox merchant's).
+		assert.Equal(t, 200, f.do("GET", "/sdk/sandbox/payments?merchant_code=imp_nobody", nil).Status)
 		assert.Equal(t, 400, f.do("GET", "/sdk/sandbox/payments", nil).Status)
 		r = f.do("GET", "/sdk/sandbox/payments?merchant_code="+DemoMerchant+"&merchant_uid=order-twice&status=paid", nil)
 		require.Equal(t, 200, r.Status)
@@ -200,7 +202,7 @@ func TestReset(t *testing.T) {
 		body   any
 		status int
 	}{
-		{`{`, 400}, {`[]`, 400}, {map[string]any{}, 400}, {map[string]any{"merchant_code": "imp_nobody"}, 404},
+		{`{`, 400}, {`[]`, 400}, {map[string]any{}, 400}, {map[string]any{"merchant_code": "imp nobody"}, 400},
 		{map[string]any{"merchant_code": true}, 400},
 	} {
 		r := f.do("POST", "/sdk/sandbox/reset", bad.body)

@@ -59,7 +59,7 @@ func TestCertificationOverREST(t *testing.T) {
 		rec("imps_200000000009", DemoMerchant, map[string]any{"name": "x", "phone": "010", "carrier": "SKT", "birthday": "1990-01-01", "gender": "male"}),
 		rec("imps_200000000009", DemoMerchant, map[string]any{"name": "x", "phone": "01012345678", "carrier": "SKT", "birthday": 19900101, "gender": "male"}),
 		{"merchant_code": DemoMerchant, "imp_uid": "imps_200000000009", "pg_provider": "danal"},
-		rec("imps_200000000009", "imp_nobody", identityJSON("a", "1990-01-01")),
+		rec("imps_200000000009", "imp nobody/..", identityJSON("a", "1990-01-01")),
 		rec("not_an_imp_uid", DemoMerchant, identityJSON("a", "1990-01-01")),
 	} {
 		a := bridge(bad)

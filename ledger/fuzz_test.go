@@ -20,7 +20,7 @@ func FuzzRecord(f *testing.F) {
 		`{"merchant_code":"imp10391932","request":{},"response":{"imp_uid":"imps_000000000009","success":true,"status":"paid","paid_amount":"1e999999999","merchant_uid":"x"}}`} {
 		f.Add(s)
 	}
-	fx := newFixture(f, Options{WebhookAttempts: 1})
+	fx := newFixture(f, Options{})
 	tok := fx.token(DemoKeys)
 	f.Fuzz(func(t *testing.T, body string) {
 		w := httptest.NewRecorder()

@@ -53,6 +53,12 @@ type fixture struct {
 
 func newFixture(t testing.TB, opts Options) *fixture {
 	t.Helper()
+	return newFixtureFor(t, opts, testMerchants)
+}
+
+// newFixtureFor is newFixture with other merchants.
+func newFixtureFor(t testing.TB, opts Options, m Merchants) *fixture {
+	t.Helper()
 	store, err := Open(":memory:")
 	require.NoError(t, err)
 	c := &clock{t: time.Unix(t0, 0)}
@@ -62,7 +68,7 @@ func newFixture(t testing.TB, opts Options) *fixture {
 	if opts.WebhookBackoff == 0 {
 		opts.WebhookBackoff = time.Millisecond
 	}
-	api := NewAPI(store, testMerchants, opts)
+	api := NewAPI(store, m, opts)
 	t.Cleanup(func() {
 		api.Close()
 		store.Close()
@@ -75,6 +81,18 @@ type reply struct {
 	Status int
 	Body   map[string]any
 	Raw    string
+	// Explain is impshim's explanation of a refusal (X-Impshim-Explain).
+	Explain string
+}
+
+// said is everything a refusal says: the envelope's message (the real API's words, or the
+// bridge's error) and impshim's explanation.
+func said(r reply) string {
+	m, _ := r.Body["message"].(string)
+	if m == "" {
+		m, _ = r.Body["error"].(string)
+	}
+	return m + " | " + r.Explain
 }
 
 // do sends body (a string is sent as is, anything else as JSON) with the headers given as
@@ -101,7 +119,7 @@ func (f *fixture) do(method, path string, body any, headers ...string) reply {
 	} else {
 		f.api.ServeHTTP(w, req)
 	}
-	r := reply{Status: w.Code, Raw: w.Body.String()}
+	r := reply{Status: w.Code, Raw: w.Body.String(), Explain: w.Header().Get("X-Impshim-Explain")}
 	require.Equal(f.t, "application/json; charset=utf-8", w.Header().Get("Content-Type"), "every answer is JSON: %s %s", method, path)
 	require.NoError(f.t, json.Unmarshal(w.Body.Bytes(), &r.Body), "answer of %s %s: %s", method, path, r.Raw)
 	return r

@@ -30,15 +30,17 @@ var DemoKeys = merchants.Seed().Keys
 // MerchantSet is a fixed set of merchants by code.
 type MerchantSet map[string]Keys
 
-// MerchantSetOf is the ledger's view of loaded merchant files: their keys, and their PG
-// settings, which the REST calls that take a pg resolve among (ConfigSource).
+// MerchantSetOf is the ledger's view of loaded merchant files: their keys, their PG
+// settings, which the REST calls that take a pg resolve among (ConfigSource), and their
+// console webhook settings (webhookSettings).
 func MerchantSetOf(files merchants.Set) FileMerchants {
-	set := FileMerchants{MerchantSet: MerchantSet{}, configs: map[string]resolver.Config{}}
+	set := FileMerchants{MerchantSet: MerchantSet{}, configs: map[string]resolver.Config{}, webhooks: map[string]merchants.Webhook{}}
 	for code, f := range files {
 		set.MerchantSet[code] = f.Keys
 		if cfg, errs := resolver.ParseConfig(f.Public); len(errs) == 0 {
 			set.configs[code] = cfg
 		}
+		set.webhooks[code] = f.Webhook
 	}
 	return set
 }
@@ -46,7 +48,17 @@ func MerchantSetOf(files merchants.Set) FileMerchants {
 // FileMerchants are merchants with their files' settings.
 type FileMerchants struct {
 	MerchantSet
-	configs map[string]resolver.Config
+	configs  map[string]resolver.Config
+	webhooks map[string]merchants.Webhook
+}
+
+// Webhook is the merchant's console webhook setting, the zero value without one.
+func (m FileMerchants) Webhook(code string) merchants.Webhook { return m.webhooks[code] }
+
+// webhookSettings is a Merchants that knows console webhook settings; a plain MerchantSet
+// has none, and only notice_url is called.
+type webhookSettings interface {
+	Webhook(merchantCode string) merchants.Webhook
 }
 
 // Config is the merchant's PG settings, from its file.
@@ -69,7 +81,41 @@ func (m MerchantSet) Codes() []string {
 	return codes
 }
 
-// merchantByKeys finds the merchant with these credentials.
+// The public test credentials of the demo merchant: the docs' imp_key "imp_apikey" (V1
+// "인증결제 연동하기" and the identity-verification pages of portone-io/developers.portone.io)
+// and the npm clients' default "imp_apiKey" (iamport, iamporter), with the docs' secret.
+var publicTestKeys = []Keys{
+	{ImpKey: "imp_apikey", ImpSecret: "ekKoeW8RyKuT0zgaZsUtXXTLQ4AhPFW3ZGseDA6bkA5lamv9OqDMnxyeB9wqOsuO9W3Mx9YSJ4dTqJ3f"},
+	{ImpKey: "imp_apiKey", ImpSecret: "ekKoeW8RyKuT0zgaZsUtXXTLQ4AhPFW3ZGseDA6bkA5lamv9OqDMnxyeB9wqOsuO9W3Mx9YSJ4dTqJ3f"},
+}
+
+// SandboxSecret is the imp_secret of a merchant code without a merchant file (the built-in
+// sandbox merchant), whose imp_key is the code itself.
+const SandboxSecret = "sandbox_secret"
+
+// merchantByKeys finds the merchant with these credentials: a merchant file's keys, the public
+// test keys of the demo merchant, or a code without a file with SandboxSecret.
+func (a *API) merchantByKeys(key, secret string) (string, bool) {
+	if code, ok := merchantByKeys(a.merchants, key, secret); ok {
+		return code, true
+	}
+	for _, k := range publicTestKeys {
+		if k.ImpKey != key {
+			continue
+		}
+		_, demo := a.merchants.Keys(DemoMerchant)
+		if demo && subtle.ConstantTimeCompare([]byte(k.ImpSecret), []byte(secret)) == 1 {
+			return DemoMerchant, true
+		}
+		return "", false // a public test key is never a merchant code of its own
+	}
+	if _, known := a.merchants.Keys(key); !known && merchants.ValidCode(key) && secret == SandboxSecret {
+		return key, true
+	}
+	return "", false
+}
+
+// merchantByKeys finds the merchant with these credentials among the merchant files.
 func merchantByKeys(m Merchants, key, secret string) (string, bool) {
 	for _, code := range m.Codes() {
 		k, ok := m.Keys(code)

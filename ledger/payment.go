@@ -64,7 +64,9 @@ type Cancellation struct {
 	Amount      Amount `json:"amount"`
 	CancelledAt int64  `json:"cancelled_at"`
 	Reason      Text   `json:"reason"`
-	ReceiptURL  Text   `json:"receipt_url"`
+	// CancellationID names this cancellation; a cancel's webhook carries it.
+	CancellationID Text `json:"cancellation_id"`
+	ReceiptURL     Text `json:"receipt_url"`
 }
 
 // Payment statuses: resolver owns them (both halves of impshim speak them).

@@ -30,7 +30,7 @@ func (a *API) authorize(r *http.Request) (string, error) {
 		token = r.URL.Query().Get("_token")
 	}
 	if token == "" {
-		return "", &Refusal{Kind: ErrUnauthorized, Message: "Unauthorized: no access token; get one from POST /users/getToken and send it in the Authorization header"}
+		return "", refused(-1, msgUnauthorized, "no access token: get one from POST /users/getToken and send it in the Authorization header", ErrUnauthorized)
 	}
 	// Tokens expire on the merchant's sandbox clock (POST /sandbox/clock), like everything else.
 	code, expiredAt, err := a.store.TokenExpiry(r.Context(), token)
@@ -42,7 +42,7 @@ func (a *API) authorize(r *http.Request) (string, error) {
 		return "", err
 	}
 	if code == "" || expiredAt <= now {
-		return "", &Refusal{Kind: ErrUnauthorized, Message: "Unauthorized: the access token is unknown or expired (tokens last 30 minutes); get a new one from POST /users/getToken"}
+		return "", refused(-1, msgUnauthorized, "the access token is unknown or expired (tokens last 30 minutes): get a new one from POST /users/getToken", ErrUnauthorized)
 	}
 	return code, nil
 }
@@ -58,12 +58,13 @@ func (a *API) getToken(r *http.Request) (any, error) {
 		return nil, err
 	}
 	if key == "" || secret == "" {
-		return nil, invalid("imp_key", "imp_key and imp_secret are required (the demo merchant "+DemoMerchant+
-			" uses imp_key \""+DemoKeys.ImpKey+"\", imp_secret \""+DemoKeys.ImpSecret+"\")")
+		return nil, refused(-1, msgTokenKeysMissing, "imp_key and imp_secret are both required (the demo merchant "+DemoMerchant+
+			" takes imp_key \""+DemoKeys.ImpKey+"\", imp_secret \""+DemoKeys.ImpSecret+"\", and the public test keys of the docs)", ErrInvalid)
 	}
-	code, ok := merchantByKeys(a.merchants, key, secret)
+	code, ok := a.merchantByKeys(key, secret)
 	if !ok {
-		return nil, &Refusal{Kind: ErrUnauthorized, Message: "imp_key and imp_secret do not match any merchant: check them against the merchant file's \"imp_key\" and \"imp_secret\""}
+		return nil, refused(-1, msgTokenKeysWrong, "imp_key and imp_secret match no merchant: check them against the merchant file's \"imp_key\" and \"imp_secret\""+
+			" (a merchant code without a file takes imp_key \"<its code>\", imp_secret \""+SandboxSecret+"\")", ErrUnauthorized)
 	}
 	now, err := a.clockOf(r.Context(), code)
 	if err != nil {
@@ -73,35 +74,18 @@ func (a *API) getToken(r *http.Request) (any, error) {
 }
 
 func (a *API) payment(r *http.Request, code string) (any, error) {
+	if _, err := includeSandbox(r); err != nil {
+		return nil, err
+	}
 	p, err := a.store.Payment(r.Context(), code, r.PathValue("imp_uid"))
 	if errors.Is(err, ErrNotFound) {
 		// GET /payments/cancel is a cancel sent with the wrong method, not an imp_uid "cancel".
 		if wrong := wrongMethod(a.mux, r, "GET /payments/{imp_uid}"); wrong != nil {
 			return nil, wrong
 		}
+		return nil, notFoundIn(msgPaymentNotFound, "no payment with imp_uid "+quote(r.PathValue("imp_uid"))+" for this merchant")
 	}
 	return p, err
-}
-
-// payments answers GET /payments?imp_uid[]=…&imp_uid[]=…: the ones found, in the order asked.
-func (a *API) payments(r *http.Request, code string) (any, error) {
-	q := r.URL.Query()
-	uids := append(q["imp_uid[]"], q["imp_uid"]...)
-	if len(uids) == 0 || len(uids) > 100 {
-		return nil, invalid("imp_uid[]", "give 1 to 100 imp_uid[] query parameters, e.g. /payments?imp_uid[]=imps_123456789012")
-	}
-	list := []Payment{}
-	for _, uid := range uids {
-		p, err := a.store.Payment(r.Context(), code, uid)
-		if errors.Is(err, ErrNotFound) {
-			continue
-		}
-		if err != nil {
-			return nil, err
-		}
-		list = append(list, p)
-	}
-	return list, nil
 }
 
 // pathStatus reads the optional {payment_status} of /payments/find/… and /findAll/….
@@ -111,7 +95,7 @@ func pathStatus(r *http.Request, fallback string) (string, error) {
 		return fallback, nil
 	}
 	if !resolver.ValidStatus(status) {
-		return "", invalid("payment_status", "payment_status "+strconv.Quote(status)+" must be ready, paid, cancelled or failed")
+		return "", invalidIn(msgUnsupportedStatus, "payment_status "+strconv.Quote(status)+" must be ready, paid, cancelled or failed (or left out)")
 	}
 	return status, nil
 }
@@ -121,7 +105,11 @@ func (a *API) find(r *http.Request, code string) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return a.store.FindByMerchantUID(r.Context(), code, r.PathValue("merchant_uid"), status)
+	p, err := a.store.FindByMerchantUID(r.Context(), code, r.PathValue("merchant_uid"), status)
+	if errors.Is(err, ErrNotFound) {
+		return nil, notFoundIn(msgPaymentNotFound, "no payment with merchant_uid "+quote(r.PathValue("merchant_uid"))+" for this merchant")
+	}
+	return p, err
 }
 
 // paged is the list answer of the real API.
@@ -147,7 +135,7 @@ func (a *API) findAll(r *http.Request, code string) (any, error) {
 		return nil, err
 	}
 	if total == 0 {
-		return nil, notFound("no payment with merchant_uid " + strconv.Quote(q.MerchantUID) + " for this merchant")
+		return nil, notFoundIn(msgPaymentNotFound, "no payment with merchant_uid "+quote(q.MerchantUID)+" for this merchant")
 	}
 	return page(q, list, total), nil
 }
@@ -155,7 +143,7 @@ func (a *API) findAll(r *http.Request, code string) (any, error) {
 func (a *API) byStatus(r *http.Request, code string) (any, error) {
 	status := r.PathValue("payment_status")
 	if status != "all" && !resolver.ValidStatus(status) {
-		return nil, invalid("payment_status", "status "+strconv.Quote(status)+" must be all, ready, paid, cancelled or failed")
+		return nil, invalidIn(msgUnsupportedStatus, "status "+strconv.Quote(status)+" must be all, ready, paid, cancelled or failed")
 	}
 	q, err := listQuery(r.URL.Query(), status)
 	if err != nil {
@@ -179,14 +167,17 @@ func page(q ListQuery, list []Payment, total int) paged {
 	return p
 }
 
-// listQuery reads page (from 1), limit (1–100, default 20), from, to and sorting.
+// maxLimit is the OpenAPI's limit of a list's page ("최대 1000건, 기본값 20건").
+const maxLimit = 1000
+
+// listQuery reads page (from 1), limit (1–1000, default 20), from, to and sorting.
 func listQuery(v url.Values, status string) (ListQuery, error) {
 	q := ListQuery{Status: status, Page: 1, Limit: 20, Sorting: v.Get("sorting")}
 	ints := []struct {
 		name     string
 		dst      *int64
 		min, max int64
-	}{{"page", new(int64), 1, 1 << 31}, {"limit", new(int64), 1, 100}, {"from", &q.From, 0, 1 << 40}, {"to", &q.To, 0, 1 << 40}}
+	}{{"page", new(int64), 1, 1 << 31}, {"limit", new(int64), 1, maxLimit}, {"from", &q.From, 0, 1 << 40}, {"to", &q.To, 0, 1 << 40}}
 	for _, f := range ints {
 		s := v.Get(f.name)
 		if s == "" {
@@ -194,7 +185,7 @@ func listQuery(v url.Values, status string) (ListQuery, error) {
 		}
 		n, err := strconv.ParseInt(s, 10, 64)
 		if err != nil || n < f.min || n > f.max {
-			return q, invalid(f.name, f.name+" must be a whole number from "+strconv.FormatInt(f.min, 10)+
+			return q, invalidIn(f.name+" 파라메터가 올바르지 않습니다.", f.name+" must be a whole number from "+strconv.FormatInt(f.min, 10)+
 				" to "+strconv.FormatInt(f.max, 10)+", not "+strconv.Quote(s))
 		}
 		*f.dst = n
@@ -206,7 +197,7 @@ func listQuery(v url.Values, status string) (ListQuery, error) {
 		q.Limit = int(n)
 	}
 	if _, ok := sortings[q.Sorting]; !ok {
-		return q, invalid("sorting", "sorting must be one of -started, started, -paid, paid, -updated, updated")
+		return q, invalidIn("sorting 파라메터가 올바르지 않습니다.", "sorting must be one of -started, started, -paid, paid, -updated, updated")
 	}
 	return q, nil
 }
@@ -235,20 +226,31 @@ func (a *API) cancel(r *http.Request, code string) (any, error) {
 		errs = append(errs, err)
 		*f.dst = v
 	}
+	enableWebhook, err := b.boolean("enable_webhook")
+	errs = append(errs, err)
 	if err := errors.Join(errs...); err != nil {
 		return nil, err
 	}
 	if c.ImpUID == "" && c.MerchantUID == "" {
-		return nil, invalid("imp_uid", "give imp_uid or merchant_uid of the payment to cancel")
+		return nil, refusedIn(msgCancelNeedsUID, "give imp_uid or merchant_uid of the payment to cancel")
 	}
-	p, notice, changed, err := a.store.Cancel(r.Context(), code, c, a.now())
+	p, notice, _, err := a.store.Cancel(r.Context(), code, c, a.now())
 	if err != nil {
 		return nil, err
 	}
-	if changed {
-		a.notify(code, p, notice)
+	// A cancel through the API announces itself only when asked to, and only for a payment
+	// that used webhooks (V1 webhook page: "결제 시 웹훅을 사용한 결제건에 한해 전송됩니다").
+	if enableWebhook && a.usesWebhooks(code, notice) {
+		a.announce(code, p, notice, EventAPICancel, lastCancellationID(p))
 	}
 	return p, nil
+}
+
+func lastCancellationID(p Payment) string {
+	if n := len(p.CancelHistory); n > 0 {
+		return string(p.CancelHistory[n-1].CancellationID)
+	}
+	return ""
 }
 
 // fields is a request body sent as JSON or as a form: the real API takes both.
@@ -304,17 +306,26 @@ func (f fields) str(name string) (string, error) {
 	return s, nil
 }
 
+// scalar is a field's text: a form's value, or a JSON value's text with a string's quotes
+// taken off; absent and null are "".
+func (f fields) scalar(name string) string {
+	if f.json == nil {
+		return f.form.Get(name)
+	}
+	raw, ok := f.json[name]
+	if !ok || string(raw) == "null" {
+		return ""
+	}
+	text := string(raw)
+	if unq, err := strconv.Unquote(text); err == nil {
+		text = unq
+	}
+	return text
+}
+
 // amount reads a number (or a string of one); absent, null and "" are nil.
 func (f fields) amount(name string) (*Amount, error) {
-	var text string
-	if f.json == nil {
-		text = f.form.Get(name)
-	} else if raw, ok := f.json[name]; ok && string(raw) != "null" {
-		text = string(raw)
-		if unq, err := strconv.Unquote(text); err == nil {
-			text = unq
-		}
-	}
+	text := f.scalar(name)
 	if strings.TrimSpace(text) == "" {
 		return nil, nil
 	}

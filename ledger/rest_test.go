@@ -24,10 +24,15 @@ func TestGetToken(t *testing.T) {
 		{"json", `{"imp_key":"imp_apikey","imp_secret":"sandbox_secret"}`, "application/json", "POST", 200, DemoMerchant, ""},
 		{"form", `imp_key=imp_apikey&imp_secret=sandbox_secret`, "application/x-www-form-urlencoded", "POST", 200, DemoMerchant, ""},
 		{"json without content type", `{"imp_key":"other_key","imp_secret":"other_secret"}`, "", "POST", 200, "imp_other", ""},
-		{"wrong secret", `{"imp_key":"imp_apikey","imp_secret":"nope"}`, "application/json", "POST", 401, "", "do not match"},
-		{"another merchant's secret", `{"imp_key":"imp_apikey","imp_secret":"other_secret"}`, "application/json", "POST", 401, "", "do not match"},
-		{"unknown key", `{"imp_key":"who","imp_secret":"sandbox_secret"}`, "application/json", "POST", 401, "", "do not match"},
-		{"missing secret", `{"imp_key":"imp_apikey"}`, "application/json", "POST", 400, "", "required"},
+		{"the docs' public test keys", `{"imp_key":"imp_apikey","imp_secret":"ekKoeW8RyKuT0zgaZsUtXXTLQ4AhPFW3ZGseDA6bkA5lamv9OqDMnxyeB9wqOsuO9W3Mx9YSJ4dTqJ3f"}`, "application/json", "POST", 200, DemoMerchant, ""},
+		{"the npm clients' default keys", `imp_key=imp_apiKey&imp_secret=ekKoeW8RyKuT0zgaZsUtXXTLQ4AhPFW3ZGseDA6bkA5lamv9OqDMnxyeB9wqOsuO9W3Mx9YSJ4dTqJ3f`, "application/x-www-form-urlencoded", "POST", 200, DemoMerchant, ""},
+		{"a code without a merchant file", `{"imp_key":"imp55550000","imp_secret":"sandbox_secret"}`, "application/json", "POST", 200, "imp55550000", ""},
+		{"wrong secret", `{"imp_key":"imp_apikey","imp_secret":"nope"}`, "application/json", "POST", 401, "", msgTokenKeysWrong + " | imp_key and imp_secret match no merchant"},
+		{"another merchant's secret", `{"imp_key":"imp_apikey","imp_secret":"other_secret"}`, "application/json", "POST", 401, "", "match no merchant"},
+		{"a filed merchant's code as the key", `{"imp_key":"imp_other","imp_secret":"sandbox_secret"}`, "application/json", "POST", 401, "", "match no merchant"},
+		{"unknown key, wrong secret", `{"imp_key":"who","imp_secret":"nope"}`, "application/json", "POST", 401, "", "match no merchant"},
+		{"public key, wrong secret", `{"imp_key":"imp_apiKey","imp_secret":"sandbox_secret"}`, "application/json", "POST", 401, "", "match no merchant"},
+		{"missing secret", `{"imp_key":"imp_apikey"}`, "application/json", "POST", 400, "", msgTokenKeysMissing + " | imp_key and imp_secret are both required"},
 		{"empty body", ``, "application/json", "POST", 400, "", "not a JSON object"},
 		{"malformed json", `{"imp_key":`, "application/json", "POST", 400, "", "not a JSON object"},
 		{"json array", `["imp_apikey"]`, "application/json", "POST", 400, "", "not a JSON object"},
@@ -49,7 +54,7 @@ func TestGetToken(t *testing.T) {
 			require.Equal(t, tt.status, r.Status, r.Raw)
 			if tt.status != 200 {
 				assert.Equal(t, float64(-1), r.Body["code"])
-				assert.Contains(t, r.Body["message"], tt.msg)
+				assert.Contains(t, said(r), tt.msg)
 				assert.Nil(t, r.Body["response"])
 				return
 			}
@@ -155,7 +160,7 @@ func TestAuthorization(t *testing.T) {
 		f.clock.Advance(time.Second)
 		r := f.get(path, tok)
 		assert.Equal(t, 401, r.Status)
-		assert.Contains(t, r.Body["message"], "expired")
+		assert.Contains(t, said(r), "expired")
 	})
 }
 
@@ -186,7 +191,7 @@ func TestGetPayment(t *testing.T) {
 	t.Run("unknown imp_uid", func(t *testing.T) {
 		r := f.get("/payments/imps_999999999999", tok)
 		assert.Equal(t, 404, r.Status)
-		assert.Contains(t, r.Body["message"], "imps_999999999999")
+		assert.Contains(t, said(r), "imps_999999999999")
 	})
 	t.Run("POST is not GET", func(t *testing.T) {
 		r := f.do("POST", "/payments/"+uid, nil, "Authorization", tok)
@@ -272,7 +277,7 @@ func TestPaymentsByStatus(t *testing.T) {
 		{"/payments/status/cancelled", 200, 0, 0, 0, 0, ""},
 		{"/payments/status/refunded", 400, 0, 0, 0, 0, ""},
 		{"/payments/status/paid?limit=0", 400, 0, 0, 0, 0, ""},
-		{"/payments/status/paid?limit=101", 400, 0, 0, 0, 0, ""},
+		{"/payments/status/paid?limit=1001", 400, 0, 0, 0, 0, ""},
 		{"/payments/status/paid?page=x", 400, 0, 0, 0, 0, ""},
 		{"/payments/status/paid?sorting=amount", 400, 0, 0, 0, 0, ""},
 	}
@@ -308,15 +313,21 @@ func TestGetPayments(t *testing.T) {
 		want   []string
 	}{
 		{"?imp_uid[]=" + b + "&imp_uid[]=" + a, 200, []string{b, a}},
-		{"?imp_uid[]=" + a + "&imp_uid[]=imps_000000000000", 200, []string{a}},
+		{"?imp_uid[]=" + a + "&imp_uid[]=imps_000000000000", 207, []string{a}},
 		{"?imp_uid=" + a, 200, []string{a}},
+		{"?merchant_uid[]=m-b&imp_uid[]=" + a, 200, []string{a, b}},
+		{"?merchant_uid[]=m-b&merchant_uid[]=nope", 207, []string{b}},
+		{"?imp_uid[]=imps_000000000000&merchant_uid[]=nope", 404, nil},
+		{"?imp_uid[]=" + a + "&include_sandbox=true", 200, []string{a}},
+		{"?imp_uid[]=" + a + "&include_sandbox=maybe", 400, nil},
 		{"", 400, nil},
 		{"?imp_uid[]=" + strings.TrimSuffix(strings.Repeat(a+"&imp_uid[]=", 101), "&imp_uid[]="), 400, nil},
 	}
 	for _, tt := range tests {
 		r := f.get("/payments"+tt.query, tok)
 		require.Equal(t, tt.status, r.Status, "%s: %s", tt.query, r.Raw)
-		if tt.status != 200 {
+		if tt.status >= 400 {
+			assert.Equal(t, float64(-1), r.Body["code"])
 			continue
 		}
 		var got []string

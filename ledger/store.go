@@ -49,20 +49,6 @@ CREATE TABLE IF NOT EXISTS tokens (
 	merchant_code TEXT NOT NULL,
 	expired_at    INTEGER NOT NULL
 );
-CREATE TABLE IF NOT EXISTS webhook_attempts (
-	id            INTEGER PRIMARY KEY AUTOINCREMENT,
-	merchant_code TEXT NOT NULL,
-	imp_uid       TEXT NOT NULL,
-	merchant_uid  TEXT NOT NULL,
-	status        TEXT NOT NULL,
-	url           TEXT NOT NULL,
-	attempt       INTEGER NOT NULL,
-	http_status   INTEGER NOT NULL,
-	error         TEXT NOT NULL,
-	at            INTEGER NOT NULL,
-	final         INTEGER NOT NULL
-);
-CREATE INDEX IF NOT EXISTS webhook_attempts_by_merchant ON webhook_attempts (merchant_code, id);
 `
 
 // Open opens (creating if needed) the ledger at path, or a private in-memory one for ":memory:".
@@ -101,7 +87,7 @@ func Open(path string) (*Store, error) {
 		db.SetMaxOpenConns(8)
 		db.SetMaxIdleConns(8)
 	}
-	if _, err := db.Exec(schema + subscribeSchema + clockSchema + certificationSchema); err != nil {
+	if _, err := db.Exec(schema + subscribeSchema + clockSchema + certificationSchema + restSchema + webhookSchema); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("ledger: preparing %s (is it an impshim ledger?): %w", path, err)
 	}
@@ -349,7 +335,7 @@ func (s *Store) Cancel(ctx context.Context, merchantCode string, c Cancel, now i
 			if c.ImpUID == "" {
 				which = "merchant_uid " + strconv.Quote(c.MerchantUID)
 			}
-			return notFound("no payment with " + which + " for this merchant, so nothing was cancelled")
+			return refusedIn(msgCancelNotFound, "no payment with "+which+" for this merchant, so nothing was cancelled")
 		}
 		if err != nil {
 			return err
@@ -367,6 +353,7 @@ func (s *Store) Cancel(ctx context.Context, merchantCode string, c Cancel, now i
 		receipt := p.ReceiptURL
 		p.CancelHistory = append(p.CancelHistory, Cancellation{
 			PGTID: p.PGTID, Amount: amount, CancelledAt: now, Reason: Text(c.Reason), ReceiptURL: receipt,
+			CancellationID: Text("cancel_" + randomDigits(16)),
 		})
 		if receipt != "" {
 			p.CancelReceiptURLs = append(p.CancelReceiptURLs, string(receipt))
@@ -382,32 +369,39 @@ func (s *Store) Cancel(ctx context.Context, merchantCode string, c Cancel, now i
 	return p, notice, changed, err
 }
 
+// checkCancel refuses as the real API does, with HTTP 200 and code 1. Its texts for the
+// unknown and the fully cancelled payment are the real ones (rest_messages.go); the others are
+// the sandbox's wording, the real ones not being public.
 func checkCancel(p *Payment, c Cancel) error {
-	switch p.Status {
-	case StatusFailed:
-		return invalid("", "payment "+p.ImpUID+" failed, so there is nothing to cancel")
-	case StatusCancelled:
-		return invalid("", "payment "+p.ImpUID+" is already fully cancelled")
+	switch {
+	case p.Status == StatusFailed:
+		return refusedIn(msgCancelNotFound, "payment "+p.ImpUID+" failed, so there is nothing to cancel")
+	case p.Status == StatusCancelled:
+		return refusedIn(msgCancelAlreadyFull, "payment "+p.ImpUID+" is already fully cancelled")
+	case p.Status == StatusReady && p.PayMethod != "vbank":
+		return refusedIn(msgCancelNotFound, "payment "+p.ImpUID+" is not paid: its window is open or was left without an answer")
 	}
 	remain := p.Cancellable()
 	if c.Checksum != nil && *c.Checksum != remain {
-		return invalid("checksum", "checksum "+c.Checksum.String()+" does not match the cancellable amount "+
-			remain.String()+" of payment "+p.ImpUID+": fetch the payment again (GET /payments/"+p.ImpUID+
-			") and send amount - cancel_amount as checksum")
+		return refusedIn("요청하신 checksum 이 취소가능 잔액과 일치하지 않습니다.", "checksum "+c.Checksum.String()+
+			" does not match the cancellable amount "+remain.String()+" of payment "+p.ImpUID+
+			": fetch the payment again (GET /payments/"+p.ImpUID+") and send amount - cancel_amount as checksum")
 	}
 	if c.Amount != nil && *c.Amount > remain {
-		return invalid("amount", "amount "+c.Amount.String()+" is more than the "+remain.String()+
-			" still cancellable on payment "+p.ImpUID)
+		return refusedIn("취소요청 금액이 취소가능 잔액보다 큽니다.", "amount "+c.Amount.String()+" is more than the "+
+			remain.String()+" still cancellable on payment "+p.ImpUID)
 	}
 	if p.Status == StatusReady && c.Amount != nil && *c.Amount != 0 && *c.Amount != remain {
-		return invalid("", "payment "+p.ImpUID+" is an unpaid virtual account: it can only be cancelled in full; omit amount")
+		return refusedIn("입금 전 가상계좌는 전액취소만 가능합니다.", "payment "+p.ImpUID+
+			" is an unpaid virtual account: it can only be cancelled in full; omit amount")
 	}
 	cancelling := remain
 	if c.Amount != nil && *c.Amount != 0 {
 		cancelling = *c.Amount
 	}
 	if c.TaxFree != nil && *c.TaxFree > cancelling {
-		return invalid("tax_free", "tax_free "+c.TaxFree.String()+" is more than the "+cancelling.String()+" being cancelled")
+		return refusedIn("면세금액이 취소요청 금액보다 큽니다.", "tax_free "+c.TaxFree.String()+" is more than the "+
+			cancelling.String()+" being cancelled")
 	}
 	if p.PayMethod == "vbank" && p.Status == StatusPaid {
 		var missing []string
@@ -417,8 +411,8 @@ func checkCancel(p *Payment, c Cancel) error {
 			}
 		}
 		if len(missing) > 0 {
-			return invalid("refund_account", "payment "+p.ImpUID+" was paid into a virtual account: the refund needs "+
-				strings.Join(missing, ", ")+" (the account the money goes back to)")
+			return refusedIn("가상계좌 환불에 필요한 환불계좌 정보가 누락되었습니다.", "payment "+p.ImpUID+
+				" was paid into a virtual account: the refund needs "+strings.Join(missing, ", ")+" (the account the money goes back to)")
 		}
 	}
 	return nil
@@ -434,8 +428,7 @@ func (s *Store) Reset(ctx context.Context, merchantCode string) (int, error) {
 			return err
 		}
 		n, _ = res.RowsAffected()
-		_, err = tx.ExecContext(ctx, "DELETE FROM webhook_attempts WHERE merchant_code = ?", merchantCode)
-		return err
+		return resetREST(ctx, tx, merchantCode)
 	})
 	return int(n), err
 }
@@ -495,61 +488,6 @@ func (s *Store) TokenMerchant(ctx context.Context, token string, now int64) (str
 		return "", false, err
 	}
 	return code, exp > now, nil
-}
-
-// Attempt is one webhook delivery attempt.
-type Attempt struct {
-	MerchantCode string `json:"-"`
-	ImpUID       string `json:"imp_uid"`
-	MerchantUID  string `json:"merchant_uid"`
-	Status       string `json:"status"`
-	URL          string `json:"url"`
-	Attempt      int    `json:"attempt"`
-	HTTPStatus   int    `json:"http_status"` // 0: no response
-	Error        string `json:"error"`       // "" on success
-	At           int64  `json:"at"`
-	// Final is set on the last attempt of a delivery: it succeeded or no retry follows.
-	Final bool `json:"final"`
-}
-
-// keptAttempts bounds the webhook history per merchant.
-const keptAttempts = 1000
-
-// AddAttempt records one delivery attempt.
-func (s *Store) AddAttempt(ctx context.Context, a Attempt) error {
-	return s.tx(ctx, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, `INSERT INTO webhook_attempts
-			(merchant_code, imp_uid, merchant_uid, status, url, attempt, http_status, error, at, final)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			a.MerchantCode, a.ImpUID, a.MerchantUID, a.Status, a.URL, a.Attempt, a.HTTPStatus, a.Error, a.At, a.Final)
-		if err != nil {
-			return err
-		}
-		// History for the demo page, not an audit log: keep the latest keptAttempts per merchant.
-		_, err = tx.ExecContext(ctx, `DELETE FROM webhook_attempts WHERE merchant_code = ? AND id <=
-			(SELECT id FROM webhook_attempts WHERE merchant_code = ? ORDER BY id DESC LIMIT 1 OFFSET ?)`,
-			a.MerchantCode, a.MerchantCode, keptAttempts)
-		return err
-	})
-}
-
-// Attempts returns the merchant's latest webhook attempts, oldest first.
-func (s *Store) Attempts(ctx context.Context, merchantCode string, limit int) ([]Attempt, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT merchant_code, imp_uid, merchant_uid, status, url, attempt, http_status, error, at, final
-		FROM (SELECT * FROM webhook_attempts WHERE merchant_code = ? ORDER BY id DESC LIMIT ?) ORDER BY id ASC`, merchantCode, limit)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	list := []Attempt{}
-	for rows.Next() {
-		var a Attempt
-		if err := rows.Scan(&a.MerchantCode, &a.ImpUID, &a.MerchantUID, &a.Status, &a.URL, &a.Attempt, &a.HTTPStatus, &a.Error, &a.At, &a.Final); err != nil {
-			return nil, err
-		}
-		list = append(list, a)
-	}
-	return list, rows.Err()
 }
 
 // exists reports whether the payment is still in the ledger (a reset may have dropped it

@@ -188,20 +188,24 @@ func BenchmarkGetPayment(b *testing.B) {
 	})
 }
 
-func TestAttemptHistoryIsBounded(t *testing.T) {
+func TestWebhookHistoryIsBounded(t *testing.T) {
 	s, err := Open(":memory:")
 	require.NoError(t, err)
 	defer s.Close()
 	ctx := context.Background()
-	for i := range keptAttempts + 5 {
-		require.NoError(t, s.AddAttempt(ctx, Attempt{MerchantCode: DemoMerchant, ImpUID: "u", Attempt: i + 1}))
+	for i := range keptWebhooks + 5 {
+		id, err := s.AddWebhook(ctx, Webhook{MerchantCode: DemoMerchant, ImpUID: "u", Status: "paid", URL: "http://127.0.0.1/h", CreatedAt: int64(i)})
+		require.NoError(t, err)
+		require.NoError(t, s.AddTry(ctx, Attempt{WebhookID: id, MerchantCode: DemoMerchant, Attempt: i + 1}))
 	}
-	require.NoError(t, s.AddAttempt(ctx, Attempt{MerchantCode: "imp_other", ImpUID: "o", Attempt: 1}))
+	id, err := s.AddWebhook(ctx, Webhook{MerchantCode: "imp_other", ImpUID: "o", URL: "http://127.0.0.1/o"})
+	require.NoError(t, err)
+	require.NoError(t, s.AddTry(ctx, Attempt{WebhookID: id, MerchantCode: "imp_other", Attempt: 1}))
 	list, err := s.Attempts(ctx, DemoMerchant, 5000)
 	require.NoError(t, err)
-	require.Len(t, list, keptAttempts)
+	require.Len(t, list, keptWebhooks)
 	assert.Equal(t, 6, list[0].Attempt, "the oldest go first")
-	assert.Equal(t, keptAttempts+5, list[len(list)-1].Attempt)
+	assert.Equal(t, keptWebhooks+5, list[len(list)-1].Attempt)
 	other, err := s.Attempts(ctx, "imp_other", 10)
 	require.NoError(t, err)
 	assert.Len(t, other, 1)

@@ -19,7 +19,7 @@ func subFuzzAPI(f *testing.F) (*API, *Store, string) {
 		f.Fatal(err)
 	}
 	c := &clock{t: timeAt(t0)}
-	api := NewAPI(store, MerchantSetOf(merchants.Set{merchants.SeedCode: merchants.Seed()}), Options{Now: c.Now, WebhookAttempts: 1})
+	api := NewAPI(store, MerchantSetOf(merchants.Set{merchants.SeedCode: merchants.Seed()}), Options{Now: c.Now})
 	f.Cleanup(func() { api.Close(); store.Close() })
 	tok, err := store.IssueToken(context.Background(), DemoMerchant, t0, 1<<30)
 	if err != nil {

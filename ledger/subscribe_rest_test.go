@@ -208,7 +208,7 @@ func TestSubscriptionChainOverREST(t *testing.T) {
 	v := s.ok("GET", "/payments/"+impUID, nil)
 	assert.Equal(t, float64(8900), v.response["amount"])
 	assert.Equal(t, "MID-b", v.response["pg_id"])
-	c := s.ok("POST", "/payments/cancel", map[string]any{"imp_uid": impUID, "reason": "test", "checksum": 8900})
+	c := s.ok("POST", "/payments/cancel", map[string]any{"imp_uid": impUID, "reason": "test", "checksum": 8900, "enable_webhook": true})
 	assert.Equal(t, "cancelled", c.response["status"])
 	hooks := s.hooks.waitFor(t, 2)
 	assert.ElementsMatch(t, []webhookBody{{impUID, "order_again_1", "paid"}, {impUID, "order_again_1", "cancelled"}}, hooks)

@@ -87,7 +87,8 @@ func (a *API) runDue(ctx context.Context, merchant string) ([]Schedule, error) {
 		if did {
 			a.log.Info("ledger: scheduled payment ran", "merchant", d.MerchantCode, "merchant_uid", sc.MerchantUID,
 				"imp_uid", p.ImpUID, "status", p.Status, "schedule_at", sc.ScheduleAt, "clock", now)
-			a.notify(d.MerchantCode, p, sc.NoticeURLs)
+			// A scheduled payment is announced paid or failed (V1 webhook page).
+			a.announce(d.MerchantCode, p, sc.NoticeURLs, EventScheduled, "")
 			ran = append(ran, sc)
 		}
 	}

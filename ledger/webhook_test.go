@@ -3,22 +3,32 @@ package ledger
 import (
 	"encoding/json"
 	"io"
+	"mime"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/impshim/impshim/web/merchants"
 )
+
+// delivery is what a webhook endpoint received: the four fields, however they were encoded.
+type delivery struct {
+	ImpUID, MerchantUID, Status, CancellationID string
+}
 
 // hook is a merchant's webhook endpoint on loopback that answers from a script of statuses
 // (the last one repeats) and keeps what it received.
 type hook struct {
 	mu       sync.Mutex
 	statuses []int
-	got      []webhookBody
+	got      []delivery
 	types    []string
 	srv      *httptest.Server
 }
@@ -27,10 +37,23 @@ func newHook(t *testing.T, statuses ...int) *hook {
 	h := &hook{statuses: statuses}
 	h.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		data, _ := io.ReadAll(r.Body)
-		var b webhookBody
-		json.Unmarshal(data, &b)
+		var d delivery
+		ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
+		if ct == merchants.ContentForm {
+			v, _ := url.ParseQuery(string(data))
+			d = delivery{v.Get("imp_uid"), v.Get("merchant_uid"), v.Get("status"), v.Get("cancellation_id")}
+		} else {
+			var b struct {
+				ImpUID         string `json:"imp_uid"`
+				MerchantUID    string `json:"merchant_uid"`
+				Status         string `json:"status"`
+				CancellationID string `json:"cancellation_id"`
+			}
+			json.Unmarshal(data, &b)
+			d = delivery{b.ImpUID, b.MerchantUID, b.Status, b.CancellationID}
+		}
 		h.mu.Lock()
-		h.got = append(h.got, b)
+		h.got = append(h.got, d)
 		h.types = append(h.types, r.Method+" "+r.Header.Get("Content-Type"))
 		status := h.statuses[min(len(h.got), len(h.statuses))-1]
 		h.mu.Unlock()
@@ -40,10 +63,10 @@ func newHook(t *testing.T, statuses ...int) *hook {
 	return h
 }
 
-func (h *hook) received() []webhookBody {
+func (h *hook) received() []delivery {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	return append([]webhookBody(nil), h.got...)
+	return append([]delivery(nil), h.got...)
 }
 
 func withNotice(rec map[string]any, urls any) map[string]any {
@@ -62,71 +85,160 @@ func (f *fixture) attempts(code string) []map[string]any {
 	return list
 }
 
-func TestWebhookRetriesUntilDelivered(t *testing.T) {
-	f := newFixture(t, Options{})
-	h := newHook(t, 500, 503, 200)
-	uid := impUID()
-	f.mustRecord(withNotice(paid(uid, "order-w", 1000), h.srv.URL+"/hook"))
-	f.api.Wait()
+// hookedMerchants is the demo merchant with a console webhook setting.
+func hookedMerchants(w merchants.Webhook) FileMerchants {
+	return MerchantSetOf(merchants.Set{
+		DemoMerchant: {Code: DemoMerchant, Keys: DemoKeys, Webhook: w, Public: []byte(`{"merchant_code": "imp10391932", "pg_settings": []}`)},
+		"imp_other":  {Code: "imp_other", Keys: Keys{ImpKey: "other_key", ImpSecret: "other_secret"}},
+	})
+}
 
-	want := webhookBody{ImpUID: uid, MerchantUID: "order-w", Status: "paid"}
-	assert.Equal(t, []webhookBody{want, want, want}, h.received())
+func TestWebhookIsSentOnceByDefault(t *testing.T) {
+	// The real service sends a webhook once unless the merchant asked for retries.
+	f := newFixture(t, Options{})
+	h := newHook(t, 500)
+	uid := impUID()
+	f.mustRecord(withNotice(paid(uid, "order-once", 1000), h.srv.URL+"/hook"))
+	f.api.Wait()
+	assert.Equal(t, []delivery{{uid, "order-once", "paid", ""}}, h.received())
 	assert.Equal(t, "POST application/json", h.types[0])
 	list := f.attempts(DemoMerchant)
-	require.Len(t, list, 3)
-	for i, wantStatus := range []float64{500, 503, 200} {
-		a := list[i]
-		assert.Equal(t, float64(i+1), a["attempt"])
-		assert.Equal(t, wantStatus, a["http_status"])
-		assert.Equal(t, h.srv.URL+"/hook", a["url"])
-		assert.Equal(t, uid, a["imp_uid"])
-		assert.Equal(t, "paid", a["status"])
-		assert.Equal(t, i == 2, a["final"], "attempt %d", i+1)
-		if i < 2 {
-			assert.Contains(t, a["error"], "HTTP 50")
-		} else {
-			assert.Equal(t, "", a["error"])
-		}
+	require.Len(t, list, 1)
+	assert.Equal(t, true, list[0]["final"])
+	assert.Equal(t, float64(500), list[0]["http_status"])
+	assert.Equal(t, EventPaid, list[0]["event"])
+}
+
+func TestWebhookRetriesForMerchantsWhoAskedForIt(t *testing.T) {
+	for _, tc := range []struct {
+		name     string
+		statuses []int
+		tries    int
+	}{
+		{"5xx until delivered", []int{500, 503, 200}, 3},
+		{"gives up after 5 retries", []int{502}, 6},
+		{"a 4xx is not retried", []int{400}, 1},
+		{"a 2xx at once", []int{204}, 1},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			h := newHook(t, tc.statuses...)
+			f := newFixtureFor(t, Options{}, hookedMerchants(merchants.Webhook{URL: h.srv.URL + "/console", ContentType: merchants.ContentJSON, Retry: true}))
+			uid := impUID()
+			f.mustRecord(paid(uid, "order-r", 1000))
+			f.api.Wait()
+			assert.Len(t, h.received(), tc.tries)
+			list := f.attempts(DemoMerchant)
+			require.Len(t, list, tc.tries)
+			for i, a := range list {
+				assert.Equal(t, float64(i+1), a["attempt"])
+				assert.Equal(t, h.srv.URL+"/console", a["url"])
+				assert.Equal(t, i == tc.tries-1, a["final"], "try %d", i+1)
+			}
+		})
 	}
 }
 
-func TestWebhookGivesUpAfterFiveAttempts(t *testing.T) {
-	f := newFixture(t, Options{})
-	h := newHook(t, 500)
-	f.mustRecord(withNotice(paid(impUID(), "order-down", 1000), h.srv.URL))
+func TestWebhookGoesToTheConsoleURLInItsContentType(t *testing.T) {
+	console, notice := newHook(t, 200), newHook(t, 200)
+	f := newFixtureFor(t, Options{}, hookedMerchants(merchants.Webhook{URL: console.srv.URL, ContentType: merchants.ContentForm}))
+	a, b := impUID(), impUID()
+	f.mustRecord(paid(a, "order-console", 1000))
+	f.mustRecord(withNotice(paid(b, "order-notice", 1000), notice.srv.URL)) // notice_url overrides the console's
 	f.api.Wait()
-	assert.Len(t, h.received(), 5)
-	list := f.attempts(DemoMerchant)
-	require.Len(t, list, 5)
-	assert.Equal(t, true, list[4]["final"])
-	assert.Equal(t, false, list[3]["final"])
+	assert.Equal(t, []delivery{{a, "order-console", "paid", ""}}, console.received())
+	assert.Equal(t, "POST "+merchants.ContentForm, console.types[0])
+	assert.Equal(t, []delivery{{b, "order-notice", "paid", ""}}, notice.received())
+	assert.Equal(t, "POST "+merchants.ContentForm, notice.types[0], "the console's Content-Type holds for notice_url too")
 }
 
-func TestWebhookOnEveryStateChange(t *testing.T) {
-	f := newFixture(t, Options{})
+func TestWebhookEvents(t *testing.T) {
 	h := newHook(t, 200)
+	f := newFixtureFor(t, Options{}, hookedMerchants(merchants.Webhook{URL: h.srv.URL}))
 	tok := f.token(DemoKeys)
+	card, vb, fail, apiCancel, quiet := impUID(), impUID(), impUID(), impUID(), impUID()
+	f.mustRecord(paid(card, "o-card", 1000))
+	f.mustRecord(paid(card, "o-card", 1000)) // the same again: no news
+	f.mustRecord(vbank(vb, "o-vb", 500))
+	f.mustRecord(failed(fail, "o-fail", 100)) // never on a failure
+	f.mustRecord(paid(apiCancel, "o-api", 900))
+	f.mustRecord(paid(quiet, "o-quiet", 900))
+	f.api.Wait()
+	r := f.post("/sandbox/trigger", tok, map[string]any{"event": "vbank.deposit", "imp_uid": vb})
+	require.Equal(t, 0, code(r), r.Raw)
+	// The console cancels: always announced, with the cancellation's id.
+	r = f.post("/sandbox/trigger", tok, map[string]any{"event": "cancel.console", "imp_uid": card})
+	require.Equal(t, 0, code(r), r.Raw)
+	consoleID := resp(r)["cancel_history"].([]any)[0].(map[string]any)["cancellation_id"].(string)
+	// The API cancels: only with enable_webhook, partially too.
+	r = f.post("/payments/cancel", tok, map[string]any{"imp_uid": quiet})
+	require.Equal(t, 0, code(r), r.Raw)
+	r = f.post("/payments/cancel", tok, map[string]any{"imp_uid": apiCancel, "amount": 400, "enable_webhook": true})
+	require.Equal(t, 0, code(r), r.Raw)
+	partialID := resp(r)["cancel_history"].([]any)[0].(map[string]any)["cancellation_id"].(string)
+	r = f.post("/payments/cancel", tok, map[string]any{"imp_uid": apiCancel, "enable_webhook": "true"})
+	require.Equal(t, 0, code(r), r.Raw)
+	fullID := resp(r)["cancel_history"].([]any)[1].(map[string]any)["cancellation_id"].(string)
+	f.api.Wait()
 
-	card, vb, fail := impUID(), impUID(), impUID()
-	f.mustRecord(withNotice(paid(card, "o-card", 1000), h.srv.URL))
-	f.mustRecord(withNotice(paid(card, "o-card", 1000), h.srv.URL)) // the same again: no news
-	f.mustRecord(withNotice(vbank(vb, "o-vb", 500), []string{h.srv.URL}))
-	f.mustRecord(withNotice(failed(fail, "o-fail", 100), h.srv.URL))
-	f.api.Wait()
-	require.Equal(t, 200, f.do("POST", "/sdk/sandbox/deposit", map[string]any{"merchant_code": DemoMerchant, "imp_uid": vb}).Status)
-	f.api.Wait()
-	// A partial cancellation leaves the payment paid: no state change, no webhook.
-	require.Equal(t, 200, f.post("/payments/cancel", tok, map[string]any{"imp_uid": card, "amount": 400}).Status)
-	f.api.Wait()
-	require.Equal(t, 200, f.post("/payments/cancel", tok, map[string]any{"imp_uid": card}).Status)
-	f.api.Wait()
+	assert.NotEqual(t, partialID, fullID)
+	assert.ElementsMatch(t, []delivery{
+		{card, "o-card", "paid", ""}, {vb, "o-vb", "ready", ""}, {apiCancel, "o-api", "paid", ""}, {quiet, "o-quiet", "paid", ""},
+		{vb, "o-vb", "paid", ""}, {card, "o-card", "cancelled", consoleID},
+		{apiCancel, "o-api", "paid", partialID}, {apiCancel, "o-api", "cancelled", fullID},
+	}, h.received())
+	events := map[string]int{}
+	for _, a := range f.attempts(DemoMerchant) {
+		events[a["event"].(string)]++
+	}
+	assert.Equal(t, map[string]int{EventPaid: 3, EventVbankIssued: 1, EventVbankDeposit: 1, EventConsoleCancel: 1, EventAPICancel: 2}, events)
+}
 
-	got := h.received()
-	assert.ElementsMatch(t, []webhookBody{
-		{card, "o-card", "paid"}, {vb, "o-vb", "ready"}, {fail, "o-fail", "failed"},
-		{vb, "o-vb", "paid"}, {card, "o-card", "cancelled"},
-	}, got)
-	assert.Equal(t, webhookBody{card, "o-card", "cancelled"}, got[len(got)-1])
+func TestAPICancelWebhookOnlyForPaymentsThatUsedWebhooks(t *testing.T) {
+	// No notice_url and no console URL: enable_webhook has nowhere to send to.
+	f := newFixture(t, Options{})
+	tok := f.token(DemoKeys)
+	uid := impUID()
+	f.mustRecord(paid(uid, "o-none", 1000))
+	r := f.post("/payments/cancel", tok, map[string]any{"imp_uid": uid, "enable_webhook": true})
+	require.Equal(t, 0, code(r), r.Raw)
+	f.api.Wait()
+	assert.Empty(t, f.attempts(DemoMerchant))
+}
+
+func TestWebhookResend(t *testing.T) {
+	h := newHook(t, 500, 200)
+	f := newFixtureFor(t, Options{}, hookedMerchants(merchants.Webhook{URL: h.srv.URL}))
+	tok := f.token(DemoKeys)
+	uid := impUID()
+	f.mustRecord(paid(uid, "o-resend", 1000))
+	f.api.Wait()
+	r := f.get("/sandbox/webhooks?imp_uid="+uid, tok)
+	require.Equal(t, 0, code(r), r.Raw)
+	list := r.Body["response"].([]any)
+	require.Len(t, list, 1)
+	first := list[0].(map[string]any)
+	assert.Equal(t, float64(500), first["http_status"])
+	id := strconv.Itoa(int(first["webhook_id"].(float64)))
+
+	r = f.post("/sandbox/webhooks/"+id+"/resend", tok, nil)
+	require.Equal(t, 0, code(r), r.Raw)
+	assert.Equal(t, float64(200), resp(r)["http_status"])
+	assert.Equal(t, true, resp(r)["resend"])
+	assert.Equal(t, float64(2), resp(r)["attempt"])
+	assert.Equal(t, []delivery{{uid, "o-resend", "paid", ""}, {uid, "o-resend", "paid", ""}}, h.received())
+
+	// Another merchant's webhook, an unknown one, a malformed id.
+	other := f.token(Keys{ImpKey: "other_key", ImpSecret: "other_secret"})
+	for _, tc := range []struct {
+		path, token string
+		status      int
+	}{{"/sandbox/webhooks/" + id + "/resend", other, 404}, {"/sandbox/webhooks/999999/resend", tok, 404},
+		{"/sandbox/webhooks/x/resend", tok, 400}, {"/sandbox/webhooks/-1/resend", tok, 400}, {"/sandbox/webhooks/" + id + "/resend", "bad", 401}} {
+		r := f.post(tc.path, tc.token, nil)
+		assert.Equal(t, tc.status, r.Status, "%s: %s", tc.path, r.Raw)
+		assert.Equal(t, float64(-1), r.Body["code"])
+	}
+	assert.Len(t, h.received(), 2, "refused resends send nothing")
 }
 
 func TestWebhookOnlyToHTTP(t *testing.T) {
@@ -153,15 +265,15 @@ func TestWebhookOnlyToHTTP(t *testing.T) {
 }
 
 func TestWebhookDoesNotFollowRedirects(t *testing.T) {
-	f := newFixture(t, Options{WebhookAttempts: 2})
 	final := newHook(t, 200)
 	redirect := httptest.NewServer(http.RedirectHandler(final.srv.URL, http.StatusFound))
 	t.Cleanup(redirect.Close)
-	f.mustRecord(withNotice(paid(impUID(), "order-redir", 1000), redirect.URL))
+	f := newFixtureFor(t, Options{WebhookRetries: 2}, hookedMerchants(merchants.Webhook{URL: redirect.URL, Retry: true}))
+	f.mustRecord(paid(impUID(), "order-redir", 1000))
 	f.api.Wait()
 	assert.Empty(t, final.received())
 	list := f.attempts(DemoMerchant)
-	require.Len(t, list, 2)
+	require.Len(t, list, 1, "a redirect is the merchant's answer, not a network error: no retry")
 	assert.Equal(t, float64(302), list[0]["http_status"])
 	assert.Contains(t, list[0]["error"], "redirect")
 }
@@ -172,7 +284,7 @@ func TestWebhookDoesNotBlockTheRecord(t *testing.T) {
 	slow := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { <-release }))
 	t.Cleanup(slow.Close)
 	t.Cleanup(func() { close(release) })
-	f := newFixture(t, Options{WebhookAttempts: 1})
+	f := newFixture(t, Options{})
 	uid := impUID()
 	r := f.record(withNotice(paid(uid, "order-slow", 1000), slow.URL))
 	require.Equal(t, 200, r.Status)
@@ -180,8 +292,8 @@ func TestWebhookDoesNotBlockTheRecord(t *testing.T) {
 }
 
 func TestWebhookStopsAfterReset(t *testing.T) {
-	// The first attempt is held until the merchant has reset the sandbox; it then fails, and
-	// the retry finds the payment forgotten and stops.
+	// The first try is held until the merchant has reset the sandbox; it then fails, and the
+	// retry finds the payment forgotten and stops.
 	arrived, reset := make(chan struct{}), make(chan struct{})
 	var n atomic.Int32
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -192,12 +304,18 @@ func TestWebhookStopsAfterReset(t *testing.T) {
 		w.WriteHeader(500)
 	}))
 	t.Cleanup(srv.Close)
-	f := newFixture(t, Options{})
-	f.mustRecord(withNotice(paid(impUID(), "order-gone", 1000), srv.URL))
+	f := newFixtureFor(t, Options{}, hookedMerchants(merchants.Webhook{URL: srv.URL, Retry: true}))
+	f.mustRecord(paid(impUID(), "order-gone", 1000))
 	<-arrived
 	r := f.do("POST", "/sdk/sandbox/reset", map[string]any{"merchant_code": DemoMerchant})
 	require.Equal(t, 200, r.Status)
 	close(reset)
 	f.api.Wait()
 	assert.Equal(t, int32(1), n.Load(), "no retry for a forgotten payment")
+}
+
+// code is the REST envelope's code.
+func code(r reply) int {
+	c, _ := r.Body["code"].(float64)
+	return int(c)
 }

@@ -43,6 +43,8 @@ type File struct {
 	// merchants/<code>.json. A file without keys is kept byte for byte.
 	Public []byte
 	Keys   Keys
+	// Webhook is the file's console webhook setting ("webhook"), the zero value without one.
+	Webhook Webhook
 }
 
 // Set is the merchants a server serves, by code.
@@ -107,6 +109,9 @@ func Parse(merchantCode string, data []byte) (File, error) {
 		var err error
 		f.Keys, f.Public, err = splitKeys(data)
 		if err != nil {
+			problems = append(problems, err.Error())
+		}
+		if f.Webhook, err = parseWebhook(data); err != nil {
 			problems = append(problems, err.Error())
 		}
 	}

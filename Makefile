@@ -9,7 +9,7 @@ DIST_JS   := js/imp.js js/window.html js/window.js js/window.css js/imp.d.ts
 # Where `make dist` writes; e2e tests and the server read IMPSHIM_DIST (default: ./dist).
 DIST      ?= dist
 
-.PHONY: run test dist vet unit wasm-test e2e bench fuzz cover browser node clean npm npm-test
+.PHONY: run test dist vet unit wasm-test e2e bench fuzz cover browser node clean npm npm-test conformance
 
 ## dist: the static SDK — copy dist/ anywhere and load dist/imp.js.
 dist:
@@ -25,8 +25,8 @@ run: dist
 	./bin/impshim -addr "$(ADDR)" -dist "$(DIST)"
 
 ## test: every test — vet, unit + fuzz seeds, wasm under node, chromedp e2e, the npm package in Playwright.
-test: dist browser node vet npm-test
-	$(GO) test -count=1 ./...
+test: dist browser node vet npm-test conformance
+	$(GO) test -count=1 $$($(GO) list ./... | grep -v /conformance)
 	GOOS=js GOARCH=wasm $(GO) test -count=1 -exec "$(WASM_EXEC)" ./wasm/...
 	node --test js/
 
@@ -47,7 +47,7 @@ vet:
 	GOOS=js GOARCH=wasm $(GO) vet ./wasm/...
 
 unit:
-	$(GO) test -count=1 $$($(GO) list ./... | grep -v /e2e)
+	$(GO) test -count=1 $$($(GO) list ./... | grep -v -e /e2e -e /conformance)
 
 wasm-test:
 	GOOS=js GOARCH=wasm $(GO) test -count=1 -exec "$(WASM_EXEC)" ./wasm/...
@@ -80,10 +80,15 @@ browser:
 	else echo "impshim: the e2e tests need Chromium: run 'sudo apt-get install -y chromium' or set IMPSHIM_BROWSER=/path/to/chrome" >&2; exit 1; fi
 
 node:
-	@if command -v node >/dev/null 2>&1; then :; \
-	elif [ "$$(id -u)" = 0 ]; then echo "installing Debian's nodejs for the wasm tests"; \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs >/dev/null; \
-	else echo "impshim: the wasm tests run under node: run 'sudo apt-get install -y nodejs'" >&2; exit 1; fi
+	@if command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1; then :; \
+	elif [ "$$(id -u)" = 0 ]; then echo "installing Debian's nodejs and npm for the wasm, npm and conformance tests"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null; \
+	else echo "impshim: the wasm tests run under node, the npm and conformance tests need npm: run 'sudo apt-get install -y nodejs npm'" >&2; exit 1; fi
+
+## conformance: the published i'mport REST clients from npm (conformance/package-lock.json)
+## run a merchant's server flow against a real impshim on loopback.
+conformance: dist node
+	npm_config_cache="$(NPM_CACHE)" IMPSHIM_DIST="$(abspath $(DIST))" $(GO) test -count=1 ./conformance/
 
 clean:
 	rm -rf dist bin bench/out npm/dist npm/out tmp/npm-example

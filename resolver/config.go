@@ -19,6 +19,9 @@ type Config struct {
 	MerchantCode string
 	Settings     []Setting
 	Strict       bool
+	// Identities are the people the mock verification window offers; none given means
+	// BuiltInIdentities.
+	Identities []Identity
 }
 
 // ConfigError is one problem with a configuration. Index is the position in pg_settings, or -1
@@ -72,6 +75,9 @@ func ParseConfig(data []byte) (Config, []ConfigError) {
 	} else if v.Kind != jsonv.Absent && v.Kind != jsonv.Null {
 		errs = append(errs, ConfigError{-1, "strict", "strict must be true or false, got " + v.Kind.Article()})
 	}
+	ids, idErrs := parseIdentities(root.Get("identities"))
+	cfg.Identities = ids
+	errs = append(errs, idErrs...)
 	list := root.Get("pg_settings")
 	switch list.Kind {
 	case jsonv.Array:
@@ -120,7 +126,7 @@ func ParseConfig(data []byte) (Config, []ConfigError) {
 // Validate checks every rule of SPEC §3 and returns every error (not just the first), and a
 // warning for each PG code the catalog does not know.
 func (c Config) Validate() ([]ConfigError, []Warning) {
-	var errs []ConfigError
+	errs := validateIdentities(c.Identities)
 	var warns []Warning
 	if len(c.Settings) == 0 {
 		errs = append(errs, ConfigError{-1, "pg_settings", "pg_settings is empty: add at least one PG setting, e.g. {\"pg\": \"html5_inicis\", \"mid\": \"INIpayTest\", \"pay_type\": \"general\"}"})

@@ -243,7 +243,8 @@ func TestConfigErrorText(t *testing.T) {
 // a message and a sane index) or a working Merchant whose default resolves.
 func FuzzParseConfig(f *testing.F) {
 	for _, s := range []string{seedConfig, mixedConfig, defaultLastConfig, certOnlyConfig, `{}`, `[]`, `{"pg_settings":[{}]}`,
-		`{"pg_settings":[{"pg":"a.b","mid":" ","pay_type":"x","default":true},{"default":true}]}`} {
+		`{"pg_settings":[{"pg":"a.b","mid":" ","pay_type":"x","default":true},{"default":true}]}`,
+		`{"pg_settings":[{"pg":"danal","mid":"D","pay_type":"general","type":"certification"}],"identities":[{"name":"A","phone":"01012345678","carrier":"SKT","birthday":"2000-02-29","gender":"female","foreigner":true},{"birthday":"2001-02-29"},3]}`} {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
@@ -268,5 +269,9 @@ func FuzzParseConfig(f *testing.F) {
 		require.NotNil(t, m)
 		tr := m.Resolve(Query{PG: strings.Repeat("x", 3)})
 		require.True(t, tr.Err != nil || tr.Index >= 0)
+		for _, id := range m.Identities() {
+			_, ok := id.AgeAt(1_700_000_000_000)
+			require.True(t, ok, "a validated identity has a birthday: %+v", id)
+		}
 	})
 }

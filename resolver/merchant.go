@@ -23,6 +23,7 @@ func NewMerchant(cfg Config) (*Merchant, []ConfigError, []Warning) {
 	}
 	m := &Merchant{cfg: cfg}
 	m.cfg.Settings = append([]Setting(nil), cfg.Settings...)
+	m.cfg.Identities = append([]Identity(nil), cfg.Identities...)
 	for _, i := range ConsoleOrder(m.cfg.Settings) {
 		s := &m.cfg.Settings[i]
 		t := typeSlot(s.Type)
@@ -45,7 +46,17 @@ func typeSlot(t string) int {
 func (m *Merchant) Config() Config {
 	c := m.cfg
 	c.Settings = append([]Setting(nil), m.cfg.Settings...)
+	c.Identities = append([]Identity(nil), m.cfg.Identities...)
 	return c
+}
+
+// Identities are the people the merchant's verification window offers: the config's, or
+// BuiltInIdentities when it names none.
+func (m *Merchant) Identities() []Identity {
+	if len(m.cfg.Identities) == 0 {
+		return BuiltInIdentities()
+	}
+	return append([]Identity(nil), m.cfg.Identities...)
 }
 
 // ConsoleOrder returns the setting indices in admin-console order (default first).

@@ -23,11 +23,17 @@ const maxText = 4 << 20
 type state struct {
 	merchant *resolver.Merchant
 	paid     resolver.PaidSet
-	pending  map[int]*resolver.Payment // requests whose window is open, by id
+	pending  map[int]window // requests whose window is open, by id
 	nextID   int
 	env      resolver.Env
 	memo     resolveMemo // answers of the resolve export for merchant (memo.go)
 	scratch  []byte      // where the resolve export encodes a miss; reused
+}
+
+// window is an open mock window: a payment's or a certification's.
+type window struct {
+	payment *resolver.Payment
+	cert    *resolver.Certification
 }
 
 // page is the state of this page's module, the one main publishes.
@@ -36,7 +42,7 @@ var page = newState()
 func newState() *state {
 	return &state{
 		paid:    &resolver.MemoryPaidSet{},
-		pending: map[int]*resolver.Payment{},
+		pending: map[int]window{},
 		env: resolver.Env{
 			Now:  dateNow,
 			Rand: rand.Uint64,
@@ -63,17 +69,18 @@ func (s *state) object() js.Value {
 	o := js.Global().Get("Object").New()
 	o.Set("version", Version)
 	for name, h := range map[string]handler{
-		"configure": s.configure,
-		"sandbox":   s.builtIn,
-		"request":   s.request,
-		"complete":  s.complete,
-		"abandon":   s.abandon,
-		"reset":     s.reset,
-		"catalog":   s.catalog,
-		"config":    s.config,
-		"resolve":   s.resolve,
-		"rules":     s.rules,
-		"mode":      s.mode,
+		"configure":     s.configure,
+		"sandbox":       s.builtIn,
+		"request":       s.request,
+		"complete":      s.complete,
+		"certification": s.certification,
+		"abandon":       s.abandon,
+		"reset":         s.reset,
+		"catalog":       s.catalog,
+		"config":        s.config,
+		"resolve":       s.resolve,
+		"rules":         s.rules,
+		"mode":          s.mode,
 	} {
 		o.Set(name, guard(name, h))
 	}
@@ -164,7 +171,7 @@ func (s *state) request(args []js.Value) []byte {
 	p.Open(env)
 	s.nextID++
 	id := s.nextID
-	s.pending[id] = p
+	s.pending[id] = window{payment: p}
 	b := append(make([]byte, 0, 1024), `{"ok":true,"id":`...)
 	b = jsonv.AppendInt(b, int64(id))
 	b = append(b, `,"imp_uid":`...)
@@ -226,46 +233,94 @@ func (s *state) complete(args []js.Value) []byte {
 	if e != nil {
 		return badArg(e)
 	}
-	p, ok := s.pending[id]
+	w, ok := s.pending[id]
 	if !ok {
-		return errorJSON(resolver.CodeInternal, "[impshim] bridge bug: no open payment window with id "+strconv.Itoa(id))
+		return errorJSON(resolver.CodeInternal, "[impshim] bridge bug: no open window with id "+strconv.Itoa(id))
 	}
-	o, oerr := parseOutcome(text)
-	if oerr != "" {
-		return errorJSON(resolver.CodeInternal, "[impshim] bridge bug: "+oerr)
+	o, oerr := resolver.ParseOutcome([]byte(text))
+	if oerr != nil {
+		return errorJSON(oerr.Code, "[impshim] "+oerr.Message)
+	}
+	b := append(make([]byte, 0, 1024), `{"response":`...)
+	if w.cert != nil {
+		resp, rerr := w.cert.Respond(o, s.env)
+		if rerr != nil { // a bad identity index: the window stays open
+			return errorJSON(rerr.Code, "[impshim] "+rerr.Message)
+		}
+		delete(s.pending, id)
+		b = resp.AppendJSON(b)
+		if resp.Identity != nil {
+			b = append(b, `,"identity":`...)
+			b = resp.Identity.AppendJSON(b)
+		}
+		return append(b, '}')
 	}
 	delete(s.pending, id)
-	resp := p.Respond(o, s.env, s.paid)
-	b := append(make([]byte, 0, 1024), `{"response":`...)
+	resp := w.payment.Respond(o, s.env, s.paid)
 	b = resp.AppendJSON(b)
 	return append(b, '}')
 }
 
-func parseOutcome(text string) (resolver.Outcome, string) {
-	v, err := jsonv.Parse([]byte(text))
-	if err != nil {
-		return resolver.Outcome{}, "outcome is not JSON: " + err.Error()
+// certification(params, env) runs IMP.certification's checks and resolution. Failure:
+// {"ok":false,"response":…,"trace":…?,"mode":…}. Success: {"ok":true,"id":…,"imp_uid":…,
+// "merchant_uid":…,"mode":…,"redirect_url"?,"window":…,"trace":…}.
+func (s *state) certification(args []js.Value) []byte {
+	text, e := argString(args, 0, "certification's params", maxText)
+	if e != nil {
+		return badArg(e)
 	}
-	if v.Kind != jsonv.Object {
-		return resolver.Outcome{}, "outcome must be an object, got " + v.Kind.Article()
+	benv, berr := browserEnv(args, 1)
+	if berr != nil {
+		return errorJSON(berr.Code, "[impshim] "+berr.Message)
 	}
-	var o resolver.Outcome
-	for _, f := range []struct {
-		key string
-		dst *string
-	}{{"result", &o.Result}, {"error_code", &o.ErrorCode}, {"error_msg", &o.ErrorMsg}} {
-		switch x := v.Get(f.key); x.Kind {
-		case jsonv.String:
-			*f.dst = x.Str
-		case jsonv.Absent, jsonv.Null:
-		default:
-			return o, "outcome." + f.key + " must be a string, got " + x.Kind.Article()
+	if s.merchant == nil {
+		return errorJSON(resolver.CodeNotInitialized, "[impshim] call IMP.init(\"your merchant code\") (or IMP.sandbox.configure(config)) before IMP.certification")
+	}
+	failed := func(merchantUID string, err *resolver.Error, tr *resolver.Trace, mode, redirectURL string) []byte {
+		resp := resolver.CertificationErrorResponse(merchantUID, err)
+		b := append(make([]byte, 0, 512), `{"ok":false,"response":`...)
+		b = resp.AppendJSON(b)
+		if tr != nil {
+			b = append(b, `,"trace":`...)
+			b = tr.AppendJSON(b)
 		}
+		b = appendMode(b, mode, redirectURL)
+		return append(b, '}')
 	}
-	if resolver.ValidOutcomeResult(o.Result) {
-		return o, ""
+	req, perr := resolver.ParseRequest([]byte(text))
+	if perr != nil {
+		return failed("", perr, nil, resolver.ModePopup, "")
 	}
-	return o, "outcome.result must be \"paid\", \"failed\" or \"cancelled\""
+	mode, redirectURL := req.CertificationWindowMode(benv.UserAgent)
+	env := s.env
+	if benv.HasNow {
+		now := benv.NowMS
+		env.Now = func() int64 { return now }
+	}
+	c, tr, cerr := s.merchant.CheckCertification(req, env)
+	if cerr != nil {
+		var trp *resolver.Trace
+		if tr.Rule != "" || tr.Err != nil {
+			trp = &tr
+		}
+		return failed(req.MerchantUID(), cerr, trp, mode, redirectURL)
+	}
+	c.Open(env)
+	s.nextID++
+	id := s.nextID
+	s.pending[id] = window{cert: c}
+	b := append(make([]byte, 0, 1024), `{"ok":true,"id":`...)
+	b = strconv.AppendInt(b, int64(id), 10)
+	b = append(b, `,"imp_uid":`...)
+	b = jsonv.AppendString(b, c.ImpUID)
+	b = append(b, `,"merchant_uid":`...)
+	b = jsonv.AppendString(b, c.MerchantUID)
+	b = appendMode(b, mode, redirectURL)
+	b = append(b, `,"window":`...)
+	b = c.AppendWindowJSON(b)
+	b = append(b, `,"trace":`...)
+	b = tr.AppendJSON(b)
+	return append(b, '}')
 }
 
 // abandon(id) drops request id without a response (its popup was blocked).
@@ -391,5 +446,10 @@ func appendConfigJSON(b []byte, c resolver.Config) []byte {
 		}
 		b = append(b, '}')
 	}
-	return append(b, "]}"...)
+	b = append(b, ']')
+	if len(c.Identities) > 0 {
+		b = jsonv.AppendKey(b, "identities")
+		b = jsonv.AppendArray(b, c.Identities, func(b []byte, id resolver.Identity) []byte { return id.AppendJSON(b) })
+	}
+	return append(b, '}')
 }

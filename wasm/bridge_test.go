@@ -554,3 +554,82 @@ func TestModeAlone(t *testing.T) {
 	assert.Equal(t, "INTERNAL", decode(t, obj.Call("mode", 5)).Error.Code)
 	assert.Equal(t, "INTERNAL", decode(t, obj.Call("mode", `{}`, js.Undefined(), 5)).Error.Code)
 }
+
+func TestCertificationFlow(t *testing.T) {
+	const iPhone = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) Mobile/15E148"
+	_, obj := freshObject(t)
+	assert.Equal(t, "NOT_INITIALIZED", decode(t, obj.Call("certification", `{}`)).Error.Code)
+	require.True(t, *decode(t, obj.Call("configure", seedConfig)).OK)
+	none := decode(t, obj.Call("certification", `{"merchant_uid":"c-0"}`))
+	require.False(t, *none.OK)
+	assert.Equal(t, "F1001", none.Response["error_code"], "the seed merchant has no certification setting")
+	assert.Equal(t, "certification", none.Response["pg_type"])
+	assert.Equal(t, "c-0", none.Response["merchant_uid"])
+	assert.Nil(t, none.Response["imp_uid"])
+	assert.NotNil(t, none.Trace)
+	assert.Equal(t, "popup", none.Mode)
+
+	cfg := decode(t, obj.Call("configure", `{"merchant_code":"imp1","pg_settings":[
+	 {"pg":"html5_inicis","mid":"MID-a","pay_type":"general","default":true},
+	 {"pg":"danal","mid":"CERT-D","pay_type":"general","type":"certification"}],
+	 "identities":[{"name":"Adult","phone":"01011112222","carrier":"SKT","birthday":"1990-01-01","gender":"male"},
+	               {"name":"Kid","phone":"01011113333","carrier":"KTF","birthday":"2015-06-15","gender":"female"}]}`))
+	require.True(t, *cfg.OK, "%+v", cfg.Errors)
+	assert.Len(t, cfg.Config["identities"], 2, "the config answer keeps the identities")
+
+	env := mustJSON(t, map[string]any{"user_agent": "Mozilla/5.0 (X11; Linux x86_64)", "now_ms": 1764130000000})
+	a := decode(t, obj.Call("certification", `{"merchant_uid":"c-1","min_age":19,"popup":false}`, env))
+	require.True(t, *a.OK, "%+v", a)
+	assert.Regexp(t, `^imps?_\d{12}$`, a.ImpUID)
+	assert.Equal(t, "c-1", a.MerchantUID)
+	assert.Equal(t, "popup", a.Mode, "a PC gets a popup whatever popup says")
+	assert.Equal(t, "certification", a.Window["kind"])
+	assert.Equal(t, "danal", a.Window["pg"])
+	assert.Equal(t, 19.0, a.Window["min_age"])
+	assert.Len(t, a.Window["identities"], 2)
+	assert.Equal(t, "R3", a.Trace["rule"])
+
+	// a bad identity keeps the window open; the minor is refused like a cancel; the adult passes
+	assert.Equal(t, "INTERNAL", decode(t, obj.Call("complete", a.ID, `{"result":"paid","identity":5}`)).Error.Code)
+	var kid struct {
+		Response map[string]any `json:"response"`
+		Identity map[string]any `json:"identity"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(obj.Call("complete", a.ID, `{"result":"paid","identity":1}`).String()), &kid))
+	assert.Equal(t, false, kid.Response["success"])
+	assert.Equal(t, "USER_CANCEL", kid.Response["error_code"])
+	assert.Contains(t, kid.Response["error_msg"], "younger than min_age 19")
+	assert.Nil(t, kid.Identity)
+	assert.NotNil(t, decode(t, obj.Call("complete", a.ID, `{"result":"paid"}`)).Error, "each window completes once")
+
+	b := decode(t, obj.Call("certification", `{"min_age":19}`, env))
+	var adult struct {
+		Response map[string]any `json:"response"`
+		Identity map[string]any `json:"identity"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(obj.Call("complete", b.ID, `{"result":"paid","identity":0}`).String()), &adult))
+	assert.Equal(t, map[string]any{"success": true, "imp_uid": b.ImpUID, "merchant_uid": b.MerchantUID, "pg_provider": "danal",
+		"pg_type": "certification", "error_code": nil, "error_msg": nil}, adult.Response)
+	assert.Equal(t, "Adult", adult.Identity["name"])
+	assert.Equal(t, "1990-01-01", adult.Identity["birthday"])
+	assert.Equal(t, "nobody_1764130000000", b.MerchantUID, "now_ms is the clock")
+
+	mobile := decode(t, obj.Call("certification", `{"m_redirect_url":"https://shop.example/cert"}`, mustJSON(t, map[string]any{"user_agent": iPhone})))
+	require.True(t, *mobile.OK)
+	assert.Equal(t, "redirect", mobile.Mode)
+	require.NotNil(t, mobile.RedirectURL)
+	assert.Equal(t, "https://shop.example/cert", *mobile.RedirectURL)
+	decode(t, obj.Call("abandon", mobile.ID))
+
+	for _, bad := range []string{`{"min_age":"19"}`, `{"min_age":-1}`, `"x"`, `{"merchant_uid":1}`} {
+		r := decode(t, obj.Call("certification", bad))
+		require.False(t, *r.OK, bad)
+		assert.NotEmpty(t, r.Response["error_code"], bad)
+	}
+	// the built-in merchant certifies out of the box
+	require.True(t, *decode(t, obj.Call("sandbox", "imp_x")).OK)
+	c := decode(t, obj.Call("certification", `{}`))
+	require.True(t, *c.OK)
+	assert.Equal(t, "inicis_unified", c.Window["pg"])
+	assert.Len(t, c.Window["identities"], 3)
+}

@@ -29,12 +29,34 @@
 //	                            alone, for answers the bridge gives without a request (WINDOW_BUSY,
 //	                            NOT_INITIALIZED, MERCHANT_CONFIG, uncopyable params); kind
 //	                            "certification" is a popup on a desktop by default
-//	complete(id, outcomeJSON)   outcome {"result":"paid"|"failed"|"cancelled","error_code","error_msg"}
-//	                            → {"response":{…}}; a paid response marks merchant_uid paid
-//	abandon(id)                 forget an opened request without a response (popup blocked)
+//	certification(paramsJSON, envJSON?)  IMP.certification (SPEC §9): checks params (min_age a
+//	                            whole number of years or absent, merchant_uid, m_redirect_url),
+//	                            resolves among the settings of type "certification" by the §4 rules
+//	                            (none → F1001), answers like request:
+//	                            {"ok":true,"id":n,"imp_uid":"imps_…","merchant_uid":"…","mode":…,
+//	                            "redirect_url"?,"window":{"kind":"certification","pg","name","name_ko",
+//	                            "mid","label","color","imp_uid","merchant_uid","identities":[{name,phone,
+//	                            carrier,birthday,gender,foreigner}],"min_age":n|null,"language","company",
+//	                            "prefill":{name,phone,carrier}},"trace":{…}} |
+//	                            {"ok":false,"response":{…},"trace":{…}?,"mode":…}
+//	                            mode: "redirect" on a mobile user agent with an http(s) m_redirect_url;
+//	                            else "popup" on a PC whatever params.popup says (the real SDK forces it:
+//	                            developers.portone.io v1-sdk/javascript-sdk/cft.mdx) or with popup: true;
+//	                            else (mobile, no redirect URL) "iframe"
+//	complete(id, outcomeJSON)   outcome {"result":"paid"|"failed"|"cancelled","error_code","error_msg",
+//	                            "identity"?} → {"response":{…}}; a paid payment marks merchant_uid paid.
+//	                            For a certification "paid" means verified as identities[identity]
+//	                            (default 0): {"response":{"success","imp_uid","merchant_uid","pg_provider",
+//	                            "pg_type":"certification","error_code","error_msg"},"identity":{…}?}
+//	                            (identity on success only, for the server's record; not the callback's).
+//	                            Younger than min_age (Asia/Seoul date of Date.now()) → success false,
+//	                            error_code "USER_CANCEL": the real window shows 인증실패 and then answers
+//	                            exactly as a cancel (portone-io/portone_flutter#119). An identity index
+//	                            out of range is an error answer and the window stays open
+//	abandon(id)                 forget an opened request or certification without a response
 //	reset()                     forget paid merchant_uids
 //	catalog()                   {"catalog":[{code,name,name_ko,legacy,simple_pay,pay_type,methods,currencies,color,certification}]}
-//	config()                    {"config":{…}|null}
+//	config()                    {"config":{…}|null} (with "identities" when the config named any)
 //	resolve(queryJSON)          {"trace":{…}}; the slow twin of the export below
 //	rules()                     {"version","outcome_results":["paid","failed","cancelled"],
 //	                            "payment_statuses":["ready","paid","cancelled","failed"],

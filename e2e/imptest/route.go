@@ -1,9 +1,12 @@
 package imptest
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
+	"io"
+	"net/http"
 	"net/url"
 	"os"
 	"path"
@@ -32,6 +35,10 @@ type SDK struct {
 	MerchantsDir string
 	// Strict sets "strict": true in every merchant config served: a pg typo is SANDBOX_STRICT.
 	Strict bool
+	// Server, when set, is a running impshim server ("http://127.0.0.1:8080", make run): merchant
+	// files not given above and the ledger's endpoints (sandbox/…) come from its /sdk/, so the
+	// payment lands in its ledger and the merchant's back end finds it over the V1 REST API.
+	Server string
 }
 
 var (
@@ -204,6 +211,14 @@ func Route(sdk SDK) chromedp.Action[*Routed] {
 // Route serves). Unlike Result it needs no Pay: the page's own button made the request.
 func Answer() chromedp.Action[Response] {
 	return func(ctx context.Context, t *chromedp.Target) (Response, error) {
+		missing := false // the page had no window.IMP when last looked at
+		fail := func(err error) (Response, error) {
+			why := "no answer from IMP.request_pay yet"
+			if missing {
+				why = "the page has no window.IMP: does it load the i'mport SDK (" + strings.Join(SDKURLs, ", ") + "), and did Route run before it loaded?"
+			}
+			return Response{}, errors.New("imptest: " + why + ": " + err.Error())
+		}
 		for {
 			raw, err := chromedp.Evaluate[[]byte](`(() => {
 				const q = globalThis[Symbol.for('imptest.answers')];
@@ -211,6 +226,9 @@ func Answer() chromedp.Action[Response] {
 				return q.length ? {response: q.shift().response} : {};
 			})()`)(ctx, t)
 			if err != nil {
+				if ctx.Err() != nil {
+					return fail(ctx.Err())
+				}
 				return Response{}, wrap("reading the answer", err)
 			}
 			var st struct {
@@ -223,12 +241,9 @@ func Answer() chromedp.Action[Response] {
 			if st.Response != nil {
 				return DecodeResponse(st.Response)
 			}
+			missing = st.Missing
 			if err := sleep(ctx, 25*time.Millisecond); err != nil {
-				why := "no answer from IMP.request_pay yet"
-				if st.Missing {
-					why = "the page has no window.IMP: does it load the i'mport SDK (" + strings.Join(SDKURLs, ", ") + "), and did Route run before it loaded?"
-				}
-				return Response{}, errors.New("imptest: " + why + ": " + err.Error())
+				return fail(err)
 			}
 		}
 	}
@@ -249,6 +264,7 @@ type sdkServer struct {
 	merchants map[string][]byte
 	dir       string
 	strict    bool
+	server    *url.URL
 	mu        sync.Mutex
 	cache     map[string][]byte
 }
@@ -267,6 +283,13 @@ func newSDKServer(sdk SDK) (*sdkServer, error) {
 		}
 	}
 	s := &sdkServer{dist: dist, merchants: map[string][]byte{}, dir: sdk.MerchantsDir, strict: sdk.Strict, cache: map[string][]byte{}}
+	if sdk.Server != "" {
+		u, err := url.Parse(sdk.Server)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return nil, errors.New("imptest: Route: Server must be the URL of a running impshim server, such as http://127.0.0.1:8080 (make run prints it), not " + strconv.Quote(sdk.Server))
+		}
+		s.server = u
+	}
 	for i, m := range sdk.Merchants {
 		b, err := json.Marshal(m)
 		if err != nil {
@@ -305,6 +328,11 @@ func (s *sdkServer) merchant(code string) []byte {
 	if !ok && s.dir != "" && filepath.Base(code) == code && code != "." && code != ".." {
 		if f, err := os.ReadFile(filepath.Join(s.dir, code+".json")); err == nil {
 			b, ok = f, true
+		}
+	}
+	if !ok && s.server != nil {
+		if st, _, body, err := s.forward(context.Background(), "GET", "merchants/"+url.PathEscape(code)+".json", "", nil, nil); err == nil && st == 200 {
+			b, ok = body, true
 		}
 	}
 	if !ok || !s.strict {
@@ -359,6 +387,20 @@ func (s *sdkServer) answer(life context.Context, b cdp.Session, routed *Routed, 
 		}
 		fulfill(404, "application/json; charset=utf-8", []byte(`{"error":"no such merchant in this test: the SDK uses its built-in sandbox merchant"}`))
 	case "sandbox":
+		if s.server != nil {
+			var body []byte
+			for _, e := range ev.Request.PostDataEntries {
+				body = append(body, e.Bytes...)
+			}
+			ctype, _ := ev.Request.Headers["Content-Type"].(string)
+			st, rtype, rbody, err := s.forward(ctx, ev.Request.Method, p.Rest, query(ev.Request.URL), body, &ctype)
+			if err != nil {
+				fulfill(502, "application/json; charset=utf-8", []byte(`{"ok":false,"error":"imptest.Route: the impshim server at `+s.server.String()+` did not answer: is it running (make run)?"}`))
+				return
+			}
+			fulfill(st, rtype, rbody)
+			return
+		}
 		if p.Path == "sandbox/backend.json" {
 			fulfill(200, "application/json; charset=utf-8", []byte(`{"ledger":false}`))
 			return
@@ -367,6 +409,39 @@ func (s *sdkServer) answer(life context.Context, b cdp.Session, routed *Routed, 
 	default:
 		fulfill(404, "text/plain; charset=utf-8", []byte("[impshim] "+ev.Request.URL+" is not a file of impshim; imptest.Route answers the SDK's script and the files it loads"))
 	}
+}
+
+// forward asks the server for {sdk}/rest as from the server's own origin: its window endpoints
+// refuse other origins, and the window's origin here is the CDN's.
+func (s *sdkServer) forward(ctx context.Context, method, rest, rawQuery string, body []byte, ctype *string) (int, string, []byte, error) {
+	target, err := url.Parse(strings.TrimSuffix(s.server.String(), "/") + "/sdk/" + rest) // rest is escaped already
+	if err != nil {
+		return 0, "", nil, err
+	}
+	target.RawQuery = rawQuery
+	req, err := http.NewRequestWithContext(ctx, method, target.String(), bytes.NewReader(body))
+	if err != nil {
+		return 0, "", nil, err
+	}
+	if ctype != nil && *ctype != "" {
+		req.Header.Set("Content-Type", *ctype)
+	}
+	req.Header.Set("Origin", s.server.Scheme+"://"+s.server.Host)
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return 0, "", nil, err
+	}
+	defer res.Body.Close()
+	out, err := io.ReadAll(io.LimitReader(res.Body, 8<<20))
+	return res.StatusCode, res.Header.Get("Content-Type"), out, err
+}
+
+func query(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return ""
+	}
+	return u.RawQuery
 }
 
 func kindOf(u string) string {

@@ -3,6 +3,7 @@ package imptest_test
 import (
 	"context"
 	"encoding/json"
+	"net/http"
 	"net/http/httptest"
 	"os"
 	"strings"
@@ -14,6 +15,9 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/impshim/impshim/e2e/imptest"
+	"github.com/impshim/impshim/ledger"
+	"github.com/impshim/impshim/web"
+	"github.com/impshim/impshim/web/merchants"
 )
 
 // The same table drives npm/index.js's route (npm/test/package.test.mjs).
@@ -132,7 +136,7 @@ func TestRouteStrictAndNoSDK(t *testing.T) {
 
 	// No SDK on the page: Answer says what is missing instead of only timing out.
 	require.NoError(t, chromedp.Do(ctx, chromedp.Navigate(shop.URL+"/nosdk.html")))
-	short, stop := context.WithTimeout(ctx, time.Second)
+	short, stop := context.WithTimeout(ctx, 2*time.Second)
 	defer stop()
 	_, err = chromedp.Run(short, imptest.Answer())
 	require.Error(t, err)
@@ -144,4 +148,72 @@ func distDir() string {
 		return d
 	}
 	return "../../dist"
+}
+
+// With Server, the unchanged page pays into a running impshim server's ledger, where the
+// merchant's back end finds it over the V1 REST API.
+func TestRouteServer(t *testing.T) {
+	store, err := ledger.Open(":memory:")
+	require.NoError(t, err)
+	defer store.Close()
+	files, err := merchants.Load("")
+	require.NoError(t, err)
+	api := ledger.NewAPI(store, ledger.MerchantSetOf(files), ledger.Options{})
+	defer api.Close()
+	server := httptest.NewServer(web.New(web.Options{Dist: distDir(), Merchants: files, Backend: api}))
+	defer server.Close()
+	shop := httptest.NewServer(teaShop())
+	defer shop.Close()
+	ctx, cancel, err := headlessChromium()
+	require.NoError(t, err)
+	defer cancel()
+
+	_, err = chromedp.Run(ctx, imptest.Route(imptest.SDK{Dist: distDir(), Server: "localhost:1"}))
+	require.ErrorContains(t, err, "Server must be the URL of a running impshim server")
+	routed, err := chromedp.Run(ctx, imptest.Route(imptest.SDK{Dist: distDir(), Server: server.URL}))
+	require.NoError(t, err)
+	require.NoError(t, chromedp.Do(ctx, chromedp.Navigate(shop.URL+"/cdn.html"), chromedp.Click(chromedp.CSS("#buy")), imptest.Approve()))
+	rsp, err := chromedp.Run(ctx, imptest.Answer())
+	require.NoError(t, err)
+	require.True(t, rsp.Success, rsp.ErrorMsg)
+
+	// The merchant's back end: a token, then the payment by imp_uid (polled until C2.3 has the
+	// bridge record before the callback).
+	token := restJSON(t, "POST", server.URL+"/users/getToken", "", `{"imp_key":"imp_apikey","imp_secret":"sandbox_secret"}`)
+	access, _ := token["response"].(map[string]any)["access_token"].(string)
+	require.NotEmpty(t, access)
+	var got map[string]any
+	require.Eventually(t, func() bool {
+		got = restJSON(t, "GET", server.URL+"/payments/"+rsp.ImpUID, access, "")
+		return got["code"] == float64(0)
+	}, 5*time.Second, 50*time.Millisecond, "the payment never reached the ledger: %v", got)
+	pay := got["response"].(map[string]any)
+	assert.Equal(t, "paid", pay["status"])
+	assert.Equal(t, "order-1001", pay["merchant_uid"])
+	assert.EqualValues(t, 12000, pay["amount"])
+	var sandbox int
+	for _, q := range routed.Requests() {
+		if q.Kind == "sandbox" && q.Status == 200 {
+			sandbox++
+		}
+	}
+	assert.Positive(t, sandbox, "the ledger's endpoints went through the server")
+}
+
+func restJSON(t *testing.T, method, url, token, body string) map[string]any {
+	t.Helper()
+	req, err := http.NewRequest(method, url, strings.NewReader(body))
+	require.NoError(t, err)
+	if body != "" {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	if token != "" {
+		req.Header.Set("Authorization", token)
+	}
+	res, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	defer res.Body.Close()
+	var v map[string]any
+	require.NoError(t, json.NewDecoder(res.Body).Decode(&v))
+	return v
 }

@@ -167,8 +167,9 @@ func axeCheck(tb *tab, moment string, frames ...string) {
 	}
 }
 
-// demoShot keeps a screenshot at width×height (full page, or the viewport when something is
-// overlaid) when IMPSHIM_ARTIFACTS is set.
+// demoShot keeps screenshots at width×height when IMPSHIM_ARTIFACTS is set: the viewport, or
+// with full the whole page as viewport-sized parts from the top down (name-1.png, name-2.png, …),
+// each small enough to look at.
 func demoShot(tb *tab, name string, width, height int64, full bool) {
 	tb.t.Helper()
 	if os.Getenv("IMPSHIM_ARTIFACTS") == "" {
@@ -176,13 +177,17 @@ func demoShot(tb *tab, name string, width, height int64, full bool) {
 	}
 	dir := filepath.Join(artifactsRoot(), unsafeName.ReplaceAllString(tb.t.Name(), "_"))
 	require.NoError(tb.t, os.MkdirAll(dir, 0o755))
-	var png []byte
-	if full {
-		png = run(tb, chromedp.FullScreenshot(100))
-	} else {
-		png = run(tb, chromedp.CaptureScreenshot())
+	file := func(suffix string) string { return filepath.Join(dir, fmt.Sprintf("%s-%dx%d%s.png", name, width, height, suffix)) }
+	if !full {
+		require.NoError(tb.t, os.WriteFile(file(""), run(tb, chromedp.CaptureScreenshot()), 0o644))
+		return
 	}
-	require.NoError(tb.t, os.WriteFile(filepath.Join(dir, fmt.Sprintf("%s-%dx%d.png", name, width, height)), png, 0o644))
+	pageHeight := eval[int](tb, `document.documentElement.scrollHeight`)
+	for i := 0; i*int(height) < pageHeight && i < 20; i++ {
+		eval[bool](tb, fmt.Sprintf(`(scrollTo(0, %d), true)`, i*int(height)))
+		require.NoError(tb.t, os.WriteFile(file(fmt.Sprintf("-%d", i+1)), run(tb, chromedp.CaptureScreenshot()), 0o644))
+	}
+	eval[bool](tb, `(scrollTo(0, 0), true)`)
 }
 
 func TestDemoLooksAndReads(t *testing.T) {
@@ -199,7 +204,8 @@ func TestDemoLooksAndReads(t *testing.T) {
 			site := demoLedgerSite(t)
 			tb := newTab(t)
 			if tc.phone {
-				tb.do(chromedp.Emulate(device.IPhone13))
+				// A phone's user agent and touch, at scale 1 so the shots stay small enough to look at.
+				tb.do(chromedp.Emulate(device.IPhone13), chromedp.EmulateViewport(tc.width, tc.height, chromedp.EmulateScale(1), chromedp.EmulateMobile, chromedp.EmulateTouch))
 			} else {
 				tb.do(chromedp.EmulateViewport(tc.width, tc.height))
 			}

@@ -34,7 +34,12 @@ function verdictFor(s, t, shown, a) {
   if (s.config.strict && t.fallback) {
     return { state: "refused", label: `Pay ${shown} — strict mode refuses the fallback`, note: `pg matches no setting: strict mode answers SANDBOX_STRICT instead of paying with ${where}.` };
   }
-  if (t.fallback) return { state: "fallback", label: `Pay ${shown} with ${where} (fallback)`, note: `pg matches no setting, so the default PG gets the payment — the real service does this silently.` };
+  if (t.fallback) {
+    const none = t.input === undefined || t.input === null || t.input === "";
+    return { state: "fallback", label: `Pay ${shown} with ${where} (fallback)`, note: none
+      ? "No pg, so the default PG gets the payment. Fine if you mean the default; name it to be sure (strict mode refuses a missing pg)."
+      : "pg matches no setting, so the default PG gets the payment — the real service does this silently." };
+  }
   return { state: "ok", label: `Pay ${shown} with ${where}`, note: "" };
 }
 

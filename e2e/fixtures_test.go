@@ -253,7 +253,8 @@ func TestFixtureBillingKey(t *testing.T) {
 	noPageErrors(tb)
 }
 
-// TestFixtureMobileRedirect: on a phone the page goes to m_redirect_url, whose page reads the
+// TestFixtureMobileRedirect: on a phone the page goes to its relative m_redirect_url (resolved
+// against the page, as a navigation would), whose page reads the
 // result from the query; on a desktop the same page gets its callback.
 func TestFixtureMobileRedirect(t *testing.T) {
 	t.Parallel()

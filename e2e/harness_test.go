@@ -27,6 +27,7 @@ package e2e
 //	/mime/...      impshim.wasm is served as text/plain
 //	/cdn/shop/...  the page loads imp.js from cdnURL (another origin, same site)
 //	/xsite/shop/...  the page loads imp.js from cdnXSite (another site: the window runs out of process)
+//	/shop/x.html?sdk=URL  the page loads imp.js from the folder URL (say a make run server's /sdk/)
 //	newGate(t)     impshim.wasm is held back until the test releases it
 //
 // Tests run 4 at a time unless -parallel says otherwise: they mostly wait on the browser.
@@ -226,19 +227,22 @@ func newSite(dist, testdata string) http.Handler {
 			}
 		}
 		switch {
-		case strings.HasPrefix(rest, "/shop/") && (mode == "cdn" || mode == "xsite") && strings.HasSuffix(rest, ".html"):
-			// The same page, with the SDK from the other server.
+		case strings.HasPrefix(rest, "/shop/") && (mode == "cdn" || mode == "xsite" || r.URL.Query().Has("sdk")) && strings.HasSuffix(rest, ".html"):
+			// The same page, with the SDK from the other server (?sdk=URL: imp.js's folder anywhere).
 			b, err := fs.ReadFile(shopFS, strings.TrimPrefix(rest, "/shop/"))
 			if err != nil {
 				http.NotFound(w, r)
 				return
 			}
-			base := cdnURL
-			if mode == "xsite" {
-				base = cdnXSite
+			sdk := cdnURL + "/static/impshim/"
+			switch {
+			case mode == "xsite":
+				sdk = cdnXSite + "/static/impshim/"
+			case r.URL.Query().Has("sdk"):
+				sdk = r.URL.Query().Get("sdk")
 			}
 			w.Header().Set("Content-Type", "text/html; charset=utf-8")
-			_, _ = w.Write([]byte(strings.ReplaceAll(string(b), `"../static/impshim/`, `"`+base+`/static/impshim/`)))
+			_, _ = w.Write([]byte(strings.ReplaceAll(string(b), `"../static/impshim/`, `"`+sdk)))
 		case strings.HasPrefix(rest, "/shop/"):
 			serveFile(w, r, shopFS, strings.TrimPrefix(rest, "/shop/"))
 		case strings.HasPrefix(rest, "/fixtures/"):

@@ -244,7 +244,9 @@ func amountFor(f fields, name, currency string, required bool) (Amount, error) {
 var currencyCode = regexp.MustCompile(`^[A-Z]{3}$`)
 
 // decodeCharge reads the fields every charge shares (again, onetime, one schedule).
-func decodeCharge(f fields, wantName bool) (Charge, error) {
+// A charge without name is taken, as the real API takes it; the payment then has no title in the
+// console (iamport-rest-client-net issue 35).
+func decodeCharge(f fields) (Charge, error) {
 	var c Charge
 	var errs []error
 	str := func(name string, dst *string) {
@@ -288,11 +290,6 @@ func decodeCharge(f fields, wantName bool) (Charge, error) {
 	errs = append(errs, err)
 	if len(c.NoticeURLs) > maxNoticeURLs {
 		errs = append(errs, refused(-1, "notice_url 값이 올바르지 않습니다.", "notice_url lists more than "+strconv.Itoa(maxNoticeURLs)+" URLs", ErrInvalid))
-	}
-	if wantName && c.Name == "" {
-		// The real API takes a charge without name, but the payment then has no title in the
-		// console (iamport-rest-client-net issue 35); the sandbox still takes it.
-		c.Name = ""
 	}
 	return c, errors.Join(errs...)
 }
@@ -468,7 +465,7 @@ func (a *API) again(r *http.Request, code string) (any, error) {
 		return nil, err
 	}
 	uid, err1 := textField(f, "customer_uid")
-	c, err2 := decodeCharge(f, true)
+	c, err2 := decodeCharge(f)
 	if err := errors.Join(checkCustomerUID(uid), err1, err2); err != nil {
 		return nil, err
 	}
@@ -487,7 +484,7 @@ func (a *API) onetime(r *http.Request, code string) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	c, err1 := decodeCharge(f, false)
+	c, err1 := decodeCharge(f)
 	card, err2 := decodeCard(f)
 	uid, err3 := textField(f, "customer_uid")
 	pg, err4 := textField(f, "pg")
@@ -601,7 +598,7 @@ func (a *API) schedule(r *http.Request, code string) (any, error) {
 		entries = nil
 	}
 	for i, e := range entries {
-		c, err := decodeCharge(e, true)
+		c, err := decodeCharge(e)
 		at, has, err2 := intField(e, "schedule_at")
 		if err2 == nil && !has {
 			err2 = refused(-1, "결제예약 시각(schedule_at)은 필수입력입니다.", "schedules["+strconv.Itoa(i)+"].schedule_at is required: unix seconds", ErrInvalid)

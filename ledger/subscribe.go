@@ -1106,3 +1106,26 @@ func (s *Store) MarkIssuingPayment(ctx context.Context, merchantCode, impUID str
 		return err
 	})
 }
+
+// ListBillingKeys returns the merchant's live keys, latest updated first.
+func (s *Store) ListBillingKeys(ctx context.Context, merchantCode string, limit int) ([]BillingKey, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT doc FROM billing_keys WHERE merchant_code = ? AND deleted_at = 0
+		ORDER BY json_extract(doc, '$.updated') DESC, customer_uid LIMIT ?`, merchantCode, limit)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	list := []BillingKey{}
+	for rows.Next() {
+		var doc string
+		var k BillingKey
+		if err := rows.Scan(&doc); err != nil {
+			return nil, err
+		}
+		if err := json.Unmarshal([]byte(doc), &k); err != nil {
+			return nil, err
+		}
+		list = append(list, k)
+	}
+	return list, rows.Err()
+}

@@ -544,3 +544,52 @@ func TestWindowIssuesKey(t *testing.T) {
 	assert.Nil(t, s.ok("GET", "/payments/imps_400000000002", nil).response["customer_uid_usage"])
 	s.refusedWith(s.call("GET", "/subscribe/customers/window_2", nil), 404, 1, "요청하신 customer_uid(window_2)로 등록된 정보를 찾을 수 없습니다.")
 }
+
+// TestBridgeViewOfSubscriptions: what the demo page reads and does without a token.
+func TestBridgeViewOfSubscriptions(t *testing.T) {
+	s := newSubServer(t)
+	s.ok("POST", "/subscribe/customers/v_1", cardBody("html5_inicis.MID-b"))
+	s.ok("POST", "/subscribe/payments/schedule", map[string]any{"customer_uid": "v_1", "schedules": []any{
+		map[string]any{"merchant_uid": "v_m1", "schedule_at": t0 + 100, "amount": 100, "name": "x"},
+		map[string]any{"merchant_uid": "v_m2", "schedule_at": t0 + 200, "amount": 100, "name": "x"}}})
+	s.token = ""
+	get := func(path string) map[string]any {
+		t.Helper()
+		res, err := http.Get(s.base + path)
+		require.NoError(t, err)
+		defer res.Body.Close()
+		var m map[string]any
+		require.NoError(t, json.NewDecoder(res.Body).Decode(&m))
+		require.Equal(t, 200, res.StatusCode, "%v", m)
+		require.Equal(t, true, m["ok"])
+		return m
+	}
+	keys := get("/sdk/sandbox/billing_keys?merchant_code=" + DemoMerchant)["billing_keys"].([]any)
+	require.Len(t, keys, 1)
+	assert.Equal(t, "v_1", keys[0].(map[string]any)["customer_uid"])
+	sched := get("/sdk/sandbox/schedules?merchant_code=" + DemoMerchant)
+	assert.Equal(t, float64(2), sched["total"])
+	assert.Equal(t, float64(t0), get("/sdk/sandbox/clock?merchant_code="+DemoMerchant)["now"])
+
+	post := func(body map[string]any) (int, map[string]any) {
+		t.Helper()
+		data, _ := json.Marshal(body)
+		res, err := http.Post(s.base+"/sdk/sandbox/clock", "application/json", bytes.NewReader(data))
+		require.NoError(t, err)
+		defer res.Body.Close()
+		var m map[string]any
+		require.NoError(t, json.NewDecoder(res.Body).Decode(&m))
+		return res.StatusCode, m
+	}
+	status, moved := post(map[string]any{"merchant_code": DemoMerchant, "advance_s": 150})
+	require.Equal(t, 200, status, "%v", moved)
+	assert.Len(t, moved["ran"], 1)
+	status, bad := post(map[string]any{"merchant_code": DemoMerchant})
+	assert.Equal(t, 400, status, "%v", bad)
+	status, _ = post(map[string]any{"merchant_code": "imp_nobody", "advance_s": 1})
+	assert.Equal(t, 404, status)
+	res, err := http.Get(s.base + "/sdk/sandbox/schedules?merchant_code=imp_nobody")
+	require.NoError(t, err)
+	res.Body.Close()
+	assert.Equal(t, 404, res.StatusCode)
+}

@@ -115,6 +115,13 @@ func (a *API) getClock(r *http.Request, code string) (any, error) {
 	return clockAnswer{Now: a.now() + off, OffsetS: off}, nil
 }
 
+// clockMove is one move of a merchant's clock: exactly one of its fields is given.
+type clockMove struct {
+	AdvanceS *int64 `json:"advance_s"`
+	Now      *int64 `json:"now"`
+	Reset    bool   `json:"reset"`
+}
+
 // moveClock answers POST /sandbox/clock: {"advance_s": N} moves the merchant's clock N seconds
 // ahead, {"now": unix} sets it to that time (never back), {"reset": true} returns it to real
 // time. Schedules that fall due run at once, each a payment with its webhook.
@@ -123,46 +130,123 @@ func (a *API) moveClock(r *http.Request, code string) (any, error) {
 	if err != nil {
 		return nil, err
 	}
+	var m clockMove
 	advance, hasAdvance, err1 := intField(f, "advance_s")
 	to, hasNow, err2 := intField(f, "now")
 	reset, err3 := boolField(f, "reset")
 	if err := errors.Join(err1, err2, err3); err != nil {
 		return nil, err
 	}
+	if hasAdvance {
+		m.AdvanceS = &advance
+	}
+	if hasNow {
+		m.Now = &to
+	}
+	m.Reset = reset
+	return a.applyClockMove(r.Context(), code, m)
+}
+
+// applyClockMove moves the merchant's clock and runs what fell due.
+func (a *API) applyClockMove(ctx context.Context, code string, m clockMove) (clockAnswer, error) {
 	given := 0
-	for _, b := range []bool{hasAdvance, hasNow, reset} {
+	for _, b := range []bool{m.AdvanceS != nil, m.Now != nil, m.Reset} {
 		if b {
 			given++
 		}
 	}
 	if given != 1 {
-		return nil, refused(-1, "advance_s, now, reset 중 하나를 지정해주세요.",
+		return clockAnswer{}, refused(-1, "advance_s, now, reset 중 하나를 지정해주세요.",
 			`send exactly one of {"advance_s": seconds}, {"now": unix seconds} or {"reset": true}`, ErrInvalid)
 	}
 	real := a.now()
+	var to int64
 	switch {
-	case reset:
-		if err := a.store.ResetClock(r.Context(), code); err != nil {
-			return nil, err
-		}
-		return clockAnswer{Now: real}, nil
-	case hasAdvance:
-		off, err := a.store.ClockOffset(r.Context(), code)
+	case m.Reset:
+		return clockAnswer{Now: real}, a.store.ResetClock(ctx, code)
+	case m.AdvanceS != nil:
+		off, err := a.store.ClockOffset(ctx, code)
 		if err != nil {
-			return nil, err
+			return clockAnswer{}, err
 		}
-		if advance > maxClockOffset {
-			return nil, refused(-1, "샌드박스 시계를 100년 이상 앞당길 수 없습니다.", "advance_s "+strconv.FormatInt(advance, 10)+" is over 100 years", ErrInvalid)
+		if *m.AdvanceS > maxClockOffset {
+			return clockAnswer{}, refused(-1, "샌드박스 시계를 100년 이상 앞당길 수 없습니다.", "advance_s "+strconv.FormatInt(*m.AdvanceS, 10)+" is over 100 years", ErrInvalid)
 		}
-		to = real + off + advance
+		to = real + off + *m.AdvanceS
+	default:
+		to = *m.Now
 	}
-	now, err := a.store.MoveClock(r.Context(), code, to, real)
+	now, err := a.store.MoveClock(ctx, code, to, real)
 	if err != nil {
-		return nil, err
+		return clockAnswer{}, err
 	}
-	ran, err := a.runDue(r.Context(), code)
+	ran, err := a.runDue(ctx, code)
 	if err != nil {
-		return nil, err
+		return clockAnswer{}, err
 	}
 	return clockAnswer{Now: now, OffsetS: now - real, Ran: ran}, nil
+}
+
+// The bridge's view (no token, like every /sdk/sandbox/ endpoint): what the demo page shows of
+// a merchant's billing keys and schedules, and its clock control.
+
+// bridgeMerchant reads ?merchant_code= of a known merchant.
+func (a *API) bridgeMerchant(r *http.Request) (string, error) {
+	code := r.URL.Query().Get("merchant_code")
+	return code, a.merchantOf(code)
+}
+
+// bridgeBillingKeys answers GET {sdk}/sandbox/billing_keys?merchant_code=…: the latest 100 keys.
+func (a *API) bridgeBillingKeys(r *http.Request) (any, error) {
+	code, err := a.bridgeMerchant(r)
+	if err != nil {
+		return nil, err
+	}
+	list, err := a.store.ListBillingKeys(r.Context(), code, 100)
+	if err != nil {
+		return nil, err
+	}
+	return struct {
+		BillingKeys []BillingKey `json:"billing_keys"`
+	}{list}, nil
+}
+
+// bridgeSchedules answers GET {sdk}/sandbox/schedules?merchant_code=…: the latest 200 by time.
+func (a *API) bridgeSchedules(r *http.Request) (any, error) {
+	code, err := a.bridgeMerchant(r)
+	if err != nil {
+		return nil, err
+	}
+	list, total, err := a.store.Schedules(r.Context(), code, ScheduleQuery{From: 0, To: 1 << 62, Page: 1, Limit: 200})
+	if err != nil {
+		return nil, err
+	}
+	return struct {
+		Total     int        `json:"total"`
+		Schedules []Schedule `json:"schedules"`
+	}{total, list}, nil
+}
+
+// bridgeClock answers GET {sdk}/sandbox/clock?merchant_code=….
+func (a *API) bridgeClock(r *http.Request) (any, error) {
+	code, err := a.bridgeMerchant(r)
+	if err != nil {
+		return nil, err
+	}
+	return a.getClock(r, code)
+}
+
+// bridgeMoveClock answers POST {sdk}/sandbox/clock {"merchant_code", "advance_s" | "now" | "reset"}.
+func (a *API) bridgeMoveClock(r *http.Request) (any, error) {
+	var body struct {
+		MerchantCode string `json:"merchant_code"`
+		clockMove
+	}
+	if err := decodeBridge(r, &body); err != nil {
+		return nil, err
+	}
+	if err := a.merchantOf(body.MerchantCode); err != nil {
+		return nil, err
+	}
+	return a.applyClockMove(r.Context(), body.MerchantCode, body.clockMove)
 }

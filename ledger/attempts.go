@@ -207,6 +207,12 @@ func (a *API) completeAttempt(r *http.Request) (any, error) {
 		if !issued && why != "" {
 			a.log.Info("ledger: the window issued no billing key", "merchant", body.MerchantCode, "imp_uid", impUID, "why", why)
 		}
+		if issued {
+			if err := a.store.MarkIssuingPayment(r.Context(), body.MerchantCode, impUID); err != nil {
+				return nil, err
+			}
+			p.CustomerUIDUsage = "issue"
+		}
 		a.notify(body.MerchantCode, p, notice)
 	}
 	return struct {

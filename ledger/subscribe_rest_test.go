@@ -586,10 +586,68 @@ func TestBridgeViewOfSubscriptions(t *testing.T) {
 	assert.Len(t, moved["ran"], 1)
 	status, bad := post(map[string]any{"merchant_code": DemoMerchant})
 	assert.Equal(t, 400, status, "%v", bad)
-	status, _ = post(map[string]any{"merchant_code": "imp_nobody", "advance_s": 1})
-	assert.Equal(t, 404, status)
-	res, err := http.Get(s.base + "/sdk/sandbox/schedules?merchant_code=imp_nobody")
+	status, _ = post(map[string]any{"merchant_code": "not a code!", "advance_s": 1})
+	assert.Equal(t, 400, status)
+	res, err := http.Get(s.base + "/sdk/sandbox/schedules?merchant_code=" + url.QueryEscape("not a code!"))
 	require.NoError(t, err)
 	res.Body.Close()
-	assert.Equal(t, 404, res.StatusCode)
+	assert.Equal(t, 400, res.StatusCode)
+}
+
+// TestAttemptIssuesKey is C2.5 through the attempts flow the bridge uses: open, the window's
+// approval from the server's own origin, the outcome; the key is there before the answer.
+func TestAttemptIssuesKey(t *testing.T) {
+	s := newSubServer(t)
+	tok := s.token
+	s.token = ""
+	send := func(path string, body map[string]any, origin string) answerBridge {
+		t.Helper()
+		data, _ := json.Marshal(body)
+		req, _ := http.NewRequest("POST", s.base+path, bytes.NewReader(data))
+		req.Header.Set("Content-Type", "application/json")
+		if origin != "" {
+			req.Header.Set("Origin", origin)
+		}
+		res, err := http.DefaultClient.Do(req)
+		require.NoError(t, err)
+		defer res.Body.Close()
+		var m map[string]any
+		require.NoError(t, json.NewDecoder(res.Body).Decode(&m))
+		return answerBridge{res.StatusCode, m}
+	}
+	for _, c := range []struct {
+		impUID, customerUID, mid, payType string
+		issued                            bool
+	}{
+		{"imps_500000000001", "att_1", "MID-b", "subscription", true},
+		{"imps_500000000002", "att_2", "MID-a", "general", false},
+	} {
+		request := map[string]any{"pg": "html5_inicis." + c.mid, "pay_method": "card", "merchant_uid": "att_" + c.impUID, "amount": 0,
+			"name": "카드 등록", "customer_uid": c.customerUID, "customer_id": "member_9", "buyer_name": "홍길동"}
+		a := send("/sdk/sandbox/attempts", map[string]any{"merchant_code": DemoMerchant, "imp_uid": c.impUID, "merchant_uid": "att_" + c.impUID,
+			"request": request, "setting": map[string]any{"pg": "html5_inicis", "mid": c.mid, "pay_type": c.payType}, "amount": 0, "currency": "KRW"}, "")
+		require.Equal(t, 200, a.status, "%v", a.body)
+		ap := send("/sdk/sandbox/attempts/"+c.impUID+"/approval", map[string]any{"merchant_code": DemoMerchant, "result": "paid"}, s.base)
+		require.Equal(t, 200, ap.status, "%v", ap.body)
+		out := send("/sdk/sandbox/attempts/"+c.impUID+"/outcome", map[string]any{"merchant_code": DemoMerchant, "response": map[string]any{
+			"success": true, "imp_uid": c.impUID, "merchant_uid": "att_" + c.impUID, "status": "paid", "paid_amount": 0, "currency": "KRW",
+			"pg_provider": "html5_inicis", "customer_uid": c.customerUID, "card_name": "샌드박스카드", "card_number": "412345******6789"}}, "")
+		require.Equal(t, 200, out.status, "%v", out.body)
+		s.token = tok
+		if c.issued {
+			k := s.ok("GET", "/subscribe/customers/"+c.customerUID, nil)
+			assert.Equal(t, "MID-b", k.response["pg_id"])
+			assert.Equal(t, "member_9", k.response["customer_id"], "from the request snapshot")
+			assert.Equal(t, "412345******6789", k.response["card_number"])
+			assert.Equal(t, "issue", s.ok("GET", "/payments/"+c.impUID, nil).response["customer_uid_usage"])
+		} else {
+			assert.Equal(t, 404, s.call("GET", "/subscribe/customers/"+c.customerUID, nil).status, "a general setting issues no key")
+		}
+		s.token = ""
+	}
+}
+
+type answerBridge struct {
+	status int
+	body   map[string]any
 }

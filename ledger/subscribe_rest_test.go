@@ -569,7 +569,7 @@ func TestBridgeViewOfSubscriptions(t *testing.T) {
 	assert.Equal(t, "v_1", keys[0].(map[string]any)["customer_uid"])
 	sched := get("/sdk/sandbox/schedules?merchant_code=" + DemoMerchant)
 	assert.Equal(t, float64(2), sched["total"])
-	assert.Equal(t, float64(t0), get("/sdk/sandbox/clock?merchant_code="+DemoMerchant)["now"])
+	assert.Equal(t, float64(t0), get("/sdk/sandbox/clock?merchant_code=" + DemoMerchant)["now"])
 
 	post := func(body map[string]any) (int, map[string]any) {
 		t.Helper()

@@ -7,11 +7,16 @@ import (
 	"errors"
 	"io"
 	"log/slog"
+	"mime"
+	"net"
 	"net/http"
+	"net/url"
 	"slices"
+	"strconv"
 	"strings"
-	"sync"
 	"time"
+
+	"github.com/impshim/impshim/web/access"
 )
 
 // MaxBodyBytes caps every request body: the bridge's snapshots are capped far below it.
@@ -21,7 +26,8 @@ const MaxBodyBytes = 1 << 20
 type Options struct {
 	// Now is the clock for token expiry and payment times; nil: time.Now.
 	Now func() time.Time
-	// Client delivers webhooks; nil: the real service's budget, 10 s to connect and 30 s to answer.
+	// Client delivers webhooks; nil: 3 s to connect (issue 16: a notice_url that does not accept
+	// frees its worker soon) and the real service's 30 s to answer, no redirects followed.
 	Client *http.Client
 	// TokenTTL is how long an access token lives; 0: 30 minutes, like the real API.
 	TokenTTL time.Duration
@@ -30,8 +36,19 @@ type Options struct {
 	WebhookRetries int
 	// WebhookBackoff is the wait between tries; 0: a minute, the real service's.
 	WebhookBackoff time.Duration
+	// WebhookWorkers is how many webhook attempts run at once, for all merchants; 0: 8.
+	WebhookWorkers int
+	// WebhookQueue bounds one merchant's pending webhooks (queued, under way or waiting for a
+	// retry); a delivery past it is dropped and its record says so. 0: 100.
+	WebhookQueue int
+	// AfterFunc runs f after d and returns a function that cancels it (as time.AfterFunc's
+	// Stop): the clock of webhook retries. nil: time.AfterFunc.
+	AfterFunc func(d time.Duration, f func()) (stop func() bool)
 	// Logger receives failures; nil discards them.
 	Logger *slog.Logger
+	// Access says which page origins may call the bridge's endpoints (nil: the defaults of
+	// package access — the server's own pages and pages served from this machine).
+	Access *access.Policy
 }
 
 // API serves the i'mport V1 REST API (/users/getToken, /payments/…) and the bridge's
@@ -44,10 +61,10 @@ type API struct {
 	log       *slog.Logger
 	mux       *http.ServeMux
 
-	// deliveries tracks webhook goroutines so Wait and Close can outlast them.
-	deliveries sync.WaitGroup
-	ctx        context.Context
-	stop       context.CancelFunc
+	outbox *outbox
+	// ctx ends with Close: it aborts webhook attempts under way.
+	ctx  context.Context
+	stop context.CancelFunc
 	// sched runs due billing-key schedules (subscribe_scheduler.go).
 	sched scheduler
 }
@@ -63,6 +80,15 @@ func NewAPI(store *Store, merchants Merchants, opts Options) *API {
 	if opts.Client == nil {
 		opts.Client = webhookClient()
 	}
+	if opts.WebhookWorkers <= 0 {
+		opts.WebhookWorkers = 8
+	}
+	if opts.WebhookQueue <= 0 {
+		opts.WebhookQueue = 100
+	}
+	if opts.AfterFunc == nil {
+		opts.AfterFunc = func(d time.Duration, f func()) func() bool { return time.AfterFunc(d, f).Stop }
+	}
 	if opts.TokenTTL <= 0 {
 		opts.TokenTTL = 30 * time.Minute
 	}
@@ -77,20 +103,20 @@ func NewAPI(store *Store, merchants Merchants, opts Options) *API {
 		logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
 	ctx, stop := context.WithCancel(context.Background())
-	a := &API{store: store, merchants: merchants, opts: opts, log: logger, ctx: ctx, stop: stop, mux: http.NewServeMux()}
+	a := &API{store: store, merchants: merchants, opts: opts, log: logger, ctx: ctx, stop: stop, mux: http.NewServeMux(), outbox: newOutbox()}
 	a.Mount(a.mux)
 	a.startScheduler()
 	return a
 }
 
 // Wait blocks until every webhook delivery under way has finished, retries included.
-func (a *API) Wait() { a.deliveries.Wait() }
+func (a *API) Wait() { a.outbox.wait() }
 
-// Close abandons pending webhook retries and waits for deliveries in flight to stop.
+// Close abandons queued webhooks and pending retries, and stops the attempts under way.
 func (a *API) Close() {
 	a.stop()
 	a.stopScheduler()
-	a.deliveries.Wait()
+	a.outbox.close()
 }
 
 func (a *API) now() int64 { return a.opts.Now().Unix() }
@@ -274,17 +300,20 @@ func (a *API) restFallback(mux *http.ServeMux) http.Handler {
 }
 
 func (a *API) bridgeFallback(mux *http.ServeMux) http.Handler {
-	return a.bridge(func(r *http.Request) (any, error) {
+	return a.bridgeFor(func(r *http.Request) (any, error) {
 		return nil, noRoute(mux, r, "sandbox endpoint")
-	})
+	}, a.trustedOrigin)
 }
 
 // statusOf is the one mapping of errors to HTTP statuses, for both envelopes.
 func statusOf(err error) int {
 	var tooBig *http.MaxBytesError
+	var netErr net.Error
 	switch {
 	case errors.As(err, &tooBig):
 		return http.StatusRequestEntityTooLarge
+	case errors.As(err, &netErr) && netErr.Timeout():
+		return http.StatusRequestTimeout // the body did not arrive in time (web's BodyTimeout)
 	case errors.Is(err, ErrUnauthorized):
 		return http.StatusUnauthorized
 	case errors.Is(err, ErrForbidden):
@@ -324,6 +353,8 @@ func (a *API) refusalOf(w http.ResponseWriter, r *http.Request, err error) refus
 	switch out.status {
 	case http.StatusRequestEntityTooLarge:
 		out.message = "the request body is over 1 MiB; send less"
+	case http.StatusRequestTimeout:
+		out.message = "the request body did not arrive in time; send it at once"
 	case http.StatusInternalServerError:
 		a.log.Error("ledger: request failed", "method", r.Method, "path", r.URL.Path, "err", err)
 		out.message = "the sandbox ledger could not read or write its database: " + err.Error()
@@ -408,13 +439,69 @@ var bridgeCodes = map[int]string{
 	http.StatusOK: "REFUSED", http.StatusBadRequest: "INVALID_REQUEST", http.StatusUnauthorized: "UNAUTHORIZED", http.StatusForbidden: "FORBIDDEN",
 	http.StatusNotFound: "NOT_FOUND", http.StatusMethodNotAllowed: "METHOD_NOT_ALLOWED", http.StatusConflict: "CONFLICT",
 	http.StatusRequestEntityTooLarge: "PAYLOAD_TOO_LARGE", http.StatusUnsupportedMediaType: "UNSUPPORTED_MEDIA_TYPE",
-	http.StatusInternalServerError: "INTERNAL",
+	http.StatusRequestTimeout: "REQUEST_TIMEOUT", http.StatusInternalServerError: "INTERNAL",
 }
 
 // bridge adapts a handler of the JS bridge's endpoints to {"ok": true, …} / {"ok": false, …}.
+// These endpoints take no token (the browser holds no secret), so the adapter decides who may
+// call them: a trusted page origin (package access), and for a POST a JSON body — which a page
+// of another site cannot send without a CORS preflight, and the preflight is answered only for
+// trusted origins (see preflight).
 func (a *API) bridge(h func(*http.Request) (any, error)) http.Handler {
+	return a.bridgeFor(h, a.trustedOrigin, jsonBody)
+}
+
+// bridgeFromServer is bridge for endpoints only the server's own pages may call (the mock
+// window's approval): an Origin, when sent, must be the server's.
+func (a *API) bridgeFromServer(h func(*http.Request) (any, error)) http.Handler {
+	return a.bridgeFor(h, sameOrigin, jsonBody)
+}
+
+// trustedOrigin refuses pages that package access does not trust, and lets trusted ones read
+// the answer (CORS).
+func (a *API) trustedOrigin(w http.ResponseWriter, r *http.Request) error {
+	origin := r.Header.Get("Origin")
+	if !a.opts.Access.OriginAllowed(origin, r.Host) {
+		return &Refusal{Kind: ErrForbidden, ErrorCode: "ORIGIN_NOT_TRUSTED", Message: "pages of " + origin +
+			" may not call the sandbox's bridge: only this server's pages, pages served from this machine (localhost, 127.0.0.1, " +
+			"its own addresses, any port) and origins given with -allow-origin may (docs/trust.md)"}
+	}
+	if origin != "" {
+		h := w.Header()
+		h.Set("Access-Control-Allow-Origin", origin)
+		h.Add("Vary", "Origin")
+	}
+	return nil
+}
+
+func sameOrigin(w http.ResponseWriter, r *http.Request) error {
+	origin := r.Header.Get("Origin")
+	if origin == "" {
+		return nil
+	}
+	if u, err := url.Parse(origin); err == nil && strings.EqualFold(u.Host, r.Host) {
+		return nil
+	}
+	return &Refusal{Kind: ErrForbidden, ErrorCode: "ORIGIN_NOT_TRUSTED", Message: "only the sandbox's own pages (its mock window) may call " +
+		r.URL.Path + ", not pages of " + origin}
+}
+
+// jsonBody refuses a bridge POST whose body is not declared as JSON: text/plain and form posts
+// are what a page of another site can send without asking first.
+func jsonBody(_ http.ResponseWriter, r *http.Request) error {
+	if r.Method != http.MethodPost {
+		return nil
+	}
+	if ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); ct != "application/json" {
+		return &Refusal{Kind: errMediaType, Field: "Content-Type", Message: "send the body as JSON with Content-Type: application/json, not " +
+			strconv.Quote(r.Header.Get("Content-Type"))}
+	}
+	return nil
+}
+
+// bridgeFor adapts h to the bridge's envelope after the checks, in order.
+func (a *API) bridgeFor(h func(*http.Request) (any, error), checks ...func(http.ResponseWriter, *http.Request) error) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		corsHeaders(w)
 		fail := func(err error) {
 			ref := a.refusalOf(w, r, err)
 			code := bridgeCodes[ref.status]
@@ -428,6 +515,12 @@ func (a *API) bridge(h func(*http.Request) (any, error)) http.Handler {
 			writeJSON(w, ref.status, bridgeError{Error: text, ErrorCode: code, ErrorMsg: ref.message})
 		}
 		defer a.recovered(w, r, fail)
+		for _, check := range checks {
+			if err := check(w, r); err != nil {
+				fail(err)
+				return
+			}
+		}
 		v, err := h(r)
 		if err != nil {
 			fail(err)

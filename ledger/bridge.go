@@ -23,16 +23,19 @@ import (
 // record what the SDK answered, and what the demo page and a merchant's tests use to look at the
 // ledger. They need no token, since the browser holds no secret.
 
-func corsHeaders(w http.ResponseWriter) {
-	// imp.js may be served from another origin than the merchant's page.
+// preflight answers a browser's CORS preflight for the bridge: a trusted page may POST JSON
+// (imp.js does, from the merchant's page, which is often on another port than the sandbox); an
+// untrusted one gets a refusal without Access-Control-Allow-Origin, so its browser never sends
+// the request.
+func (a *API) preflight(w http.ResponseWriter, r *http.Request) {
+	if err := a.trustedOrigin(w, r); err != nil {
+		w.WriteHeader(http.StatusForbidden)
+		return
+	}
 	h := w.Header()
-	h.Set("Access-Control-Allow-Origin", "*")
 	h.Set("Access-Control-Allow-Methods", "GET, POST, OPTIONS")
 	h.Set("Access-Control-Allow-Headers", "Content-Type")
-}
-
-func (a *API) preflight(w http.ResponseWriter, r *http.Request) {
-	corsHeaders(w)
+	h.Set("Access-Control-Max-Age", "600")
 	w.WriteHeader(http.StatusNoContent)
 }
 
@@ -353,6 +356,13 @@ func (a *API) webhooks(r *http.Request) (any, error) {
 	list, err := a.store.Attempts(r.Context(), code, 200)
 	if err != nil {
 		return nil, err
+	}
+	// Connection errors are for the merchant (its token, as the REST API takes it), not for
+	// any page or process on the machine.
+	if owner, err := a.authorize(r); err != nil || owner != code {
+		for i := range list {
+			list[i] = publicAttempt(list[i])
+		}
 	}
 	return struct {
 		Webhooks []Attempt `json:"webhooks"`

@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/impshim/impshim/web/access"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -205,7 +206,7 @@ func TestReset(t *testing.T) {
 		{`{`, 400}, {`[]`, 400}, {map[string]any{}, 400}, {map[string]any{"merchant_code": "imp nobody"}, 400},
 		{map[string]any{"merchant_code": true}, 400},
 	} {
-		r := f.do("POST", "/sdk/sandbox/reset", bad.body)
+		r := f.do("POST", "/sdk/sandbox/reset", bad.body, "Content-Type", "application/json")
 		assert.Equal(t, bad.status, r.Status, r.Raw)
 		assert.Equal(t, false, r.Body["ok"])
 	}
@@ -222,12 +223,65 @@ func TestReset(t *testing.T) {
 	f.mustRecord(paid(impUID(), "order-r", 1000))
 }
 
-func TestSandboxCORS(t *testing.T) {
-	f := newFixture(t, Options{})
-	req := f.do("GET", "/sdk/sandbox/backend.json", nil)
-	require.Equal(t, 200, req.Status)
-	w := newRecorder(f, "OPTIONS", "/sdk/sandbox/payments")
-	assert.Equal(t, 204, w.Code)
-	assert.Equal(t, "*", w.Header().Get("Access-Control-Allow-Origin"))
-	assert.Contains(t, w.Header().Get("Access-Control-Allow-Headers"), "Content-Type")
+// TestBridgeTrust: who may call the bridge's endpoints, which need no token (issue 16, point 1;
+// docs/trust.md). The fixture's server is 127.0.0.1:8080.
+func TestBridgeTrust(t *testing.T) {
+	f := newFixture(t, Options{Access: &access.Policy{Origins: []string{"https://shop.test"}}})
+	f.mustRecord(paid(impUID(), "order-t", 1000))
+	reset := map[string]any{"merchant_code": DemoMerchant}
+
+	t.Run("preflight", func(t *testing.T) {
+		for origin, trusted := range map[string]bool{
+			"http://localhost:3000": true, "http://127.0.0.1:5173": true, "https://shop.test": true,
+			"https://evil.example": false, "null": false,
+		} {
+			w := newRecorder(f, "OPTIONS", "/sdk/sandbox/payments", "Origin", origin, "Access-Control-Request-Method", "POST",
+				"Access-Control-Request-Headers", "content-type")
+			if trusted {
+				assert.Equal(t, 204, w.Code, origin)
+				assert.Equal(t, origin, w.Header().Get("Access-Control-Allow-Origin"), origin)
+				assert.Contains(t, w.Header().Get("Access-Control-Allow-Headers"), "Content-Type")
+			} else {
+				assert.Equal(t, 403, w.Code, origin)
+				assert.Empty(t, w.Header().Get("Access-Control-Allow-Origin"), "the browser never sends the request: %s", origin)
+			}
+		}
+	})
+	t.Run("an untrusted page can neither read, record nor reset", func(t *testing.T) {
+		evil := []string{"Origin", "https://evil.example"}
+		r := f.do("GET", "/sdk/sandbox/payments?merchant_code="+DemoMerchant, nil, evil...)
+		assert.Equal(t, 403, r.Status, r.Raw)
+		assert.Equal(t, "ORIGIN_NOT_TRUSTED", r.Body["error_code"])
+		assert.NotContains(t, r.Raw, "order-t", "no payment leaks")
+		r = f.do("POST", "/sdk/sandbox/payments", paid(impUID(), "order-evil", 1), evil...)
+		assert.Equal(t, 403, r.Status, r.Raw)
+		r = f.do("POST", "/sdk/sandbox/reset", reset, evil...)
+		assert.Equal(t, 403, r.Status, r.Raw)
+		r = f.do("GET", "/sdk/sandbox/webhooks?merchant_code="+DemoMerchant, nil, evil...)
+		assert.Equal(t, 403, r.Status, r.Raw)
+		assert.Equal(t, 1, f.count(DemoMerchant))
+	})
+	t.Run("a text/plain or form POST is refused whatever its origin", func(t *testing.T) {
+		for _, ct := range []string{"text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x", ""} {
+			r := f.do("POST", "/sdk/sandbox/reset", `{"merchant_code":"imp10391932"}`, "Content-Type", ct)
+			assert.Equal(t, 415, r.Status, "%q: %s", ct, r.Raw)
+			assert.Equal(t, false, r.Body["ok"])
+		}
+		assert.Equal(t, 1, f.count(DemoMerchant), "nothing was reset")
+	})
+	t.Run("trusted pages, and callers without an Origin, are answered", func(t *testing.T) {
+		for _, origin := range []string{"http://localhost:3000", "http://127.0.0.1:8080", "https://shop.test", ""} {
+			r := f.do("GET", "/sdk/sandbox/payments?merchant_code="+DemoMerchant, nil, "Origin", origin)
+			require.Equal(t, 200, r.Status, "%s: %s", origin, r.Raw)
+			assert.Equal(t, float64(1), r.Body["total"])
+			w := newRecorder(f, "GET", "/sdk/sandbox/backend.json", "Origin", origin)
+			if origin != "" {
+				assert.Equal(t, origin, w.Header().Get("Access-Control-Allow-Origin"))
+				assert.Contains(t, w.Header().Values("Vary"), "Origin")
+			}
+		}
+		r := f.do("POST", "/sdk/sandbox/reset", reset, "Origin", "http://localhost:3000", "Content-Type", "application/json; charset=utf-8")
+		require.Equal(t, 200, r.Status, r.Raw)
+		assert.Zero(t, f.count(DemoMerchant))
+	})
 }

@@ -12,6 +12,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"strconv"
 	"strings"
 	"time"
@@ -210,7 +211,7 @@ func loadCertification(ctx context.Context, q queryer, impUID string) (Certifica
 		return c, "", "", err
 	}
 	if err := json.Unmarshal([]byte(doc), &c); err != nil {
-		return c, "", "", errors.New("ledger: a stored certification is unreadable: " + err.Error())
+		return c, "", "", fmt.Errorf("ledger: a stored certification is unreadable: %w", err)
 	}
 	return c, code, otp, nil
 }

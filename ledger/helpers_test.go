@@ -33,6 +33,9 @@ func (c *clock) Advance(d time.Duration) {
 	c.mu.Unlock()
 }
 
+// testHost is where the tests' requests go: the server as `make run` serves it.
+const testHost = "127.0.0.1:8080"
+
 const t0 = 1_800_000_000 // a fixed "now" for the tests, in unix seconds
 
 // merchants of the tests: the demo one and a second whose payments must stay apart.
@@ -95,8 +98,8 @@ func said(r reply) string {
 	return m + " | " + r.Explain
 }
 
-// do sends body (a string is sent as is, anything else as JSON) with the headers given as
-// name, value pairs.
+// do sends body (a string is sent as is, anything else as JSON with its Content-Type) with
+// the headers given as name, value pairs.
 func (f *fixture) do(method, path string, body any, headers ...string) reply {
 	f.t.Helper()
 	var rd io.Reader
@@ -110,6 +113,10 @@ func (f *fixture) do(method, path string, body any, headers ...string) reply {
 		rd = bytes.NewReader(data)
 	}
 	req := httptest.NewRequest(method, path, rd)
+	req.Host = testHost
+	if _, isText := body.(string); body != nil && !isText {
+		req.Header.Set("Content-Type", "application/json")
+	}
 	for i := 0; i+1 < len(headers); i += 2 {
 		req.Header.Set(headers[i], headers[i+1])
 	}
@@ -233,13 +240,18 @@ func resp(r reply) map[string]any {
 	return m
 }
 
-func newRecorder(f *fixture, method, path string) *httptest.ResponseRecorder {
+func newRecorder(f *fixture, method, path string, headers ...string) *httptest.ResponseRecorder {
 	w := httptest.NewRecorder()
 	var h http.Handler = f.api
 	if f.site != nil {
 		h = f.site
 	}
-	h.ServeHTTP(w, httptest.NewRequest(method, path, nil))
+	req := httptest.NewRequest(method, path, nil)
+	req.Host = testHost
+	for i := 0; i+1 < len(headers); i += 2 {
+		req.Header.Set(headers[i], headers[i+1])
+	}
+	h.ServeHTTP(w, req)
 	return w
 }
 

@@ -18,6 +18,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"math/big"
 	mrand "math/rand/v2"
 	"strconv"
@@ -360,7 +361,7 @@ func loadKey(ctx context.Context, q queryer, code, uid string) (BillingKey, Magi
 		return k, "", 0, err
 	}
 	if err := json.Unmarshal([]byte(doc), &k); err != nil {
-		return k, "", 0, errors.New("ledger: a stored billing key is unreadable: " + err.Error())
+		return k, "", 0, fmt.Errorf("ledger: a stored billing key is unreadable: %w", err)
 	}
 	return k, Magic(magic), deletedAt, nil
 }
@@ -693,7 +694,7 @@ func scanSchedule(scan func(...any) error) (Schedule, error) {
 	}
 	var d scheduleDoc
 	if err := json.Unmarshal([]byte(doc), &d); err != nil {
-		return Schedule{}, errors.New("ledger: a stored schedule is unreadable: " + err.Error())
+		return Schedule{}, fmt.Errorf("ledger: a stored schedule is unreadable: %w", err)
 	}
 	sc := d.Schedule
 	sc.TaxFree, sc.CardQuota = d.TaxFree, d.CardQuota

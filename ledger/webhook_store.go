@@ -138,6 +138,8 @@ func (s *Store) attempts(ctx context.Context, merchantCode, impUID string, limit
 			&a.Attempt, &a.HTTPStatus, &a.Error, &a.At, &a.Final, &a.Resend); err != nil {
 			return nil, err
 		}
+		// The webhook keeps its URL as given (a resend needs it); no listing shows a password.
+		a.URL = withoutCredentials(a.URL)
 		list = append(list, a)
 	}
 	return list, rows.Err()

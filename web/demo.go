@@ -39,7 +39,8 @@ func loadDemo() map[string]asset {
 func serveDemo(w http.ResponseWriter, r *http.Request, name string) {
 	a := assets[name]
 	if strings.HasSuffix(name, ".html") {
-		w.Header().Set("Content-Security-Policy", CSP)
+		w.Header().Set("Content-Security-Policy", DemoCSP)
+		w.Header().Set("X-Frame-Options", "DENY")
 		w.Header().Set("Referrer-Policy", "no-referrer")
 	}
 	serveBytes(w, r, name, a.data, a.etag)

@@ -47,6 +47,12 @@ func contentType(name string) string {
 // promises to work under it (SPEC §2), so serving it here keeps that promise tested.
 const CSP = "script-src 'self' 'wasm-unsafe-eval'; object-src 'none'; base-uri 'self'"
 
+// DemoCSP is CSP for the demo page, which no other site may frame: a framed demo could be
+// clicked into a Reset by a page laid over it (issue 16). X-Frame-Options says the same to
+// browsers without frame-ancestors. The SDK's window.html keeps plain CSP: merchant pages frame
+// it (the overlay mode).
+const DemoCSP = CSP + "; frame-ancestors 'none'"
+
 // precompressed lists the encodings web looks for next to a file ("impshim.wasm.br"), best first.
 var precompressed = []struct{ encoding, suffix string }{
 	{"br", ".br"},

@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
@@ -15,7 +16,7 @@ import (
 func Serve(ctx context.Context, addr string, h http.Handler, logger *slog.Logger, ready func(url string)) error {
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
-		return errors.New("cannot listen on " + addr + ": " + err.Error() + " (pick another with ADDR=host:port)")
+		return fmt.Errorf("cannot listen on %s: %w (pick another with ADDR=host:port)", addr, err)
 	}
 	srv := &http.Server{
 		Handler:           h,

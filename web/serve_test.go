@@ -5,6 +5,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"syscall"
 	"testing"
 	"time"
 
@@ -62,4 +63,5 @@ func TestServeReportsABusyAddress(t *testing.T) {
 	err = web.Serve(context.Background(), ln.Addr().String(), http.NotFoundHandler(), nil, nil)
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "ADDR=host:port")
+	assert.ErrorIs(t, err, syscall.EADDRINUSE, "the cause is wrapped, not flattened to text")
 }

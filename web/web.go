@@ -8,9 +8,13 @@ package web
 import (
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
+	"strconv"
 	"strings"
+	"time"
 
+	"github.com/impshim/impshim/web/access"
 	"github.com/impshim/impshim/web/merchants"
 )
 
@@ -47,13 +51,20 @@ type Options struct {
 	Logger *slog.Logger
 	// Backend, when non-nil, mounts its routes next to web's (the sandbox ledger).
 	Backend Routes
+	// Access says which Host names the server answers to (nil: the defaults of package access).
+	Access *access.Policy
+	// BodyTimeout is how long a request may take to send its body; 0: 10 s. A client that
+	// trickles its body is cut off instead of holding a connection for ever.
+	BodyTimeout time.Duration
 }
 
 type server struct {
-	dist      *distFS
-	merchants map[string]asset
-	log       *slog.Logger
-	mux       *http.ServeMux
+	dist        *distFS
+	merchants   map[string]asset
+	log         *slog.Logger
+	mux         *http.ServeMux
+	access      *access.Policy
+	bodyTimeout time.Duration
 }
 
 // New returns the handler for the sandbox server. It does not fail: a missing or incomplete
@@ -71,7 +82,11 @@ func New(opts Options) http.Handler {
 	for code, f := range files {
 		served[code] = asset{f.Public, etagOf(f.Public)}
 	}
-	s := &server{dist: newDistFS(opts.Dist), merchants: served, log: logger, mux: http.NewServeMux()}
+	if opts.BodyTimeout <= 0 {
+		opts.BodyTimeout = 10 * time.Second
+	}
+	s := &server{dist: newDistFS(opts.Dist), merchants: served, log: logger, mux: http.NewServeMux(),
+		access: opts.Access, bodyTimeout: opts.BodyTimeout}
 	s.mount(opts.Backend == nil)
 	if opts.Backend != nil {
 		opts.Backend.Mount(s.mux)
@@ -172,6 +187,12 @@ func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 		s.log.Debug("request", "method", r.Method, "path", r.URL.Path, "status", rec.status)
 	}()
+	if !s.access.HostAllowed(r.Host) {
+		writeError(rec, http.StatusMisdirectedRequest, "BAD_HOST", "this sandbox answers to IP addresses, localhost and names given with "+
+			"-allow-host, not to "+strconv.Quote(r.Host)+" (a page on another site could otherwise reach it by DNS rebinding): "+
+			"open it by its address, or start it with -allow-host "+hostName(r.Host))
+		return
+	}
 	if r.ContentLength > MaxBodyBytes {
 		writeError(rec, http.StatusRequestEntityTooLarge, "PAYLOAD_TOO_LARGE",
 			"request bodies are limited to 1 MiB; send less")
@@ -179,6 +200,11 @@ func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	// Bodies of unknown length (chunked) are capped too: a handler sees a read error past the limit.
 	r.Body = http.MaxBytesReader(rec, r.Body, MaxBodyBytes)
+	// The body must arrive within bodyTimeout of the headers (the server's ReadHeaderTimeout
+	// bounds those). Recorders in tests cannot set deadlines; real connections can.
+	if r.Body != http.NoBody && r.ContentLength != 0 {
+		_ = http.NewResponseController(rec).SetReadDeadline(time.Now().Add(s.bodyTimeout))
+	}
 	if !strings.HasPrefix(r.URL.Path, "/") {
 		writeError(rec, http.StatusBadRequest, "BAD_PATH", "the path must start with /")
 		return
@@ -251,3 +277,11 @@ func (r *statusRecorder) Write(b []byte) (int, error) {
 
 // Unwrap lets http.ResponseController reach the underlying writer (flush, deadlines) for the backend.
 func (r *statusRecorder) Unwrap() http.ResponseWriter { return r.ResponseWriter }
+
+// hostName is the host of a Host header, without the port.
+func hostName(hostport string) string {
+	if h, _, err := net.SplitHostPort(hostport); err == nil {
+		return h
+	}
+	return hostport
+}

@@ -60,7 +60,7 @@ func fakeDist(t *testing.T, compressed bool) string {
 
 func do(t *testing.T, h http.Handler, method, target string, body io.Reader, header map[string]string) *httptest.ResponseRecorder {
 	t.Helper()
-	req := httptest.NewRequest(method, "http://sandbox.test"+target, body)
+	req := httptest.NewRequest(method, "http://127.0.0.1"+target, body)
 	for k, v := range header {
 		req.Header.Set(k, v)
 	}
@@ -82,20 +82,22 @@ func TestServesFilesWithTheirTypes(t *testing.T) {
 	h := web.New(web.Options{Dist: fakeDist(t, false)})
 	tests := []struct {
 		path, contentType string
-		csp               bool
+		csp               string // "": none
+		frameable         bool
 	}{
-		{"/", "text/html; charset=utf-8", true},
-		{"/index.html", "text/html; charset=utf-8", true},
-		{"/demo.js", "text/javascript; charset=utf-8", false},
-		{"/demo.css", "text/css; charset=utf-8", false},
-		{"/favicon.svg", "image/svg+xml", false},
-		{"/sdk/imp.js", "text/javascript; charset=utf-8", false},
-		{"/sdk/wasm_exec.js", "text/javascript; charset=utf-8", false},
-		{"/sdk/impshim.wasm", "application/wasm", false},
-		{"/sdk/window.html", "text/html; charset=utf-8", true},
-		{"/sdk/window.css", "text/css; charset=utf-8", false},
-		{"/sdk/imp.d.ts", "text/plain; charset=utf-8", false},
-		{"/sdk/merchants/imp10391932.json", "application/json; charset=utf-8", false},
+		{"/", "text/html; charset=utf-8", web.DemoCSP, false},
+		{"/index.html", "text/html; charset=utf-8", web.DemoCSP, false},
+		{"/demo.js", "text/javascript; charset=utf-8", "", true},
+		{"/demo.css", "text/css; charset=utf-8", "", true},
+		{"/favicon.svg", "image/svg+xml", "", true},
+		{"/sdk/imp.js", "text/javascript; charset=utf-8", "", true},
+		{"/sdk/wasm_exec.js", "text/javascript; charset=utf-8", "", true},
+		{"/sdk/impshim.wasm", "application/wasm", "", true},
+		// The mock window: merchant pages frame it (overlay mode), so no frame-ancestors.
+		{"/sdk/window.html", "text/html; charset=utf-8", web.CSP, true},
+		{"/sdk/window.css", "text/css; charset=utf-8", "", true},
+		{"/sdk/imp.d.ts", "text/plain; charset=utf-8", "", true},
+		{"/sdk/merchants/imp10391932.json", "application/json; charset=utf-8", "", true},
 	}
 	for _, tc := range tests {
 		t.Run(tc.path, func(t *testing.T) {
@@ -106,11 +108,13 @@ func TestServesFilesWithTheirTypes(t *testing.T) {
 			assert.Equal(t, "no-cache", rec.Header().Get("Cache-Control"))
 			assert.NotEmpty(t, rec.Header().Get("ETag"))
 			assert.NotZero(t, rec.Body.Len())
-			if tc.csp {
-				assert.Equal(t, "script-src 'self' 'wasm-unsafe-eval'; object-src 'none'; base-uri 'self'",
-					rec.Header().Get("Content-Security-Policy"))
+			assert.Equal(t, tc.csp, rec.Header().Get("Content-Security-Policy"))
+			if tc.frameable {
+				assert.Empty(t, rec.Header().Get("X-Frame-Options"))
+				assert.NotContains(t, rec.Header().Get("Content-Security-Policy"), "frame-ancestors")
 			} else {
-				assert.Empty(t, rec.Header().Get("Content-Security-Policy"))
+				assert.Equal(t, "DENY", rec.Header().Get("X-Frame-Options"))
+				assert.Contains(t, rec.Header().Get("Content-Security-Policy"), "frame-ancestors 'none'")
 			}
 		})
 	}
@@ -343,7 +347,7 @@ func TestBackendMountsItsRoutes(t *testing.T) {
 	}, got)
 
 	// A chunked body (no Content-Length) past the limit is cut off for the backend too.
-	req := httptest.NewRequest(http.MethodPost, "/payments/prepare", io.MultiReader(strings.NewReader(strings.Repeat("x", web.MaxBodyBytes+10))))
+	req := httptest.NewRequest(http.MethodPost, "http://127.0.0.1/payments/prepare", io.MultiReader(strings.NewReader(strings.Repeat("x", web.MaxBodyBytes+10))))
 	req.ContentLength = -1
 	rec := httptest.NewRecorder()
 	h.ServeHTTP(rec, req)

@@ -13,6 +13,7 @@ import (
 
 	"github.com/impshim/impshim/ledger"
 	"github.com/impshim/impshim/web"
+	"github.com/impshim/impshim/web/access"
 	"github.com/impshim/impshim/web/merchants"
 )
 
@@ -22,6 +23,8 @@ func main() {
 	merchantDir := flag.String("merchants", "", "a directory of <merchant code>.json files to serve besides the built-in imp10391932")
 	db := flag.String("db", envOr("IMPSHIM_DB", "impshim.db"), "the sandbox ledger's SQLite file (payments, tokens, webhook attempts); :memory: keeps nothing")
 	verbose := flag.Bool("v", false, "log every request")
+	allowHost := flag.String("allow-host", "", "comma-separated host names the server may be reached by besides IP addresses, localhost and single-label names (docs/trust.md)")
+	allowOrigin := flag.String("allow-origin", "", "comma-separated page origins (https://shop.test:8443, or null for file:// pages) trusted to call the bridge's /sdk/sandbox/ endpoints besides this server's and this machine's pages (docs/trust.md)")
 	flag.Parse()
 
 	level := slog.LevelInfo
@@ -44,9 +47,16 @@ func main() {
 	defer store.Close()
 	// The ledger behind the i'mport REST API and the bridge's endpoints knows the merchants'
 	// REST keys; web serves the same files to browsers without them.
-	api := ledger.NewAPI(store, ledger.MerchantSetOf(files), ledger.Options{Logger: logger})
+	trust := &access.Policy{Hosts: access.Parse(*allowHost), Origins: access.Parse(*allowOrigin)}
+	api := ledger.NewAPI(store, ledger.MerchantSetOf(files), ledger.Options{Logger: logger, Access: trust})
 	defer api.Close()
-	handler := web.New(web.Options{Dist: *dist, Merchants: files, Logger: logger, Backend: api})
+	handler := web.New(web.Options{Dist: *dist, Merchants: files, Logger: logger, Backend: api, Access: trust})
+	if access.Exposed(*addr) {
+		fmt.Fprintf(os.Stderr, "impshim: warning: -addr %s can be reached from other machines. Anyone on your network can then "+
+			"open the demo, read the sandbox ledger's payments (buyer names and e-mails included) and record or reset them "+
+			"through /sdk/sandbox/, which takes no token, and use the demo merchant's published REST keys. "+
+			"Use -addr 127.0.0.1:PORT unless you test from another device (docs/trust.md).\n", *addr)
+	}
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()

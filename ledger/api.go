@@ -10,7 +10,6 @@ import (
 	"mime"
 	"net"
 	"net/http"
-	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -451,12 +450,6 @@ func (a *API) bridge(h func(*http.Request) (any, error)) http.Handler {
 	return a.bridgeFor(h, a.trustedOrigin, jsonBody)
 }
 
-// bridgeFromServer is bridge for endpoints only the server's own pages may call (the mock
-// window's approval): an Origin, when sent, must be the server's.
-func (a *API) bridgeFromServer(h func(*http.Request) (any, error)) http.Handler {
-	return a.bridgeFor(h, sameOrigin, jsonBody)
-}
-
 // trustedOrigin refuses pages that package access does not trust, and lets trusted ones read
 // the answer (CORS).
 func (a *API) trustedOrigin(w http.ResponseWriter, r *http.Request) error {
@@ -472,18 +465,6 @@ func (a *API) trustedOrigin(w http.ResponseWriter, r *http.Request) error {
 		h.Add("Vary", "Origin")
 	}
 	return nil
-}
-
-func sameOrigin(w http.ResponseWriter, r *http.Request) error {
-	origin := r.Header.Get("Origin")
-	if origin == "" {
-		return nil
-	}
-	if u, err := url.Parse(origin); err == nil && strings.EqualFold(u.Host, r.Host) {
-		return nil
-	}
-	return &Refusal{Kind: ErrForbidden, ErrorCode: "ORIGIN_NOT_TRUSTED", Message: "only the sandbox's own pages (its mock window) may call " +
-		r.URL.Path + ", not pages of " + origin}
 }
 
 // jsonBody refuses a bridge POST whose body is not declared as JSON: text/plain and form posts

@@ -442,13 +442,167 @@ async function viaRestClient() {
   });
 }
 
+
+// --- billing keys and schedules (/subscribe/…), each client's own calls ----------------------
+// The card fields are the sandbox's test cards (docs/subscribe.md): 4242… is approved,
+// 4000-0000-0000-0002 declined (code 0, status failed, as the real API answers a decline).
+
+const CARD = { card_number: '4242-4242-4242-4242', expiry: '2099-12', birth: '900101', pwd_2digit: '00' };
+const DECLINE = { ...CARD, card_number: '4000-0000-0000-0002' };
+
+async function billingViaIamport() {
+  const C = 'iamport';
+  const Iamport = require('iamport');
+  Iamport.DEFAULT_HOST = BASE;
+  const iamport = new Iamport();
+  const cuid = uid('ip', 'key');
+  await check(C, 'subscribe_customer.create (pg code.MID)', async () => {
+    const k = await iamport.subscribe_customer.create({ customer_uid: cuid, pg: 'html5_inicis.MID-b', ...CARD });
+    expect(k.customer_uid === cuid && k.pg_id === 'MID-b' && k.card_number === '42424242****4242', `a key on MID-b, got ${JSON.stringify(k)}`);
+  });
+  await check(C, 'subscribe_customer.get', async () => {
+    const k = await iamport.subscribe_customer.get({ customer_uid: cuid });
+    expect(k.customer_uid === cuid && k.pg_provider === 'html5_inicis', `the key, got ${JSON.stringify(k)}`);
+  });
+  let paidUid;
+  await check(C, 'subscribe.again', async () => {
+    const p = await iamport.subscribe.again({ customer_uid: cuid, merchant_uid: uid('ip', 'again'), amount: 8900, name: '월간 이용권' });
+    expect(p.status === 'paid' && p.amount === 8900 && p.customer_uid === cuid, `paid 8900, got ${JSON.stringify(p)}`);
+    paidUid = p.imp_uid;
+  });
+  await check(C, 'payment.cancel of a billing-key charge', async () => {
+    const p = await iamport.payment.cancel({ imp_uid: paidUid, reason: 'conformance' });
+    expect(p.status === 'cancelled', `cancelled, got ${JSON.stringify(p)}`);
+  });
+  await check(C, 'subscribe.again unknown customer_uid: IAMPORT_1', async () => {
+    const e = await rejection(() => iamport.subscribe.again({ customer_uid: uid('ip', 'nobody'), merchant_uid: uid('ip', 'again2'), amount: 100 }));
+    expect(e.code === 'IAMPORT_1' && e.message === '등록된 고객정보가 없습니다.', `IAMPORT_1, got ${e.code} ${e.message}`);
+    return e.message;
+  });
+  await check(C, 'subscribe.onetime declined: status failed', async () => {
+    const p = await iamport.subscribe.onetime({ merchant_uid: uid('ip', 'once'), amount: 1000, ...DECLINE });
+    expect(p.status === 'failed' && /거절/.test(p.fail_reason), `failed, got ${JSON.stringify(p)}`);
+  });
+  const at = Math.floor(Date.now() / 1000) + 30 * 86400;
+  await check(C, 'subscribe.schedule', async () => {
+    const list = await iamport.subscribe.schedule({ customer_uid: cuid, schedules: [
+      { merchant_uid: uid('ip', 's1'), schedule_at: at, amount: 8900, name: '정기결제' },
+      { merchant_uid: uid('ip', 's2'), schedule_at: at + 30 * 86400, amount: 8900, name: '정기결제' }] });
+    expect(Array.isArray(list) && list.length === 2 && list[0].schedule_status === 'scheduled', `two scheduled, got ${JSON.stringify(list)}`);
+  });
+  await check(C, 'subscribe.schedule duplicate merchant_uid: IAMPORT_1, nothing booked', async () => {
+    const e = await rejection(() => iamport.subscribe.schedule({ customer_uid: cuid, schedules: [
+      { merchant_uid: uid('ip', 's3'), schedule_at: at, amount: 1, name: 'x' }, { merchant_uid: uid('ip', 's3'), schedule_at: at + 1, amount: 1, name: 'x' }] }));
+    expect(e.code === 'IAMPORT_1', `IAMPORT_1, got ${e.code} ${e.message}`);
+    return e.message;
+  });
+  await check(C, 'subscribe.unschedule', async () => {
+    const list = await iamport.subscribe.unschedule({ customer_uid: cuid, merchant_uid: uid('ip', 's2') });
+    expect(list.length === 1 && list[0].schedule_status === 'revoked', `revoked, got ${JSON.stringify(list)}`);
+  });
+  await check(C, 'subscribe_customer.delete, then get: HTTP 404', async () => {
+    const k = await iamport.subscribe_customer.delete({ customer_uid: cuid });
+    expect(k.customer_uid === cuid, `the deleted key, got ${JSON.stringify(k)}`);
+    const e = await rejection(() => iamport.subscribe_customer.get({ customer_uid: cuid }));
+    expect(e.code === 'HTTP_404', `HTTP_404, got ${e.code}`);
+  });
+}
+
+async function billingViaIamporter() {
+  const C = 'iamporter';
+  const { Iamporter } = require('iamporter');
+  const iamporter = new Iamporter({ host: BASE });
+  const cuid = uid('ir', 'key');
+  await check(C, 'createSubscription', async () => {
+    const r = await iamporter.createSubscription({ customer_uid: cuid, pg: 'html5_inicis.MID-b', ...CARD });
+    expect(r.status === 200 && r.data.customer_uid === cuid && r.data.pg_id === 'MID-b', `a key, got ${JSON.stringify(r.raw)}`);
+  });
+  await check(C, 'getSubscription', async () => {
+    const r = await iamporter.getSubscription(cuid);
+    expect(r.data.customer_uid === cuid, `the key, got ${JSON.stringify(r.raw)}`);
+  });
+  await check(C, 'paySubscription (again, amount checked by the client)', async () => {
+    const r = await iamporter.paySubscription({ customer_uid: cuid, merchant_uid: uid('ir', 'again'), amount: 4900, name: '월간' });
+    expect(r.data.status === 'paid' && r.data.amount === 4900, `paid, got ${JSON.stringify(r.raw)}`);
+  });
+  await check(C, 'payOnetime', async () => {
+    const r = await iamporter.payOnetime({ merchant_uid: uid('ir', 'once'), amount: 1200, ...CARD });
+    expect(r.data.status === 'paid' && r.data.amount === 1200, `paid, got ${JSON.stringify(r.raw)}`);
+  });
+  await check(C, 'deleteSubscription, then getSubscription: 404 resolves (the client\'s way)', async () => {
+    const d = await iamporter.deleteSubscription(cuid);
+    expect(d.data.customer_uid === cuid, `deleted, got ${JSON.stringify(d.raw)}`);
+    const r = await iamporter.getSubscription(cuid);
+    expect(r.status === 404 && r.raw.code === 1, `404 code 1, got ${r.status} ${JSON.stringify(r.raw)}`);
+    return r.message;
+  });
+}
+
+async function billingViaRestClient() {
+  const C = 'rest-client-nodejs';
+  const { Iamport, Request } = require('iamport-rest-client-nodejs');
+  const { Customers, Subscribe } = Request;
+  const iamport = new Iamport({ apiKey: DOC_KEY, apiSecret: DOC_SECRET, baseUrl: BASE });
+  const cuid = uid('rb', 'key');
+  await check(C, 'Customers.postBillingKey', async () => {
+    const r = await Customers.postBillingKey({ customer_uid: cuid, pg: 'html5_inicis.MID-b', ...CARD }).request(iamport);
+    // The client's Customer keeps the card fields and dates (inserted as a Date), not pg_id.
+    const k = r.data.response;
+    expect(k.customer_uid === cuid && k.card_number === '42424242****4242' && k.inserted instanceof Date, `a key, got ${JSON.stringify(r.data)}`);
+  });
+  await check(C, 'Customers.getBillingKey, getBillingKeys', async () => {
+    const one = await Customers.getBillingKey({ customer_uid: cuid }).request(iamport);
+    expect(one.data.response.customer_uid === cuid, `the key, got ${JSON.stringify(one.data)}`);
+    const many = await Customers.getBillingKeys({ customer_uid: [cuid] }).request(iamport);
+    expect(many.data.response.length === 1, `a list of one, got ${JSON.stringify(many.data)}`);
+  });
+  await check(C, 'Subscribe.again', async () => {
+    const r = await Subscribe.again({ customer_uid: cuid, merchant_uid: uid('rb', 'again'), amount: 3300, name: '월간' }).request(iamport);
+    expect(r.data.response.status === 'paid' && r.data.response.amount === 3300, `paid, got ${JSON.stringify(r.data)}`);
+  });
+  const at = Math.floor(Date.now() / 1000) + 7 * 86400;
+  const mu = uid('rb', 's1');
+  await check(C, 'Subscribe.schedule, getScheduled', async () => {
+    await Subscribe.schedule({ customer_uid: cuid, schedules: [{ merchant_uid: mu, schedule_at: at, amount: 3300, name: '정기' }] }).request(iamport);
+    const r = await Subscribe.getScheduled({ merchant_uid: mu }).request(iamport);
+    expect(r.data.response.merchant_uid === mu && r.data.response.schedule_status === 'scheduled', `scheduled, got ${JSON.stringify(r.data)}`);
+  });
+  await check(C, 'Subscribe.getScheduleds, Customers.getScheduleds (collections)', async () => {
+    const range = { customer_uid: cuid, from: at - 10, to: at + 10, page: 1 };
+    const a = await Subscribe.getScheduleds(range).request(iamport);
+    expect(a.data.response.total === 1 && a.data.response.list[0].merchant_uid === mu, `one, got ${JSON.stringify(a.data)}`);
+    const b = await Customers.getScheduleds(range).request(iamport);
+    expect(b.data.response.total === 1, `one, got ${JSON.stringify(b.data)}`);
+  });
+  await check(C, 'Customers.getPayments', async () => {
+    const r = await Customers.getPayments({ customer_uid: cuid, page: 1 }).request(iamport);
+    expect(r.data.response.total === 1 && r.data.response.list[0].customer_uid === cuid, `one payment, got ${JSON.stringify(r.data)}`);
+  });
+  await check(C, 'Subscribe.unschedule', async () => {
+    const r = await Subscribe.unschedule({ customer_uid: cuid, merchant_uid: [mu] }).request(iamport);
+    expect(r.data.code === 0, `unscheduled, got ${JSON.stringify(r.data)}`);
+  });
+  await check(C, 'Subscribe.schedule in the past: rejected with code 1', async () => {
+    const e = await rejection(() => Subscribe.schedule({ customer_uid: cuid,
+      schedules: [{ merchant_uid: uid('rb', 'past'), schedule_at: 1500000000, amount: 1, name: 'x' }] }).request(iamport));
+    expect(e.response ? e.response.data.code === 1 : e.code === 1 || /현재 시각/.test(JSON.stringify(e)), `code 1, got ${JSON.stringify(e.response ? e.response.data : e)}`);
+  });
+  await check(C, 'Customers.deleteBillingKey', async () => {
+    const r = await Customers.deleteBillingKey({ customer_uid: cuid }).request(iamport);
+    expect(r.data.response.customer_uid === cuid, `deleted, got ${JSON.stringify(r.data)}`);
+  });
+}
+
 const only = process.argv[2];
-for (const [name, run] of [['iamport', viaIamport], ['iamporter', viaIamporter], ['rest-client-nodejs', viaRestClient]]) {
+for (const [name, ...runs] of [['iamport', viaIamport, billingViaIamport], ['iamporter', viaIamporter, billingViaIamporter],
+  ['rest-client-nodejs', viaRestClient, billingViaRestClient]]) {
   if (!only || only === name) {
-    try {
-      await run();
-    } catch (e) {
-      report(name, 'client loads and runs', false, e && e.stack);
+    for (const run of runs) {
+      try {
+        await run();
+      } catch (e) {
+        report(name, 'client loads and runs', false, e && e.stack);
+      }
     }
     console.log(JSON.stringify({ client: name, done: true, calls: counts[name] || 0 }));
   }

@@ -21,16 +21,27 @@ import (
 	"github.com/impshim/impshim/e2e/imptest"
 	"github.com/impshim/impshim/ledger"
 	"github.com/impshim/impshim/web"
+	"github.com/impshim/impshim/web/merchants"
 )
 
 // demoLedgerSite serves the demo with a real ledger behind it, as `make run` does.
 func demoLedgerSite(t *testing.T) string {
 	t.Helper()
+	return demoLedgerSiteWith(t, "")
+}
+
+// demoLedgerSiteWith is demoLedgerSite with `-merchants dir` ("": the seed merchant only), wired
+// as web/cmd/impshim wires it.
+func demoLedgerSiteWith(t *testing.T, dir string) string {
+	t.Helper()
+	files, err := merchants.Load(dir)
+	require.NoError(t, err)
 	store, err := ledger.Open(":memory:")
 	require.NoError(t, err)
 	t.Cleanup(func() { store.Close() })
-	api := ledger.NewAPI(store, nil, ledger.Options{WebhookBackoff: 10 * time.Millisecond})
-	srv := httptest.NewServer(web.New(web.Options{Dist: distDir, Backend: api}))
+	api := ledger.NewAPI(store, ledger.MerchantSetOf(files), ledger.Options{WebhookBackoff: 10 * time.Millisecond})
+	t.Cleanup(func() { api.Close() })
+	srv := httptest.NewServer(web.New(web.Options{Dist: distDir, Merchants: files, Backend: api}))
 	t.Cleanup(srv.Close)
 	return srv.URL
 }

@@ -7,7 +7,9 @@ package e2e
 import (
 	"context"
 	"net/http/httptest"
+	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -126,13 +128,39 @@ func TestDemoYourServerPanel(t *testing.T) {
 	assertDemoConsoleClean(t, tb)
 
 	// (The ledger may answer 404 for a merchant without a file, which the console shows.)
-	t.Run("another merchant's keys are not in the page", func(t *testing.T) {
+	t.Run("another merchant's keys", func(t *testing.T) {
 		tb.t = t
+		// No merchant file: the built-in sandbox merchant's documented keys, and they work.
 		demoType(tb, "#merchant-code", "imp12345678")
 		demoPoll(tb, "the new code is applied", `document.querySelector("#config-status").dataset.state === "ok"`)
-		demoPoll(tb, "the panel says where the keys are", `!document.querySelector("#server-keys-unknown").hidden`)
-		assert.Contains(t, demoText(tb, "#server-keys-unknown"), "imp12345678.json")
-		assert.True(t, demoHidden(tb, "#server-keys-known"))
+		demoPoll(tb, "the built-in merchant's keys are shown", `document.querySelector("#server-key-shown").textContent === "imp12345678"`)
+		assert.Contains(t, demoText(tb, "#server-keys-source"), "no merchant file for imp12345678")
+		demoPoll(tb, "a token is fetched with them", `document.querySelector("#server-token").textContent.includes("access_token")`)
+		eval[bool](tb, `(() => { const s = document.querySelector("#req-pay-method"); s.value = "card";
+			return s.dispatchEvent(new Event("change", {bubbles: true})); })()`)
+		other := demoPay(tb)
+		assert.Equal(t, "paid", demoLedgerRow(tb, other)["status"])
+		assert.Empty(t, demoLedgerRow(tb, card), "another merchant's ledger")
 		demoType(tb, "#merchant-code", "imp10391932")
+		demoPoll(tb, "back to the demo merchant's ledger", `!!document.querySelector('#ledger-payments tr[data-imp-uid=`+jsString(card)+`]')`)
 	})
+}
+
+// A merchant file's own keys stay in the file: the page says where they are and takes them typed.
+func TestDemoYourServerAsksForAFileMerchantsKeys(t *testing.T) {
+	dir := t.TempDir()
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "imp55550000.json"), []byte(`{"merchant_code": "imp55550000",
+		"imp_key": "shop_key", "imp_secret": "shop_secret",
+		"pg_settings": [{"pg": "kakaopay", "mid": "KP-1", "pay_type": "simple", "default": true}]}`), 0o644))
+	site := demoLedgerSiteWith(t, dir)
+	tb := newTab(t)
+	openDemo(tb, site+"/")
+	demoType(tb, "#merchant-code", "imp55550000")
+	demoPoll(tb, "the panel says where the keys are", `!document.querySelector("#server-keys-unknown").hidden`)
+	assert.Contains(t, demoText(tb, "#server-keys-unknown"), "imp55550000.json")
+	assert.NotContains(t, eval[string](tb, `document.body.innerText`), "shop_secret", "the secret never reaches the page")
+	demoType(tb, "#server-key", "shop_key")
+	demoType(tb, "#server-secret", "shop_secret")
+	tb.do(chromedp.Click(chromedp.CSS("#server-get-token")))
+	demoPoll(tb, "a token is fetched with the typed keys", `document.querySelector("#server-token").textContent.includes("access_token")`)
 }

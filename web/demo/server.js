@@ -4,22 +4,39 @@
 
 import { $, el, setText, setValue, showMessage } from "./dom.js";
 import { state, changed, save } from "./state.js";
-import { sandboxURL, serverSays } from "./ledger.js";
+import { SDK_BASE, sandboxURL, serverSays } from "./ledger.js";
 import { formatAmount } from "./request.js";
 import { copyText } from "./snippet.js";
 
-// The demo merchant's documented sandbox credentials (README, "Server-side sandbox API"). No other
-// merchant's secret reaches a browser: the merchant JSON served to pages leaves imp_key and
-// imp_secret out, so for other codes a person types them here.
+// The sandbox's documented test credentials: the demo merchant's (README, "Server-side sandbox
+// API"), and those of a code the server has no merchant file for — the built-in sandbox merchant,
+// imp_key the code itself (ledger.SandboxSecret; the server's 401 says the same). A merchant file's
+// own keys never reach a browser: the merchant JSON served to pages leaves imp_key and imp_secret
+// out, so for such a code a person types them here.
 export const DEMO_MERCHANT = "imp10391932";
 export const DEMO_KEYS = Object.freeze({ imp_key: "imp_apikey", imp_secret: "sandbox_secret" });
+const SANDBOX_SECRET = "sandbox_secret";
 
 const API = location.origin;
 
+// keysFor says which credentials this panel uses, and where they come from: "demo", "builtin"
+// (no merchant file), "file" (typed by a person), or "" while the file is being looked for.
 function keysFor(s) {
   const code = s.configure.merchant_code;
-  if (code === DEMO_MERCHANT) return { ...DEMO_KEYS, known: true };
-  return { imp_key: s.server.key, imp_secret: s.server.secret, known: false };
+  if (code === DEMO_MERCHANT) return { ...DEMO_KEYS, known: true, kind: "demo" };
+  if (s.server.for === code && s.server.hasFile === false) return { imp_key: code, imp_secret: SANDBOX_SECRET, known: true, kind: "builtin" };
+  return { imp_key: s.server.key, imp_secret: s.server.secret, known: false, kind: s.server.hasFile ? "file" : "" };
+}
+
+// hasMerchantFile asks where IMP.init looks (merchants/<code>.json next to imp.js): a file means
+// the merchant's own keys; none means the built-in sandbox merchant.
+async function hasMerchantFile(code) {
+  try {
+    const r = await fetch(new URL(`merchants/${encodeURIComponent(code)}.json`, SDK_BASE), { cache: "no-store" });
+    return r.ok;
+  } catch {
+    return true; // unknown: ask a person for the keys rather than guess
+  }
 }
 
 // rest calls the V1 REST API and opens its envelope: {code: 0, response} or {code ≠ 0, message}.
@@ -74,8 +91,12 @@ export async function refreshServer() {
   if (state.server.for !== code) {
     state.server.for = code;
     state.server.token = null;
+    state.server.tokenAnswer = null;
     state.server.payments = [];
     state.server.webhooks = [];
+    state.server.hasFile = code === DEMO_MERCHANT ? true : null;
+    changed();
+    if (code !== DEMO_MERCHANT) state.server.hasFile = await hasMerchantFile(code);
   }
   if (!state.server.token && !(await getToken())) return;
   try {
@@ -234,6 +255,9 @@ export function renderServer(s) {
   setText($("#server-code"), code);
   $("#server-keys-known").hidden = !k.known;
   $("#server-keys-unknown").hidden = k.known;
+  setText($("#server-keys-source"), k.kind === "builtin"
+    ? `The server has no merchant file for ${code}, so the built-in sandbox merchant answers for it: imp_key is the code itself, imp_secret “${SANDBOX_SECRET}”.`
+    : "The demo merchant's documented sandbox test credentials. A real secret never goes into a page.");
   setText($("#server-keys-where"), `${code}.json`);
   setValue($("#server-key"), s.server.key);
   setValue($("#server-secret"), s.server.secret);

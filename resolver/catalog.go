@@ -17,7 +17,11 @@ type PG struct {
 	// Methods the PG's window offers; for SimplePay any method is accepted.
 	Methods    []string
 	Currencies []string // "KRW", "USD", …
-	Color      string   // brand colour of the mock window, "#rrggbb"
+	// DefaultCurrency is what an absent currency means; "" is KRW. PayPal takes no KRW, so
+	// USD ([payrq] currency: "PayPal 은 … USD 가 기본값"); Eximbay's guide says the same
+	// ([g] eximbay.mdx: currency "기본값: USD").
+	DefaultCurrency string
+	Color           string // brand colour of the mock window, "#rrggbb"
 	// Certification marks a PG used for identity verification rather than payment; the
 	// built-in sandbox merchant gives it a setting of type "certification".
 	Certification bool
@@ -35,6 +39,11 @@ type PG struct {
 //	          tosspay_v2, smartro_v2, settle_acc, ksnet, welcome, galaxia, kakao, alipay, chai, syrup.
 //	[v1pg]    PortOne V1 integration guides per PG, https://developers.portone.io/opi/ko/integration/pg/v1/<pg>
 //	          (pay_method lists, currency notes; e.g. inicis: card trans vbank phone + easy-pay hubs).
+//	[g] FILE  the PG's V1 guide, src/routes/(root)/opi/ko/integration/pg/v1/FILE in
+//	          portone-io/developers.portone.io (read with the search tool): each entry's pay_method
+//	          list is the one its guide's pay_method parameter gives. The codes themselves are the
+//	          30 of the request-parameter page, src/routes/(root)/sdk/ko/v1-sdk/javascript-sdk/payrq.mdx
+//	          ([payrq]), plus the guides' older names (samsung, happymoney, molpay, …).
 //	[seed]    the seed pages (000/001): the 19 codes of the "pg service code" list.
 //	[eximbay] https://portone.gitbook.io/docs-en/payment-integration-by-pg/payment-gateways/eximbay
 //	[pwall]   https://developers.portone.io/docs/ko/pg/payment-gateway/paymentwall — pay_method is
@@ -49,8 +58,9 @@ type PG struct {
 // chosen for the mock window; they are not from an official source.
 var catalog = []PG{
 	// [seed][codes][imp][v1pg]
+	// pay_method: [g] inicis.mdx; samsungpay (payrq's name for samsung) and kpay ([imp]) kept too
 	{Code: "html5_inicis", Name: "KG INICIS", NameKO: "KG이니시스", PayType: "general",
-		Methods:    []string{"card", "trans", "vbank", "phone", "samsung", "kpay", "kakaopay", "payco", "lpay", "ssgpay", "tosspay", "cultureland", "smartculture", "happymoney"},
+		Methods:    []string{"card", "kakaopay", "naverpay", "samsung", "samsungpay", "applepay", "ssgpay", "payco", "tosspay", "lpay", "kpay", "trans", "vbank", "phone", "cultureland", "smartculture", "happymoney", "booknlife"},
 		Currencies: []string{"KRW"}, Color: "#1a4a9c"},
 	// [codes][imp]
 	{Code: "inicis", Name: "KG INICIS (ActiveX)", NameKO: "KG이니시스 (ActiveX)", Legacy: true, PayType: "general",
@@ -59,40 +69,49 @@ var catalog = []PG{
 	{Code: "inicis_unified", Name: "KG INICIS Unified Verification", NameKO: "KG이니시스 통합인증", PayType: "general",
 		Methods: nil, Currencies: []string{"KRW"}, Color: "#1a4a9c", Certification: true},
 	// [seed][codes][imp][v1pg]
+	// pay_method: [g] nhn-kcp/readme.mdx
 	{Code: "kcp", Name: "NHN KCP", NameKO: "NHN KCP", PayType: "general",
-		Methods:    []string{"card", "trans", "vbank", "phone", "samsung", "naverpay", "kakaopay", "payco", "cultureland", "smartculture", "happymoney", "booknlife"},
+		Methods:    []string{"card", "trans", "vbank", "phone", "cultureland", "smartculture", "booknlife", "happymoney", "payco", "lpay", "kakaopay", "naverpay", "naverpay_bridge", "samsung", "samsungpay", "ssgpay", "applepay", "tosspay", "point"},
 		Currencies: []string{"KRW"}, Color: "#e4002b"},
 	// [seed][codes] recurring payments only: billing keys are issued for cards.
 	{Code: "kcp_billing", Name: "NHN KCP Recurring", NameKO: "NHN KCP 정기결제", PayType: "subscription",
 		Methods: []string{"card"}, Currencies: []string{"KRW"}, Color: "#e4002b"},
 	// [sdk][v1pg]
+	// pay_method: [g] nhn-kcp/kcp-quickpay.mdx
 	{Code: "kcp_quick", Name: "NHN KCP Quick Pay", NameKO: "NHN KCP 퀵페이", PayType: "general",
-		Methods: []string{"card"}, Currencies: []string{"KRW"}, Color: "#e4002b"},
+		Methods: []string{"card", "trans"}, Currencies: []string{"KRW"}, Color: "#e4002b"},
 	// [seed][codes][imp]: "토스페이먼츠(구 LG U+)"
+	// pay_method: [g] toss.mdx
 	{Code: "uplus", Name: "Toss Payments (formerly LG U+)", NameKO: "토스페이먼츠(구 LG U+)", Legacy: true, PayType: "general",
-		Methods:    []string{"card", "trans", "vbank", "phone", "cultureland", "smartculture", "booknlife"},
+		Methods:    []string{"card", "trans", "vbank", "phone", "cultureland", "smartculture", "booknlife", "applepay", "tosspay", "naverpay", "kakaopay", "lpay", "payco", "samsung", "samsungpay"},
 		Currencies: []string{"KRW"}, Color: "#0064ff"},
 	// [sdk][v1pg]
+	// pay_method: [g] newtoss/readme.mdx
 	{Code: "tosspayments", Name: "Toss Payments", NameKO: "토스페이먼츠", PayType: "general",
-		Methods:    []string{"card", "trans", "vbank", "phone", "tosspay", "naverpay", "kakaopay", "payco", "samsung", "lpay", "ssgpay", "cultureland", "smartculture", "booknlife"},
+		Methods:    []string{"card", "trans", "vbank", "phone", "booknlife", "smartculture", "cultureland", "kakaopay", "naverpay", "lpay", "samsungpay", "samsung", "ssgpay", "applepay", "payco", "tosspay"},
 		Currencies: []string{"KRW"}, Color: "#0064ff"},
 	// [sdk][v1pg]
+	// pay_method: [g] toss-brandpay/readme.mdx; "pay_method: toss_brandpay 로 지정"
 	{Code: "toss_brandpay", Name: "Toss Payments BrandPay", NameKO: "토스페이먼츠 브랜드페이", PayType: "general",
-		Methods: []string{"card", "trans"}, Currencies: []string{"KRW"}, Color: "#0064ff"},
+		Methods: []string{"toss_brandpay"}, Currencies: []string{"KRW"}, Color: "#0064ff"},
 	// [seed][codes][imp]
+	// pay_method: [g] nice.mdx
 	{Code: "nice", Name: "NICE Payments", NameKO: "나이스페이", PayType: "general",
-		Methods: []string{"card", "trans", "vbank", "phone"}, Currencies: []string{"KRW"}, Color: "#00287a"},
+		Methods: []string{"card", "trans", "vbank", "phone", "kakaopay"}, Currencies: []string{"KRW"}, Color: "#00287a"},
 	// [sdk][v1pg]
+	// pay_method: [g] nice-v2/readme.mdx; not naverpay (nice-v2/payment-caution.mdx: naverpay_card or naverpay_point)
 	{Code: "nice_v2", Name: "NICE Payments (new module)", NameKO: "나이스페이먼츠", PayType: "general",
-		Methods:    []string{"card", "trans", "vbank", "phone", "naverpay", "kakaopay", "payco", "samsung", "ssgpay"},
+		Methods:    []string{"card", "trans", "vbank", "phone", "cultureland", "naverpay_card", "naverpay_point", "kakaopay", "payco", "samsungpay", "skpay", "ssgpay", "ssgpay_bank", "lpay", "applepay", "tosspay_card", "tosspay_money", "alipay"},
 		Currencies: []string{"KRW"}, Color: "#00287a"},
 	// [seed][codes][imp]
 	{Code: "jtnet", Name: "JTNet", NameKO: "JTNet", Legacy: true, PayType: "general",
 		Methods: []string{"card", "trans", "vbank", "phone"}, Currencies: []string{"KRW"}, Color: "#0072bc"},
 	// [seed][codes][imp][v1pg]: KICC EasyPay
+	// pay_method: [g] kicc.mdx
 	{Code: "kicc", Name: "KICC", NameKO: "한국정보통신", PayType: "general",
 		Methods: []string{"card", "trans", "vbank", "phone"}, Currencies: []string{"KRW"}, Color: "#e60012"},
 	// [seed][codes][imp]
+	// pay_method: [g] blue.mdx
 	{Code: "bluewalnut", Name: "Blue Walnut", NameKO: "블루월넛", Legacy: true, PayType: "general",
 		Methods: []string{"card", "trans", "vbank", "phone"}, Currencies: []string{"KRW"}, Color: "#1b3f8f"},
 	// [seed][codes][imp][v1pg]: Kakao Pay opens its own app/QR and chooses the method.
@@ -105,11 +124,13 @@ var catalog = []PG{
 	{Code: "danal", Name: "Danal Mobile Micropayment", NameKO: "다날 휴대폰소액결제", PayType: "general",
 		Methods: []string{"phone"}, Currencies: []string{"KRW"}, Color: "#e50012"},
 	// [seed][codes][imp]
+	// pay_method: [g] danal.mdx; phone goes through pg danal
 	{Code: "danal_tpay", Name: "Danal General Payment", NameKO: "다날 일반결제", PayType: "general",
-		Methods: []string{"card", "trans", "vbank"}, Currencies: []string{"KRW"}, Color: "#e50012"},
+		Methods: []string{"card", "trans", "vbank", "cultureland", "happymoney"}, Currencies: []string{"KRW"}, Color: "#e50012"},
 	// [seed][codes][imp]: mobile micropayment.
+	// pay_method: [g] kg-mobilians-v2.mdx
 	{Code: "mobilians", Name: "KG Mobilians", NameKO: "KG모빌리언스", PayType: "general",
-		Methods: []string{"phone", "card"}, Currencies: []string{"KRW"}, Color: "#ed1c24"},
+		Methods: []string{"card", "phone", "vbank", "trans", "cultureland", "booknlife", "smartculture", "payco", "samsung", "samsungpay", "ssgpay", "kakaopay", "naverpay", "lpay", "tosspay", "applepay"}, Currencies: []string{"KRW"}, Color: "#ed1c24"},
 	// [seed][codes][imp]
 	{Code: "chai", Name: "CHAI", NameKO: "차이 간편결제", Legacy: true, SimplePay: true, PayType: "simple",
 		Methods: []string{"trans"}, Currencies: []string{"KRW"}, Color: "#ff4b2b"},
@@ -120,15 +141,18 @@ var catalog = []PG{
 	{Code: "syrup", Name: "Syrup Pay", NameKO: "시럽페이", Legacy: true, SimplePay: true, PayType: "simple",
 		Methods: []string{"card"}, Currencies: []string{"KRW"}, Color: "#ff5a00"},
 	// [seed][codes][imp][v1pg][rps]: PayPal takes no KRW; card and paypal methods.
+	// pay_method: [g] paypal.mdx (card) and [imp] (paypal)
 	{Code: "paypal", Name: "PayPal", NameKO: "페이팔", PayType: "general",
-		Methods: []string{"card", "paypal"}, Currencies: payPalCurrencies, Color: "#003087"},
+		Methods: []string{"card", "paypal"}, Currencies: payPalCurrencies, DefaultCurrency: "USD", Color: "#003087"},
 	// [sdk][v1pg]: PayPal Smart Payment Buttons.
+	// pay_method: [g] spb/readme.mdx and rt/readme.mdx (paypal), [imp] (card)
 	{Code: "paypal_v2", Name: "PayPal (Smart Payment Buttons)", NameKO: "페이팔 SPB", PayType: "general",
-		Methods: []string{"card", "paypal"}, Currencies: payPalCurrencies, Color: "#003087"},
+		Methods: []string{"paypal", "card"}, Currencies: payPalCurrencies, DefaultCurrency: "USD", Color: "#003087"},
 	// [seed][codes][imp][eximbay]: overseas cards and wallets; the guide lists these methods and currencies.
+	// pay_method: [g] eximbay.mdx
 	{Code: "eximbay", Name: "Eximbay", NameKO: "엑심베이", PayType: "general",
-		Methods:    []string{"card", "wechat", "alipay", "unionpay", "tenpay", "econtext"},
-		Currencies: []string{"KRW", "USD", "EUR", "GBP", "JPY", "THB", "SGD", "RUB", "HKD", "CAD", "AUD"}, Color: "#00a0e9"},
+		Methods:    []string{"card", "alipay", "unionpay", "tenpay", "econtext", "wechat", "molpay"},
+		Currencies: []string{"KRW", "USD", "EUR", "GBP", "JPY", "THB", "SGD", "RUB", "HKD", "CAD", "AUD"}, DefaultCurrency: "USD", Color: "#00a0e9"},
 	// [seed][codes][imp]: Naver Pay (order type) — Naver runs the whole checkout.
 	{Code: "naverco", Name: "Naver Pay (order)", NameKO: "네이버페이 주문형", SimplePay: true, PayType: "simple",
 		Methods: []string{"card"}, Currencies: []string{"KRW"}, Color: "#03c75a"},
@@ -139,8 +163,9 @@ var catalog = []PG{
 	{Code: "smilepay", Name: "Smile Pay", NameKO: "스마일페이", SimplePay: true, PayType: "simple",
 		Methods: []string{"card"}, Currencies: []string{"KRW"}, Color: "#f53c3c"},
 	// [codes][sdk][v1pg]: 키움페이 (formerly PAYJOA by Daou).
+	// pay_method: [g] daou/readme.mdx
 	{Code: "daou", Name: "Kiwoom Pay (Daou PAYJOA)", NameKO: "키움페이(구 페이조아)", PayType: "general",
-		Methods: []string{"card", "trans", "vbank", "phone"}, Currencies: []string{"KRW"}, Color: "#ee2737"},
+		Methods: []string{"card", "trans", "vbank", "kakaopay", "naverpay", "payco", "samsung", "samsungpay", "applepay", "cultureland", "smartculture", "booknlife", "phone"}, Currencies: []string{"KRW"}, Color: "#ee2737"},
 	// [codes][sdk][pwall]: Paymentwall shows its own method picker, so pay_method is ignored.
 	{Code: "paymentwall", Name: "Paymentwall", NameKO: "페이먼트월", SimplePay: true, PayType: "general",
 		Methods: []string{"card"}, Currencies: []string{"USD", "KRW", "EUR", "GBP", "JPY", "CNY"}, Color: "#ff6600"},
@@ -151,26 +176,33 @@ var catalog = []PG{
 	{Code: "tosspay_v2", Name: "Toss Pay (new module)", NameKO: "토스페이", SimplePay: true, PayType: "simple",
 		Methods: []string{"card", "trans"}, Currencies: []string{"KRW"}, Color: "#0064ff"},
 	// [codes][sdk][v1pg]
+	// pay_method: [g] smartro.mdx
 	{Code: "smartro", Name: "Smartro", NameKO: "스마트로", PayType: "general",
-		Methods: []string{"card", "trans", "vbank", "phone"}, Currencies: []string{"KRW"}, Color: "#00a3e0"},
+		Methods: []string{"card", "trans", "vbank"}, Currencies: []string{"KRW"}, Color: "#00a3e0"},
 	// [sdk][v1pg]
+	// pay_method: [g] smartro-v2/readme.mdx
 	{Code: "smartro_v2", Name: "Smartro (new module)", NameKO: "스마트로(신모듈)", PayType: "general",
-		Methods: []string{"card", "trans", "vbank", "phone"}, Currencies: []string{"KRW"}, Color: "#00a3e0"},
+		Methods: []string{"card", "trans", "vbank", "phone", "lpay", "kakaopay", "naverpay", "payco", "pinpay"}, Currencies: []string{"KRW"}, Color: "#00a3e0"},
 	// [codes][sdk][v1pg]: Settlebank, now Hecto Financial.
+	// pay_method: [g] settle/readme.mdx
 	{Code: "settle", Name: "Hecto Financial (Settlebank)", NameKO: "헥토파이낸셜(세틀뱅크)", PayType: "general",
 		Methods: []string{"card", "trans", "vbank", "phone"}, Currencies: []string{"KRW"}, Color: "#e5002d"},
 	// [sdk][v1pg]: Hecto's "내통장결제" — pay from a registered bank account.
+	// pay_method: [g] settle/mybank.mdx
 	{Code: "settle_acc", Name: "Hecto Financial Account Pay", NameKO: "헥토파이낸셜 내통장결제", PayType: "general",
 		Methods: []string{"trans"}, Currencies: []string{"KRW"}, Color: "#e5002d"},
 	// [sdk][v1pg]
+	// pay_method: [g] ksnet/readme.mdx
 	{Code: "ksnet", Name: "KSNET", NameKO: "KSNET", PayType: "general",
-		Methods: []string{"card", "trans", "vbank", "phone"}, Currencies: []string{"KRW"}, Color: "#005bac"},
+		Methods: []string{"card", "vbank", "trans", "phone", "lpay", "ssgpay", "kakaopay", "naverpay", "payco"}, Currencies: []string{"KRW"}, Color: "#005bac"},
 	// [sdk][v1pg]
+	// pay_method: [g] welcome/readme.mdx
 	{Code: "welcome", Name: "Welcome Payments", NameKO: "웰컴페이먼츠", PayType: "general",
-		Methods: []string{"card", "trans", "vbank", "phone"}, Currencies: []string{"KRW"}, Color: "#7b2cbf"},
+		Methods: []string{"card", "trans", "vbank", "phone", "culturegift", "lpay", "kakaopay", "payco", "tosspay", "naverpay"}, Currencies: []string{"KRW"}, Color: "#7b2cbf"},
 	// [sdk][v1pg]: Galaxia Money Tree (BillGate).
+	// pay_method: [g] galaxia.mdx
 	{Code: "galaxia", Name: "Galaxia Money Tree", NameKO: "갤럭시아머니트리", PayType: "general",
-		Methods: []string{"card", "trans", "vbank", "phone"}, Currencies: []string{"KRW"}, Color: "#4a2c85"},
+		Methods: []string{"card", "trans", "vbank", "phone", "cultureland", "smartculture", "booknlife", "happymoney", "kakaopay", "naverpay", "tosspay", "samsungpay", "applepay", "payco"}, Currencies: []string{"KRW"}, Color: "#4a2c85"},
 	// [imp][sdk]
 	{Code: "alipay", Name: "Alipay", NameKO: "알리페이", Legacy: true, SimplePay: true, PayType: "simple",
 		Methods: []string{"card"}, Currencies: []string{"KRW", "USD", "CNY"}, Color: "#1677ff"},
@@ -211,13 +243,30 @@ func (pg PG) Offers(method string) bool {
 	return slices.Contains(pg.Methods, method)
 }
 
+// defaultCurrency is the currency of a request that names none.
+func (pg PG) defaultCurrency() string {
+	if pg.DefaultCurrency == "" {
+		return "KRW"
+	}
+	return pg.DefaultCurrency
+}
+
+// defaultMethod is the pay_method of a request that names none: the PG's first method, card
+// for most (toss_brandpay, paypal_v2 and danal list their own first).
+func (pg PG) defaultMethod() string {
+	if len(pg.Methods) == 0 {
+		return "card"
+	}
+	return pg.Methods[0]
+}
+
 // Accepts reports whether the PG takes payments in currency.
 func (pg PG) Accepts(currency string) bool {
 	return slices.Contains(pg.Currencies, currency)
 }
 
 // AppendCatalogJSON appends the catalog as
-// [{"code","name","name_ko","legacy","simple_pay","pay_type","methods","currencies","color","certification"}].
+// [{"code","name","name_ko","legacy","simple_pay","pay_type","methods","currencies","default_currency","color","certification"}].
 func AppendCatalogJSON(b []byte) []byte {
 	return jsonv.AppendArray(b, catalog, func(b []byte, pg PG) []byte { return pg.AppendJSON(b) })
 }
@@ -241,6 +290,8 @@ func (pg PG) AppendJSON(b []byte) []byte {
 	b = jsonv.AppendArray(b, pg.Methods, jsonv.AppendString)
 	b = jsonv.AppendKey(b, "currencies")
 	b = jsonv.AppendArray(b, pg.Currencies, jsonv.AppendString)
+	b = jsonv.AppendKey(b, "default_currency")
+	b = jsonv.AppendString(b, pg.defaultCurrency())
 	b = jsonv.AppendKey(b, "color")
 	b = jsonv.AppendString(b, pg.Color)
 	b = jsonv.AppendKey(b, "certification")

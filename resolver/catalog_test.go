@@ -96,8 +96,9 @@ func TestAppendCatalogJSON(t *testing.T) {
 	require.Len(t, got, len(Catalog()))
 	assert.Equal(t, map[string]any{
 		"code": "kakaopay", "name": "Kakao Pay", "name_ko": "카카오페이", "legacy": false, "simple_pay": true,
-		"pay_type": "simple", "methods": []any{"card"}, "currencies": []any{"KRW"}, "color": "#ffe812", "certification": false,
+		"pay_type": "simple", "methods": []any{"card"}, "currencies": []any{"KRW"}, "default_currency": "KRW", "color": "#ffe812", "certification": false,
 	}, got[indexOfCode("kakaopay")])
+	assert.Equal(t, "USD", got[indexOfCode("paypal")]["default_currency"])
 }
 
 func indexOfCode(code string) int {

@@ -15,9 +15,25 @@ func (m *Merchant) Check(req Request, paid PaidSet, env Env) (*Payment, Trace, *
 	if e := req.checkParams(); e != nil {
 		return nil, noTrace, e
 	}
+	// Resolution is pure and runs first, because an absent currency's meaning depends on the
+	// PG (PayPal: USD); its trace is only returned from check 5 on, in SPEC §5's order.
+	tr := m.Resolve(req.Query())
+	pg, known := Lookup(tr.Setting.PG)
+	if !known {
+		pg = PG{Code: tr.Setting.PG, Name: tr.Setting.PG, NameKO: tr.Setting.PG, PayType: tr.Setting.PayType, Color: "#555555"}
+	}
 	// The currency's type is check 6's business; check 3 only needs its decimals, and a
-	// currency of the wrong type counts as the default for them.
-	currency, badCurrency := req.stringOr("currency", "KRW")
+	// currency of the wrong type counts as the default for them. A lower-case code ("krw")
+	// opens the real window: it is read upper case, with a warning.
+	currency, badCurrency := req.stringOr("currency", pg.defaultCurrency())
+	var warns []Warning
+	if up := strings.ToUpper(currency); up != currency {
+		if _, ok := CurrencyDecimals(up); ok {
+			warns = append(warns, Warning{Code: WarnCurrencyLowerCase, Message: "currency " + strconv.Quote(currency) +
+				" is read as \"" + up + "\": currency codes are upper case; write \"" + up + "\""})
+			currency = up
+		}
+	}
 	amount, amountText, stringAmount, e := req.amount(currency)
 	if e != nil {
 		return nil, noTrace, e
@@ -26,8 +42,15 @@ func (m *Merchant) Check(req Request, paid PaidSet, env Env) (*Payment, Trace, *
 	if e != nil {
 		return nil, noTrace, e
 	}
+	vbankDue, e := req.vbankDue()
+	if e != nil {
+		return nil, noTrace, e
+	}
+	quotas, quotasGiven, e := req.cardQuotas()
+	if e != nil {
+		return nil, noTrace, e
+	}
 
-	tr := m.Resolve(req.Query())
 	if stringAmount {
 		tr.Warnings = append(tr.Warnings, Warning{Code: WarnAmountAsString, Message: "amount is the string " + strconv.Quote(amountText) +
 			": pass a number (amount: " + amountText + "); the real service may reject or misread strings"})
@@ -36,11 +59,7 @@ func (m *Merchant) Check(req Request, paid PaidSet, env Env) (*Payment, Trace, *
 		return nil, tr, e
 	}
 
-	pg, known := Lookup(tr.Setting.PG)
-	if !known {
-		pg = PG{Code: tr.Setting.PG, Name: tr.Setting.PG, NameKO: tr.Setting.PG, PayType: tr.Setting.PayType, Color: "#555555"}
-	}
-	payMethod, badMethod := req.stringOr("pay_method", "card")
+	payMethod, badMethod := req.stringOr("pay_method", pg.defaultMethod())
 	switch {
 	case badMethod != "":
 		return nil, tr, &Error{Code: CodePayMethodNotSupported, Message: "pay_method must be a string like \"card\", got " + badMethod}
@@ -57,13 +76,26 @@ func (m *Merchant) Check(req Request, paid PaidSet, env Env) (*Payment, Trace, *
 	case known && !pg.Accepts(currency):
 		return nil, tr, currencyNotAccepted(pg, currency)
 	}
+	warns = append(warns, req.paramWarnings(pg, payMethod)...)
+	tr.Warnings = append(tr.Warnings, warns...)
+	if m.cfg.Strict && len(warns) > 0 {
+		return nil, tr, &Error{Code: CodeSandboxStrict, Message: "strict mode: " + warns[0].Message}
+	}
 
 	if paid != nil && paid.Paid(merchantUID) {
 		return nil, tr, &Error{Code: CodeF1002, Message: "merchant_uid " + strconv.Quote(merchantUID) +
 			" is already paid in this sandbox: use a new merchant_uid for every order (IMP.sandbox.reset() forgets paid ones)"}
 	}
 
+	// Installments only from 50,000 KRW ([payrq]: "할부결제는 5만원 이상 결제 요청시에만"), on cards.
+	if payMethod != "card" || currency != "KRW" || amount < 50000 {
+		quotas = []int{}
+	} else if !quotasGiven {
+		quotas = []int{2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12}
+	}
 	p := &Payment{
+		CardQuotas:  quotas,
+		VbankDue:    vbankDue,
 		MerchantUID: merchantUID,
 		PayMethod:   payMethod,
 		Currency:    currency,
@@ -292,4 +324,19 @@ func (r *Request) amount(currency string) (float64, string, bool, *Error) {
 		return bad("amount is 0: a zero amount is only allowed with customer_uid (issuing a billing key); pass the price")
 	}
 	return f, text, isString, nil
+}
+
+// vbankDue reads vbank_due (absent: 0) as unix seconds; see parseVbankDue for the formats.
+func (r *Request) vbankDue() (int64, *Error) {
+	switch v := r.params.Get("vbank_due"); v.Kind {
+	case jsonv.Absent, jsonv.Null:
+		return 0, nil
+	case jsonv.String:
+		if t, ok := parseVbankDue(v.Str); ok {
+			return t, nil
+		}
+		return 0, &Error{Code: CodeInvalidParams, Message: "vbank_due " + strconv.Quote(v.Str) + " is not a date: write it as \"YYYY-MM-DD\", \"YYYYMMDD\", \"YYYY-MM-DD HH:mm:ss\" or \"YYYYMMDDHHmmss\" (Korean time)"}
+	default:
+		return 0, &Error{Code: CodeInvalidParams, Message: "vbank_due must be a string like \"2026-12-31 23:59:59\", got " + v.Kind.Article()}
+	}
 }

@@ -1,6 +1,7 @@
 package resolver
 
 import (
+	"slices"
 	"strconv"
 
 	"github.com/impshim/impshim/internal/jsonv"
@@ -20,6 +21,8 @@ type Payment struct {
 	CustomerUID string
 	Language    string // "ko" or "en"
 	ImpUID      string // set by Open
+	CardQuotas  []int  // installment months the window offers besides 일시불 (empty: none)
+	VbankDue    int64  // vbank_due as unix seconds; 0: three days after payment
 	req         Request
 }
 
@@ -77,6 +80,14 @@ func (p *Payment) AppendWindowJSON(b []byte) []byte {
 	b = jsonv.AppendBool(b, esc.Kind == jsonv.Bool && esc.Bool)
 	b = jsonv.AppendKey(b, "language")
 	b = jsonv.AppendString(b, p.Language)
+	b = jsonv.AppendKey(b, "card_quota")
+	b = jsonv.AppendArray(b, p.CardQuotas, func(b []byte, n int) []byte { return strconv.AppendInt(b, int64(n), 10) })
+	b = jsonv.AppendKey(b, "vbank_due")
+	if p.VbankDue != 0 {
+		b = strconv.AppendInt(b, p.VbankDue, 10)
+	} else {
+		b = append(b, "null"...)
+	}
 	return append(b, '}')
 }
 
@@ -88,6 +99,7 @@ type Outcome struct {
 	ErrorCode string
 	ErrorMsg  string
 	Identity  int // certification: the verified person, an index into Certification.Identities
+	CardQuota int // card: the installment months the buyer chose; 0 is 일시불
 }
 
 // ParseOutcome reads the bridge's outcome, {"result","error_code"?,"error_msg"?,"identity"?}.
@@ -115,6 +127,16 @@ func ParseOutcome(data []byte) (Outcome, *Error) {
 		default:
 			return bad("outcome." + f.key + " must be a string, got " + x.Kind.Article())
 		}
+	}
+	switch x := v.Get("card_quota"); x.Kind {
+	case jsonv.Absent, jsonv.Null:
+	case jsonv.Number:
+		if !x.IsFinite() || x.Num < 0 || x.Num > 60 || x.Num != float64(int(x.Num)) {
+			return bad("outcome.card_quota must be a number of months (0: 일시불), got " + x.Str)
+		}
+		o.CardQuota = int(x.Num)
+	default:
+		return bad("outcome.card_quota must be a number, got " + x.Kind.Article())
 	}
 	switch x := v.Get("identity"); x.Kind {
 	case jsonv.Absent, jsonv.Null:
@@ -171,6 +193,15 @@ type Response struct {
 	payment *Payment // for echoing buyer_* and custom_data verbatim
 }
 
+// CheckOutcome reports an outcome the window could not have produced: installments it did
+// not offer.
+func (p *Payment) CheckOutcome(o Outcome) *Error {
+	if o.CardQuota != 0 && !slices.Contains(p.CardQuotas, o.CardQuota) {
+		return &Error{Code: CodeInternal, Message: "bridge bug: card_quota " + strconv.Itoa(o.CardQuota) + " was not offered (offered: 일시불 and " + strconv.Itoa(len(p.CardQuotas)) + " installment choices)"}
+	}
+	return nil
+}
+
 // Respond turns the window's outcome into the response; a success is marked in paid.
 func (p *Payment) Respond(o Outcome, env Env, paid PaidSet) Response {
 	if p.ImpUID == "" {
@@ -214,12 +245,16 @@ func (p *Payment) Respond(o Outcome, env Env, paid PaidSet) Response {
 		r.ApplyNum = env.digits(8)
 		r.CardName = mockCardName(p.Language)
 		r.CardNumber = "4" + env.digits(5) + "******" + env.digits(4)
+		r.CardQuota = o.CardQuota
 	case "vbank":
 		r.Status = StatusReady
 		r.VbankNum = env.digits(14)
 		r.VbankName = mockBankName(p.Language)
 		r.VbankHolder = "impshim sandbox"
 		r.VbankDate = r.PaidAt + 3*24*3600
+		if p.VbankDue != 0 {
+			r.VbankDate = p.VbankDue
+		}
 	case "trans":
 		r.BankName = mockBankName(p.Language)
 	}

@@ -128,9 +128,11 @@ func TestCheck(t *testing.T) {
 		{"PayPal takes paypal", "", `{"pg": "paypal_v2", "amount": 10, "currency": "USD", "pay_method": "paypal"}`, "", "", nil},
 		{"verification PG takes no payments", "", `{"pg": "inicis_unified", "amount": 1000}`, CodePayMethodNotSupported, "it takes no payments", nil},
 		{"pay_method not a string", "", `{"amount": 1000, "pay_method": 1}`, CodePayMethodNotSupported, "got a number", nil},
-		{"PayPal takes no KRW", "", `{"pg": "paypal_v2", "amount": 1000}`, CodeCurrencyNotSupported, `does not take currency "KRW"`, nil},
+		{"PayPal takes no KRW", "", `{"pg": "paypal_v2", "amount": 1000, "currency": "KRW"}`, CodeCurrencyNotSupported, `does not take currency "KRW"`, nil},
+		{"PayPal defaults to USD", "", `{"pg": "paypal_v2", "amount": 10.5}`, "", "", nil},
 		{"Kakao Pay takes no USD", "", `{"pg": "kakaopay", "amount": 10, "currency": "USD"}`, CodeCurrencyNotSupported, `use one of "KRW"`, nil},
-		{"lower-case currency", "", `{"amount": 1000, "currency": "krw"}`, CodeCurrencyNotSupported, `use "KRW"`, nil},
+		{"lower-case currency is read upper case", "", `{"amount": 1000, "currency": "krw"}`, "", "", nil},
+		{"an unknown lower-case currency", "", `{"amount": 1000, "currency": "xyz"}`, CodeCurrencyNotSupported, `"xyz"`, nil},
 		{"currency not a string", "", `{"amount": 1000, "currency": 410}`, CodeCurrencyNotSupported, "got a number", nil},
 		{"a code the catalog lacks takes anything", "", `{"pg": "my_pg", "amount": 10, "currency": "XYZ", "pay_method": "magic"}`, "", "", nil},
 		{"pay_method before currency", "", `{"pg": "paypal_v2", "amount": 1000, "pay_method": "vbank"}`, CodePayMethodNotSupported, "", nil},
@@ -406,6 +408,7 @@ func TestWindowJSON(t *testing.T) {
 		"name": "<b>Order</b>", "amount": 0.0, "currency": "KRW",
 		"buyer_name": "Kim", "buyer_email": "", "buyer_tel": "", "buyer_addr": "", "buyer_postcode": "",
 		"billing_key": true, "customer_uid": "c-1", "vbank": false, "escrow": true, "language": "ko",
+		"card_quota": []any{}, "vbank_due": nil,
 	}, got)
 	assert.NotContains(t, string(p.AppendWindowJSON(nil)), "<b>", "markup is escaped in the JSON text")
 }
@@ -439,6 +442,8 @@ func FuzzParseRequest(f *testing.F) {
 		`{"amount": {}}`, `{"pg": 12, "amount": 1}`, `{"amount": 10.5, "currency": "USD", "pg": "paypal_v2"}`,
 		`{"amount": 1, "tax_free": 2}`, `{"amount": 1, "merchant_uid": "` + strings.Repeat("x", 41) + `"}`, `[]`, `"x"`,
 		`{"amount": 0, "customer_uid": "c", "pay_method": "vbank"}`,
+		`{"amount": 60000, "display": {"card_quota": [2, 6]}, "vbank_due": "20261231", "currency": "krw", "m_redirect_uri": "x"}`,
+		`{"amount": 1, "pay_method": "vbank", "vbank_due": "2026-12-31 23:59:60", "display": {"card_quota": [1e9]}}`,
 	} {
 		f.Add([]byte(s))
 	}

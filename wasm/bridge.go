@@ -255,6 +255,9 @@ func (s *state) complete(args []js.Value) []byte {
 		}
 		return append(b, '}')
 	}
+	if e := w.payment.CheckOutcome(o); e != nil { // the window stays open
+		return errorJSON(e.Code, "[impshim] "+e.Message)
+	}
 	delete(s.pending, id)
 	resp := w.payment.Respond(o, s.env, s.paid)
 	b = resp.AppendJSON(b)

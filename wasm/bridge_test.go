@@ -633,3 +633,16 @@ func TestCertificationFlow(t *testing.T) {
 	assert.Equal(t, "inicis_unified", c.Window["pg"])
 	assert.Len(t, c.Window["identities"], 3)
 }
+
+func TestCardQuotaThroughTheBridge(t *testing.T) {
+	_, obj := freshObject(t)
+	require.True(t, *decode(t, obj.Call("configure", seedConfig)).OK)
+	a := decode(t, obj.Call("request", `{"pg":"html5_inicis","amount":60000,"display":{"card_quota":[3,6]},"currency":"krw"}`))
+	require.True(t, *a.OK, "%+v", a.Response)
+	assert.Equal(t, []any{3.0, 6.0}, a.Window["card_quota"])
+	assert.Equal(t, "KRW", a.Window["currency"])
+	assert.Equal(t, "CURRENCY_LOWER_CASE", a.Trace["warnings"].([]any)[0].(map[string]any)["code"])
+	assert.Equal(t, "INTERNAL", decode(t, obj.Call("complete", a.ID, `{"result":"paid","card_quota":12}`)).Error.Code)
+	r := decode(t, obj.Call("complete", a.ID, `{"result":"paid","card_quota":6}`)).Response
+	assert.Equal(t, 6.0, r["card_quota"])
+}

@@ -44,7 +44,11 @@
 //	                            developers.portone.io v1-sdk/javascript-sdk/cft.mdx) or with popup: true;
 //	                            else (mobile, no redirect URL) "iframe"
 //	complete(id, outcomeJSON)   outcome {"result":"paid"|"failed"|"cancelled","error_code","error_msg",
-//	                            "identity"?} → {"response":{…}}; a paid payment marks merchant_uid paid.
+//	                            "identity"?,"card_quota"?} → {"response":{…}}; a paid payment marks
+//	                            merchant_uid paid. card_quota (months, 0 = 일시불) must be one the
+//	                            window offered (window.card_quota; [] below 50,000 KRW or not a card):
+//	                            else an error answer, and the window stays open. The payment window
+//	                            also gets "vbank_due" (unix seconds from params.vbank_due, or null).
 //	                            For a certification "paid" means verified as identities[identity]
 //	                            (default 0): {"response":{"success","imp_uid","merchant_uid","pg_provider",
 //	                            "pg_type":"certification","error_code","error_msg"},"identity":{…}?}
@@ -55,7 +59,8 @@
 //	                            out of range is an error answer and the window stays open
 //	abandon(id)                 forget an opened request or certification without a response
 //	reset()                     forget paid merchant_uids
-//	catalog()                   {"catalog":[{code,name,name_ko,legacy,simple_pay,pay_type,methods,currencies,color,certification}]}
+//	catalog()                   {"catalog":[{code,name,name_ko,legacy,simple_pay,pay_type,methods,currencies,
+//	                            default_currency,color,certification}]}
 //	config()                    {"config":{…}|null} (with "identities" when the config named any)
 //	resolve(queryJSON)          {"trace":{…}}; the slow twin of the export below
 //	rules()                     {"version","outcome_results":["paid","failed","cancelled"],

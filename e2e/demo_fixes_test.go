@@ -106,6 +106,11 @@ func TestDemoDidYouMeanWritesTheWholePG(t *testing.T) {
 			}
 			require.NotEmpty(t, fixes)
 			assert.Equal(t, tc.fix, fixes[0])
+			// A keyboard user on the button keeps it while other panels redraw.
+			eval[bool](tb, `(document.querySelector("[data-use-pg]").focus(), true)`)
+			eval[bool](tb, `(() => { const s = document.querySelector("#outcome-delay"); s.value = "10";
+				return s.dispatchEvent(new Event("input", {bubbles: true})); })()`)
+			assert.Equal(t, tc.fix, eval[string](tb, `document.activeElement.dataset.usePg || ""`), "the focus was lost")
 			tb.do(chromedp.Click(chromedp.CSS(`[data-use-pg=` + jsString(tc.fix) + `]`)))
 			demoPoll(tb, "the fix is applied", `document.querySelector("#preview-body").dataset.rule !== "R3"`)
 			assert.Equal(t, tc.fix, eval[string](tb, `document.querySelector("#req-pg").value`), "the whole corrected pg is written")

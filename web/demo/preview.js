@@ -73,6 +73,8 @@ export function oneLine(s) {
   return `→ #${t.setting.index} ${pg ? pg.name : t.setting.pg} · ${t.setting.mid} (${t.rule}${t.fallback ? ", fallback" : ""})`;
 }
 
+let drawn = "";
+
 export function renderPreview(s) {
   const body = $("#preview-body");
   const sticky = $("#pg-verdict");
@@ -81,6 +83,11 @@ export function renderPreview(s) {
   if (s.sdk.status !== "ready") return;
   if (s.preview.pending) body.dataset.pending = "true";
   else delete body.dataset.pending;
+  // Redrawn only when what it shows changes, so a focused "Use …" button keeps the focus while
+  // other panels update.
+  const key = JSON.stringify([s.preview.trace, s.preview.error, s.configure.status, s.configure.applied, s.configure.result && s.configure.result.console_order, !!s.config.strict]);
+  if (key === drawn) return;
+  drawn = key;
   const { trace: t, error, pg } = s.preview;
   delete body.dataset.rule;
   delete body.dataset.index;

@@ -152,7 +152,8 @@ export function renderSettings(s) {
   else code.removeAttribute("aria-invalid");
   showMessage($("#config-errors"), general.join(" "));
 
-  if (document.activeElement !== $("#config-json")) setValue($("#config-json"), JSON.stringify(configForSDK(), null, 2));
+  // A person's unapplied edit of the JSON stays until they apply it or edit the list.
+  if (s.jsonDraft === null) setValue($("#config-json"), JSON.stringify(configForSDK(), null, 2));
   showMessage($("#import-error"), s.importError);
   if (s.importError) $("#json-details").open = true;
 
@@ -282,6 +283,7 @@ function edit(ev) {
     }
   }
   state.undo = null;
+  state.jsonDraft = null;
   changed();
   if (name === "default") $(`li[data-setting="${i}"] [data-field=default]`).focus();
   scheduleApply();
@@ -305,6 +307,7 @@ function act(ev) {
     focusIndex = Math.min(i, settings.length - 1);
   }
   state.undo = null;
+  state.jsonDraft = null;
   drawnShape = ""; // rows moved: their ids and labels name new positions
   changed();
   // Keep the keyboard where it was: the same button on the moved row, or the next row.
@@ -323,6 +326,7 @@ function addSetting() {
   const pick = payment.find((p) => !used.has(p.code)) || payment[0];
   state.config.pg_settings.push({ pg: pick ? pick.code : "", mid: "", pay_type: pick ? pick.pay_type : "general" });
   state.undo = null;
+  state.jsonDraft = null;
   changed();
   $(`li[data-setting="${state.config.pg_settings.length - 1}"] [data-field=pg]`).focus();
   applyConfig();
@@ -338,6 +342,7 @@ export function replaceConfig(cfg, undoText) {
   };
   state.undo = undoText ? { config: before, text: undoText } : null;
   state.importError = "";
+  state.jsonDraft = null;
   changed();
   applyConfig();
 }
@@ -380,14 +385,17 @@ export function wireSettings() {
     replaceConfig(state.undo.config, "");
     $("#reset-settings").focus();
   });
+  $("#config-json").addEventListener("input", (ev) => (state.jsonDraft = ev.target.value));
   $("#merchant-code").addEventListener("input", (ev) => {
     state.config.merchant_code = ev.target.value.trim();
     state.undo = null;
+    state.jsonDraft = null;
     changed();
     scheduleApply();
   });
   $("#req-strict").addEventListener("change", (ev) => {
     state.config.strict = ev.target.checked;
+    state.jsonDraft = null;
     changed();
     applyConfig();
   });
@@ -411,8 +419,9 @@ export function wireSettings() {
     }
   });
   $("#apply-json").addEventListener("click", () => {
+    state.jsonDraft = $("#config-json").value; // what is applied is what the person typed
     try {
-      replaceConfig(parseImport($("#config-json").value), "Applied the JSON.");
+      replaceConfig(parseImport(state.jsonDraft), "Applied the JSON.");
     } catch (err) {
       state.importError = err.message;
       changed();

@@ -69,6 +69,7 @@ export const state = {
   confirmClear: false, // the "clear the server ledger" question is open
   redirected: false, // this load came back from m_redirect_url
   importError: "",
+  jsonDraft: null, // the settings JSON as a person is editing it, until applied
   ledger: { probed: false, on: false, info: null, merchant: null },
   // "Your server": REST credentials typed for a merchant other than the demo one (this tab only,
   // never saved), the token, and the ledger's view.

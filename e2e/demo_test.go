@@ -343,7 +343,10 @@ func TestDemoWithABackendReachesIt(t *testing.T) {
 		mu.Lock()
 		defer mu.Unlock()
 		for _, s := range seen {
-			if strings.HasPrefix(s, "POST /sdk/sandbox/payments ") && strings.Contains(s, merchantUID) {
+			// The attempt's outcome (CONTRACTS C2.3), or the older record-after-success POST.
+			recorded := strings.HasPrefix(s, "POST /sdk/sandbox/payments ") ||
+				(strings.HasPrefix(s, "POST /sdk/sandbox/attempts/") && strings.Contains(s, "/outcome "))
+			if recorded && strings.Contains(s, merchantUID) {
 				return true
 			}
 		}

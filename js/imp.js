@@ -40,6 +40,9 @@
   const warn = (msg) => console.warn(`${TAG} ${msg}`);
   // A stalled server must not stall the queue: merchant files and the backend probe give up.
   const FETCH_MS = 10000;
+  // The ledger answers from the same machine in milliseconds; a payment waits for it no longer
+  // than this, then goes on with a console warning.
+  const LEDGER_MS = 3000;
   const deadline = () => (typeof AbortSignal === 'function' && typeof AbortSignal.timeout === 'function' ? AbortSignal.timeout(FETCH_MS) : undefined);
   const noop = () => {};
   const report = (err) => {
@@ -421,6 +424,55 @@
       .then((j) => !!(j && j.ledger === true), () => false);
   }
 
+  // ledgerOn is whether the server behind the SDK keeps a ledger (sandbox/backend.json).
+  async function ledgerOn() {
+    return st.backend ? st.backend : false;
+  }
+
+  // ledgerCall POSTs body to the ledger and answers {ok: true, …}, a refusal {ok: false,
+  // error_code, error_msg}, or null when the ledger could not be reached or did not answer within
+  // LEDGER_MS (with a console warning naming the URL): the payment then goes on in the browser —
+  // never a hang (wasm/doc.go's neighbour, CONTRACTS C2).
+  async function ledgerCall(path, body) {
+    const url = new URL(path, BASE).href;
+    let text;
+    try { text = JSON.stringify(body); } catch (err) { warn(`could not send to the sandbox ledger at ${url}: ${err.message}`); return null; }
+    const ctl = typeof AbortController === 'function' ? new AbortController() : null;
+    let timer;
+    const LATE = {};
+    const late = new Promise((res) => { timer = setTimeout(() => res(LATE), LEDGER_MS); });
+    const ask = (async () => {
+      const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: text, signal: ctl ? ctl.signal : undefined });
+      let j = null;
+      try { j = await res.json(); } catch { j = null; }
+      return { res, j };
+    })();
+    try {
+      const got = await Promise.race([ask, late]);
+      if (got === LATE) {
+        if (ctl) ctl.abort();
+        ask.catch(noop);
+        warn(`the sandbox ledger at ${url} did not answer within ${LEDGER_MS / 1000} s; going on without it`);
+        return null;
+      }
+      const { res, j } = got;
+      // A server from before the attempts endpoints (404, no such endpoint): the old
+      // record-after-success POST still works.
+      if (res.status === 404 && path === 'sandbox/attempts' && (!j || typeof j !== 'object' || !j.error_code || j.error_code === 'NOT_FOUND')) {
+        return { ok: true, legacy: true };
+      }
+      if (j && typeof j === 'object' && j.ok === true) return j;
+      if (j && typeof j === 'object' && j.ok === false && typeof j.error_code === 'string') return j;
+      warn(`the sandbox ledger at ${url} answered HTTP ${res.status}${j && j.error_msg ? `: ${j.error_msg}` : ''}; going on without it`);
+      return null;
+    } catch (err) {
+      warn(`could not reach the sandbox ledger at ${url}: ${err && err.message}; going on without it`);
+      return null;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
   function post(path, body) {
     if (!st.backend) return;
     st.backend.then((on) => {
@@ -525,7 +577,9 @@
     const s = {
       id, req, nonce: req.nonce, data: answer.window, popup: req.popup, frame: null,
       done: false, timers: [], hello: false, impUID: answer.imp_uid || null,
-      auto: st.outcome,
+      auto: st.outcome, pendingAuto: null,
+      // With a ledger the window page approves through the server before it answers (C2.2).
+      approval: req.ledger === 'attempts' ? { url: new URL(`sandbox/attempts/${encodeURIComponent(answer.imp_uid)}/approval`, BASE).href, merchant_code: st.merchantCode } : null,
     };
     st.outcome = null;
     st.session = s;
@@ -577,7 +631,7 @@
     switch (d.type) {
       case 'hello':
         s.hello = true;
-        win.postMessage({ impshim: 1, nonce: s.nonce, type: 'show', data: s.data }, WINDOW_ORIGIN === 'null' ? '*' : WINDOW_ORIGIN);
+        win.postMessage({ impshim: 1, nonce: s.nonce, type: 'show', data: s.data, approval: s.approval }, WINDOW_ORIGIN === 'null' ? '*' : WINDOW_ORIGIN);
         break;
       case 'shown':
         if (s.frame) {
@@ -589,43 +643,88 @@
         if (s.auto) {
           const o = s.auto;
           s.auto = null;
-          s.timers.push(setTimeout(() => finishSession(s, o), o.delay_ms));
+          s.timers.push(setTimeout(() => {
+            if (!s.approval) { finishSession(s, o); return; }
+            // The window approves through the ledger as a click would, then answers 'result'.
+            s.pendingAuto = o;
+            win.postMessage({ impshim: 1, nonce: s.nonce, type: 'complete', result: o.result }, WINDOW_ORIGIN === 'null' ? '*' : WINDOW_ORIGIN);
+          }, o.delay_ms));
         }
         break;
       case 'result':
-        if (outcomeResults().includes(d.result)) finishSession(s, { result: d.result });
+        if (!outcomeResults().includes(d.result)) break;
+        // setOutcome's own error_code/error_msg go with the result the window approved for it.
+        finishSession(s, s.pendingAuto && s.pendingAuto.result === d.result ? s.pendingAuto : { result: d.result });
         break;
     }
   });
 
-  function closeSession(s) {
+  // hideSession takes the window out of sight and out of the keyboard's way at once; removeSession
+  // takes it down in the same task as the callback (after the ledger answered), so automation that
+  // waits for the iframe to go knows the callback has run.
+  function hideSession(s) {
     for (const t of s.timers) { clearTimeout(t); clearInterval(t); }
+    s.timers = [];
     if (s.frame) {
-      // Removed in the same task as the callback: automation that waits for the iframe to go
-      // knows the callback has run.
-      s.frame.remove();
+      s.frame.style.display = 'none';
+      s.frame.setAttribute('aria-hidden', 'true');
       document.removeEventListener('keydown', onKey, true);
       document.removeEventListener('focusin', onFocusIn, true);
       // Back to what had focus before the window, unless something else took it meanwhile.
       const back = s.req.returnFocus;
       const now = document.activeElement;
-      if (back && back.isConnected && (!now || now === document.body || now === document.documentElement)) {
+      // The hidden iframe may still count as focused until the browser's focus fixup runs.
+      if (back && back.isConnected && (!now || now === document.body || now === document.documentElement || now === s.frame)) {
         try { back.focus({ preventScroll: true }); } catch { /* a detached or odd element: leave focus where it is */ }
       }
     }
+  }
+
+  function removeSession(s) {
+    if (s.frame) s.frame.remove();
     if (s.popup && !s.popup.closed) s.popup.close();
   }
 
+  function closeSession(s) {
+    hideSession(s);
+    removeSession(s);
+  }
+
+  // finishSession ends a window: Go's complete builds the response, the ledger records it (when
+  // there is one: the callback waits for it, bounded by LEDGER_MS), then the callback or redirect.
+  // The session stays current until then, so a request_pay meanwhile gets WINDOW_BUSY.
   function finishSession(s, outcome) {
     if (s.done) return;
     s.done = true;
-    if (st.session === s) st.session = null;
-    closeSession(s);
+    endSession(s, outcome).catch((err) => {
+      // A bug here must still answer the merchant and free the window.
+      if (st.session === s) st.session = null;
+      removeSession(s);
+      s.req.finish(errorResponse('INTERNAL', `${TAG} internal error while finishing the window: ${err && err.message}; please report it`, s.req.merchantUID, s.impUID));
+      report(err);
+    });
+  }
+
+  async function endSession(s, outcome) {
+    hideSession(s);
     const ans = call('complete', s.id, JSON.stringify({
       result: outcome.result, error_code: outcome.error_code || '', error_msg: outcome.error_msg || '',
     }));
-    const resp = ans.error ? errorResponse(ans.error.code, ans.error.message, s.req.merchantUID, s.impUID) : ans.response;
-    if (resp && resp.success) post('sandbox/payments', { merchant_code: st.merchantCode, request: s.req.snap.value, response: resp });
+    let resp = ans.error ? errorResponse(ans.error.code, ans.error.message, s.req.merchantUID, s.impUID) : ans.response;
+    if (s.req.ledger === 'legacy' && resp && resp.success) {
+      post('sandbox/payments', { merchant_code: st.merchantCode, request: s.req.snap.value, response: resp });
+    } else if (s.req.ledger === 'attempts' && s.impUID) {
+      const path = `sandbox/attempts/${encodeURIComponent(s.impUID)}/outcome`;
+      const a = await ledgerCall(path, { merchant_code: st.merchantCode, response: resp });
+      // The server is the authority: a refused outcome (a paid result the window never approved)
+      // is what the merchant's callback hears, as its server will.
+      if (a && a.ok === false) {
+        warn(`the sandbox ledger refused the outcome of ${s.impUID}: ${a.error_code}: ${a.error_msg}`);
+        resp = errorResponse(a.error_code, a.error_msg, resp && resp.merchant_uid != null ? resp.merchant_uid : s.req.merchantUID, s.impUID);
+      }
+    }
+    if (st.session === s) st.session = null;
+    removeSession(s);
     if (!s.req.redirect) speak(resultText(resp, s.data && s.data.language));
     s.req.finish(resp);
   }
@@ -704,7 +803,7 @@
     if (!ans.error) takeMode(req, ans);
   }
 
-  function requestTask(req) {
+  async function requestTask(req) {
     const fail = (code, msg, trace) => {
       modeOnly(req);
       if (req.popup && !req.popup.closed) req.popup.close();
@@ -746,6 +845,24 @@
       req.finish(errorResponse('POPUP_BLOCKED', `${TAG} the browser blocked the payment popup; call IMP.request_pay directly from a click handler (or drop popup: true to use the in-page window)`, req.merchantUID));
       return;
     }
+    if (await ledgerOn()) {
+      // The attempt exists in the ledger (status ready) before the window opens; the server checks
+      // F1002 and a prepared amount against it (C2.1).
+      const w = ans.window || {};
+      const set = (ans.trace && ans.trace.setting) || {};
+      const a = await ledgerCall('sandbox/attempts', {
+        merchant_code: st.merchantCode, imp_uid: ans.imp_uid, merchant_uid: ans.merchant_uid, request: req.snap.value,
+        setting: { pg: set.pg, mid: set.mid, pay_type: set.pay_type }, amount: w.amount, currency: w.currency,
+      });
+      if (a && a.ok === false) {
+        if (ans.trace) warnAll(ans.trace.warnings);
+        call('abandon', ans.id);
+        if (req.popup && !req.popup.closed) req.popup.close();
+        req.finish(errorResponse(a.error_code, a.error_msg, req.merchantUID));
+        return;
+      }
+      req.ledger = a ? (a.legacy ? 'legacy' : 'attempts') : '';
+    }
     openSession(req, ans.id, ans);
     // After the window has started loading: console.warn is slow with DevTools attached.
     if (ans.trace) warnAll(ans.trace.warnings);
@@ -783,9 +900,9 @@
       try { w = window.open(windowURL(req.nonce, 'popup'), `impshim_${req.nonce}`, 'popup,width=480,height=760'); } catch { w = null; }
       if (w) req.popup = w; else req.popupBlocked = true;
     }
-    run(() => {
+    run(async () => {
       try {
-        requestTask(req);
+        await requestTask(req);
       } catch (err) {
         // A bug here must still answer the merchant, and must not leave a window marked open.
         const s = st.session;

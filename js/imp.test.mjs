@@ -166,7 +166,7 @@ function makePage({ files = {}, core = fakeCore(), exports = fakeExports(), ua =
       instantiate: async (m) => { assert.equal(m, 'module'); return { exports }; },
     },
     crypto: globalThis.crypto,
-    TextEncoder, TextDecoder, URL, URLSearchParams, Promise,
+    TextEncoder, TextDecoder, URL, URLSearchParams, Promise, AbortController,
     // Unref'd so a test that leaves a window open does not keep node alive for its load timeout.
     setTimeout: (f, ms) => {
       const t = setTimeout(() => { pending.delete(t); f(); }, ms);
@@ -583,28 +583,150 @@ test('IMP.init: 404 → sandbox merchant with a warning; invalid file → MERCHA
   assert.equal(page.IMP.sandbox.config().merchant_code, 'imp1');
 });
 
-test('ledger seam: payments and reset are POSTed when the backend says so', async () => {
-  const page = makePage({ files: { 'sandbox/backend.json': { status: 200, body: '{"ledger":true}' }, 'sandbox/payments': { status: 201, body: '' }, 'sandbox/reset': { status: 500, body: '' } } });
+// ledgerPage is a page whose SDK server keeps a ledger; answer(path, body) plays the server for
+// each POST under sandbox/ and returns {status, body} (or a Promise of it, or throws).
+function ledgerPage(answer, opts = {}) {
+  const core = fakeCore();
+  const request = core.request;
+  core.request = (text, env) => {
+    const a = JSON.parse(request(text, env));
+    if (a.ok) {
+      a.window = { ...a.window, amount: 1000, currency: 'KRW', pay_method: 'card' };
+      a.trace = { ...a.trace, setting: { index: 0, pg: 'html5_inicis', mid: 'MID-a', pay_type: 'general', default: true } };
+    }
+    return JSON.stringify(a);
+  };
+  const page = makePage({ core, files: { 'sandbox/backend.json': { status: 200, body: '{"ledger":true}' } }, ...opts });
+  const base = page.ctx.fetch;
+  page.posts = [];
+  page.ctx.fetch = async (url, init = {}) => {
+    const rel = String(url).slice(SDK.length);
+    if (init.method !== 'POST' || !rel.startsWith('sandbox/')) return base(url, init);
+    const body = JSON.parse(init.body);
+    page.posts.push({ path: rel, body, init });
+    const r = await answer(rel, body, init);
+    return { ok: r.status >= 200 && r.status < 300, status: r.status, json: async () => JSON.parse(r.body) };
+  };
+  return page;
+}
+
+const okBody = { status: 200, body: '{"ok":true}' };
+
+test('ledger (C2): attempt before the window, approval URL to the window, outcome before the callback', async () => {
+  let releaseOutcome;
+  const outcomeAnswered = new Promise((r) => { releaseOutcome = r; });
+  const page = ledgerPage(async (path) => {
+    if (path === 'sandbox/attempts/imps_000000000001/outcome') await outcomeAnswered;
+    return okBody;
+  });
   const { IMP } = page;
   IMP.sandbox.configure(seed);
-  IMP.sandbox.setOutcome({ result: 'paid', delay_ms: 0 });
-  const pay = IMP.request_pay({ amount: 1000, merchant_uid: 'L1', custom_data: { x: 1 } });
+  let calls = 0;
+  const pay = IMP.request_pay({ amount: 1000, merchant_uid: 'L1', custom_data: { x: 1 } }, () => calls++);
   await until(() => page.frames.length === 1, 'the iframe');
+  assert.equal(page.posts.length, 1, 'the attempt is recorded before the window opens');
+  assert.equal(page.posts[0].path, 'sandbox/attempts');
+  assert.equal(page.posts[0].init.headers['content-type'], 'application/json');
+  assert.deepEqual(plain(page.posts[0].body), {
+    merchant_code: 'imp1', imp_uid: 'imps_000000000001', merchant_uid: 'L1',
+    request: { amount: 1000, merchant_uid: 'L1', custom_data: { x: 1 } },
+    setting: { pg: 'html5_inicis', mid: 'MID-a', pay_type: 'general' }, amount: 1000, currency: 'KRW',
+  });
   const { win, nonce } = page.session();
   page.post({ impshim: 1, nonce, type: 'hello' }, { source: win });
+  const show = win.sent.find((m) => m.data.type === 'show').data;
+  assert.deepEqual(plain(show.approval), { url: 'https://cdn.test/sdk/sandbox/attempts/imps_000000000001/approval', merchant_code: 'imp1' });
   page.post({ impshim: 1, nonce, type: 'shown' }, { source: win });
-  await pay;
-  await until(() => page.fetches.some((f) => f.url.endsWith('sandbox/payments')), 'the POST');
-  const post = page.fetches.find((f) => f.url.endsWith('sandbox/payments'));
-  assert.equal(post.init.method, 'POST');
-  const body = JSON.parse(post.init.body);
-  assert.equal(body.merchant_code, 'imp1');
-  assert.deepEqual(body.request.custom_data, { x: 1 });
-  assert.equal(body.response.success, true);
+  page.post({ impshim: 1, nonce, type: 'result', result: 'paid' }, { source: win });
+  await until(() => page.posts.length === 2, 'the outcome POST');
+  assert.equal(page.posts[1].path, 'sandbox/attempts/imps_000000000001/outcome');
+  assert.equal(page.posts[1].body.merchant_code, 'imp1');
+  assert.equal(page.posts[1].body.response.success, true);
+  assert.equal(page.posts[1].body.response.imp_uid, 'imps_000000000001');
+  // The fetch is pending and only its answer can lead to the callback: nothing yet.
+  assert.equal(calls, 0, 'no callback before the ledger answered');
+  assert.equal(page.frames[0].removed, undefined, 'the iframe goes with the callback, not before');
+  assert.equal(page.frames[0].style.display, 'none', 'but it is out of sight at once');
+  assert.equal((await IMP.request_pay({ amount: 1000 })).error_code, 'WINDOW_BUSY', 'the window is not over until the ledger answered');
+  releaseOutcome();
+  const r = await pay;
+  assert.equal(r.success, true);
+  assert.equal(calls, 1);
+  assert.equal(page.frames[0].removed, true);
+
   IMP.sandbox.reset();
-  await until(() => page.warnings.some((w) => w.includes('sandbox/reset answered HTTP 500')), 'the reset warning');
-  assert.deepEqual(JSON.parse(page.fetches.find((f) => f.url.endsWith('sandbox/reset')).init.body), { merchant_code: 'imp1' });
+  await until(() => page.posts.some((p) => p.path === 'sandbox/reset'), 'the reset');
+  assert.deepEqual(plain(page.posts.find((p) => p.path === 'sandbox/reset').body), { merchant_code: 'imp1' });
   assert.equal(IMP.sandbox.lastTrace(), null);
+});
+
+test('ledger (C2): a refused attempt is the answer — imp_uid null, no window; redirect on a phone', async () => {
+  const refuse = (path) => (path === 'sandbox/attempts'
+    ? { status: 200, body: JSON.stringify({ ok: false, error_code: 'F1002', error_msg: '이미 결제가 완료된 주문번호입니다.' }) }
+    : okBody);
+  const page = ledgerPage(refuse);
+  page.IMP.sandbox.configure(seed);
+  let calls = 0;
+  const r = await page.IMP.request_pay({ amount: 1000, merchant_uid: 'dup', popup: true }, () => calls++);
+  assert.equal(r.error_code, 'F1002');
+  assert.equal(r.error_msg, '이미 결제가 완료된 주문번호입니다.');
+  assert.equal(r.imp_uid, null);
+  assert.equal(r.merchant_uid, 'dup');
+  assert.equal(calls, 1);
+  assert.equal(page.frames.length, 0, 'no window');
+  assert.equal(page.popups[0].closed, true, 'the popup opened in the click is closed');
+  assert.ok(page.core.calls.some((c) => c[0] === 'abandon'));
+
+  const phone = ledgerPage(refuse, { ua: IPHONE });
+  phone.IMP.sandbox.configure(seed);
+  phone.IMP.request_pay({ amount: 1000, merchant_uid: 'dup', m_redirect_url: '/done' });
+  await until(() => phone.assigned.length === 1, 'the navigation');
+  assert.equal(new URL(phone.assigned[0]).searchParams.get('error_code'), 'F1002');
+});
+
+test('ledger (C2): unreachable, silent or confused — a warning naming the URL, the payment goes on', async () => {
+  for (const [name, answer, warning] of [
+    ['unreachable', () => { throw new TypeError('Failed to fetch'); }, /could not reach the sandbox ledger at https:\/\/cdn\.test\/sdk\/sandbox\/attempts: Failed to fetch/],
+    ['silent', (path, body, init) => new Promise((res, rej) => init.signal.addEventListener('abort', () => rej(new Error('aborted')))), /the sandbox ledger at https:\/\/cdn\.test\/sdk\/sandbox\/attempts did not answer within 3 s/],
+    ['HTTP 500', () => ({ status: 500, body: 'oops' }), /the sandbox ledger at https:\/\/cdn\.test\/sdk\/sandbox\/attempts answered HTTP 500/],
+  ]) {
+    const page = ledgerPage(answer);
+    const realSetTimeout = page.ctx.setTimeout;
+    page.ctx.setTimeout = (f, ms) => realSetTimeout(f, ms === 3000 ? 1 : ms);
+    page.IMP.sandbox.configure(seed);
+    page.IMP.sandbox.setOutcome({ result: 'paid', delay_ms: 0 });
+    const pay = page.IMP.request_pay({ amount: 1000 });
+    await showWindow(page, 1);
+    const r = await pay;
+    assert.equal(r.success, true, name);
+    assert.ok(page.warnings.some((w) => warning.test(w)), `${name}: ${page.warnings.join(' | ')}`);
+    assert.equal(page.posts.length, 1, `${name}: no outcome POST to a ledger that did not take the attempt`);
+    const show = page.session() === null ? null : page.session();
+    assert.equal(show, null);
+  }
+});
+
+test('ledger (C2): setOutcome completes through the window, which approves first; a refused outcome is the answer', async () => {
+  const page = ledgerPage((path) => (path.endsWith('/outcome')
+    ? { status: 200, body: JSON.stringify({ ok: false, error_code: 'F0000', error_msg: 'the window never approved this payment' }) }
+    : okBody));
+  const { IMP } = page;
+  IMP.sandbox.configure(seed);
+  IMP.sandbox.setOutcome({ result: 'failed', error_code: 'F400', error_msg: '한도초과', delay_ms: 0 });
+  const pay = IMP.request_pay({ amount: 1000, merchant_uid: 'auto1' });
+  await showWindow(page, 1);
+  const { win, nonce } = page.session();
+  await until(() => win.sent.some((m) => m.data.type === 'complete'), 'the complete message');
+  assert.deepEqual(plain(win.sent.find((m) => m.data.type === 'complete').data), { impshim: 1, nonce, type: 'complete', result: 'failed' });
+  assert.equal(page.posts.length, 1, 'the bridge waits for the window');
+  page.post({ impshim: 1, nonce, type: 'result', result: 'failed' }, { source: win });
+  await until(() => page.posts.length === 2, 'the outcome');
+  assert.equal(page.posts[1].body.response.error_code, 'F400', "setOutcome's own code goes with the window's result");
+  const r = await pay;
+  assert.equal(r.error_code, 'F0000', 'the server is the authority');
+  assert.equal(r.imp_uid, 'imps_000000000001');
+  assert.equal(r.merchant_uid, 'm');
+  assert.ok(page.warnings.some((w) => /refused the outcome of imps_000000000001: F0000/.test(w)));
 });
 
 test('no backend (404): nothing is POSTed', async () => {
@@ -943,4 +1065,21 @@ test('a popup opened in the click is closed when Go answers another mode', async
   assert.equal(page.popups[0].closed, true);
   page.IMP.close();
   assert.equal((await done).error_code, 'USER_CANCEL');
+});
+
+test('ledger (C2): a server without the attempts endpoint (404) gets the old record-after-success POST, quietly', async () => {
+  const page = ledgerPage((path) => (path === 'sandbox/attempts' ? { status: 404, body: '{"ok":false,"error_code":"NOT_FOUND","error_msg":"no such sandbox endpoint: /sdk/sandbox/attempts"}' } : okBody));
+  page.IMP.sandbox.configure(seed);
+  page.IMP.sandbox.setOutcome({ result: 'paid', delay_ms: 0 });
+  const pay = page.IMP.request_pay({ amount: 1000, merchant_uid: 'old1' });
+  await showWindow(page, 1);
+  const { win } = page.session();
+  assert.equal(win.sent.find((m) => m.data.type === 'show').data.approval, null, 'no approval endpoint to call');
+  assert.equal((await pay).success, true);
+  await until(() => page.posts.some((p) => p.path === 'sandbox/payments'), 'the old POST');
+  const body = page.posts.find((p) => p.path === 'sandbox/payments').body;
+  assert.equal(body.merchant_code, 'imp1');
+  assert.equal(body.response.success, true);
+  assert.equal(body.request.merchant_uid, 'old1');
+  assert.equal(page.warnings.filter((w) => /ledger/.test(w)).length, 0);
 });

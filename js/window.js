@@ -72,6 +72,10 @@
   let shown = false;
   let finished = false;
   let hello = 0;
+  // With a ledger, {url, merchant_code}: the window approves through the server before it answers
+  // the bridge, the way a real PG window talks to the real service (CONTRACTS C2.2).
+  let approval = null;
+  const APPROVAL_MS = 3000;
 
   const send = (type, extra) => {
     try {
@@ -91,6 +95,7 @@
     clearInterval(hello);
     shown = false;
     finished = false;
+    approval = null;
     takeDown();
     // Opened by hand, not by imp.js: say what this page is. A spare overlay (no nonce yet) waits.
     $('.orphan').hidden = Boolean(parentOrigin && host);
@@ -118,8 +123,47 @@
     if (!d.data || typeof d.data !== 'object') return;
     shown = true;
     clearInterval(hello);
+    approval = approvalOf(d.approval);
     render(d.data);
   });
+
+  // IMP.sandbox.setOutcome completes the window as its button would (the bridge says which).
+  window.addEventListener('message', (ev) => {
+    if (!shown || finished || ev.source !== host) return;
+    if (parentOrigin !== '*' && ev.origin !== parentOrigin) return;
+    const d = ev.data;
+    if (!d || typeof d !== 'object' || d.impshim !== 1 || d.nonce !== nonce || d.type !== 'complete') return;
+    if (typeof d.result === 'string') finish(d.result, 'setOutcome');
+  });
+
+  // approvalOf accepts only an endpoint on this page's own origin: the window talks to the server
+  // it was served from, never to a URL a page could choose.
+  function approvalOf(a) {
+    if (!a || typeof a !== 'object' || typeof a.url !== 'string' || typeof a.merchant_code !== 'string') return null;
+    try {
+      const u = new URL(a.url, location.href);
+      return u.origin === location.origin ? { url: u.href, merchant_code: a.merchant_code } : null;
+    } catch {
+      return null;
+    }
+  }
+
+  // approve tells the ledger what the buyer chose; a failure is a console warning, never a hang.
+  async function approve(result, via) {
+    const ctl = typeof AbortController === 'function' ? new AbortController() : null;
+    const timer = setTimeout(() => { if (ctl) ctl.abort(); }, APPROVAL_MS);
+    try {
+      const res = await fetch(approval.url, {
+        method: 'POST', headers: { 'content-type': 'application/json' }, credentials: 'same-origin',
+        body: JSON.stringify({ merchant_code: approval.merchant_code, result, via }), signal: ctl ? ctl.signal : undefined,
+      });
+      if (!res.ok) console.warn(`[impshim] the sandbox ledger at ${approval.url} answered HTTP ${res.status}; the payment goes on in the browser`);
+    } catch (err) {
+      console.warn(`[impshim] could not reach the sandbox ledger at ${approval.url}: ${err && err.name === 'AbortError' ? `no answer within ${APPROVAL_MS / 1000} s` : err && err.message}; the payment goes on in the browser`);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
 
   for (const b of document.querySelectorAll('[data-action]')) {
     b.addEventListener('click', () => finish(b.dataset.action === 'cancel' ? 'cancelled' : b.dataset.action));
@@ -245,12 +289,13 @@
     send('shown');
   }
 
-  function finish(result) {
+  async function finish(result, via = 'click') {
     if (!shown || finished) return;
     finished = true;
     // Hidden at once; the selector goes when imp.js parks the window, after the merchant's
     // callback, so automation that waits for it to go never races the callback.
     root.hidden = true;
+    if (approval) await approve(result, via);
     send('result', { result });
   }
 })();

@@ -8,6 +8,7 @@ import vm from 'node:vm';
 const SCRIPT = readFileSync(new URL('./window.js', import.meta.url), 'utf8');
 const HTML = readFileSync(new URL('./window.html', import.meta.url), 'utf8');
 const PARENT = 'https://shop.test';
+const SELF = 'https://cdn.test'; // the SDK's (and so the window page's) origin
 const NONCE = 'ab'.repeat(16);
 
 // fakeElement mirrors one tag of window.html: its class, data-* attributes and hidden flag.
@@ -57,6 +58,9 @@ function select(els, sel) {
 
 function openWindow({ hash = `n=${NONCE}&o=${encodeURIComponent(PARENT)}&m=iframe`, mode = 'iframe' } = {}) {
   const doc = { activeElement: null };
+  const fetches = [];
+  const warnings = [];
+  const ledger = { answer: async () => ({ ok: true, status: 200 }) };
   const els = parseHTML(doc);
   const sheet = els.find((e) => e.className.split(/\s+/).includes('sheet'));
   sheet.querySelectorAll = (sel) => {
@@ -70,7 +74,14 @@ function openWindow({ hash = `n=${NONCE}&o=${encodeURIComponent(PARENT)}&m=ifram
   const rootStyle = {};
   const documentElement = { dataset: {}, lang: 'ko', style: { setProperty: (k, v) => { rootStyle[k] = v; }, removeProperty: (k) => { delete rootStyle[k]; } } };
   const ctx = {
-    location: { hash: `#${hash}` },
+    location: { hash: `#${hash}`, href: `${SELF}/sdk/window.html`, origin: SELF },
+    // The ledger: fetches are recorded and answered by w.answer (default: 200 {"ok":true}).
+    fetch: async (url, init) => {
+      fetches.push({ url: String(url), init, body: JSON.parse(init.body) });
+      return ledger.answer(String(url), init);
+    },
+    console: { ...console, warn: (...a) => warnings.push(a.join(' ')) },
+    AbortController, URL, JSON, setTimeout, clearTimeout,
     document: {
       get activeElement() { return doc.activeElement; },
       documentElement,
@@ -80,7 +91,7 @@ function openWindow({ hash = `n=${NONCE}&o=${encodeURIComponent(PARENT)}&m=ifram
       addEventListener: (t, f) => (listeners[t] ||= []).push(f),
     },
     addEventListener: (t, f) => (listeners[t] ||= []).push(f),
-    URLSearchParams, Intl, Number, String,
+    URLSearchParams, Intl, Number, String, Object, Array,
     clearInterval: () => {},
     setInterval: () => 1,
   };
@@ -91,7 +102,7 @@ function openWindow({ hash = `n=${NONCE}&o=${encodeURIComponent(PARENT)}&m=ifram
   const $ = (s) => select(els, s)[0];
   $.root = els.find((e) => e.className.split(/\s+/).includes('sheet'));
   return {
-    ctx, host, sent, $, rootStyle, documentElement,
+    ctx, host, sent, $, rootStyle, documentElement, fetches, warnings, ledger,
     deliver(data, { origin = PARENT, source = host } = {}) {
       for (const f of listeners.message) f({ data, origin, source });
     },
@@ -302,5 +313,66 @@ test('the payment-method line: documented names in both languages, simple pay sa
     const w = openWindow();
     w.deliver(show(extra));
     assert.equal(w.$('[data-field=pay_method]').textContent, want, JSON.stringify(extra));
+  }
+});
+
+const approval = { url: `${SELF}/sdk/sandbox/attempts/imp_123456789012/approval`, merchant_code: 'imp1' };
+const flush = () => new Promise((r) => setTimeout(r, 0));
+
+test('with a ledger, the window approves through the server before it answers the bridge', async () => {
+  const w = openWindow();
+  let release;
+  w.ledger.answer = () => new Promise((r) => { release = () => r({ ok: true, status: 200 }); });
+  w.deliver({ ...show(), approval });
+  w.$('[data-impshim=approve]').click();
+  await flush();
+  assert.equal(w.fetches.length, 1);
+  assert.equal(w.fetches[0].url, approval.url);
+  assert.equal(w.fetches[0].init.method, 'POST');
+  assert.equal(w.fetches[0].init.headers['content-type'], 'application/json');
+  assert.deepEqual(w.fetches[0].body, { merchant_code: 'imp1', result: 'paid', via: 'click' });
+  assert.equal(w.messages('result').length, 0, 'the bridge hears nothing before the ledger answered');
+  release();
+  await flush();
+  assert.deepEqual(w.messages('result').map((m) => m.data.result), ['paid']);
+});
+
+test("setOutcome's complete message finishes the window as its button would; others are ignored", async () => {
+  const w = openWindow();
+  w.deliver({ ...show(), approval });
+  w.deliver({ impshim: 1, nonce: 'x', type: 'complete', result: 'paid' });
+  w.deliver({ impshim: 1, nonce: NONCE, type: 'complete', result: 'paid' }, { source: {} });
+  w.deliver({ impshim: 1, nonce: NONCE, type: 'complete', result: 'paid' }, { origin: 'https://evil.test' });
+  await flush();
+  assert.equal(w.fetches.length, 0);
+  w.deliver({ impshim: 1, nonce: NONCE, type: 'complete', result: 'cancelled' });
+  await flush();
+  assert.deepEqual(w.fetches.map((f) => f.body), [{ merchant_code: 'imp1', result: 'cancelled', via: 'setOutcome' }]);
+  assert.deepEqual(w.messages('result').map((m) => m.data.result), ['cancelled']);
+});
+
+test('a ledger that fails or answers an error: a console warning naming the URL, the result still goes out', async () => {
+  for (const [name, answer, want] of [
+    ['down', async () => { throw new TypeError('Failed to fetch'); }, /could not reach the sandbox ledger at https:\/\/cdn\.test\/sdk\/sandbox\/attempts\/imp_123456789012\/approval: Failed to fetch/],
+    ['refused', async () => ({ ok: false, status: 403 }), /the sandbox ledger at https:\/\/cdn\.test\/.*approval answered HTTP 403/],
+  ]) {
+    const w = openWindow();
+    w.ledger.answer = answer;
+    w.deliver({ ...show(), approval });
+    w.$('[data-impshim=fail]').click();
+    await flush();
+    assert.ok(w.warnings.some((x) => want.test(x)), `${name}: ${w.warnings.join(' | ')}`);
+    assert.deepEqual(w.messages('result').map((m) => m.data.result), ['failed'], name);
+  }
+});
+
+test('an approval URL on another origin is never called; without one nothing is fetched', async () => {
+  for (const a of [{ ...approval, url: 'https://evil.test/steal' }, { url: 5 }, null, undefined]) {
+    const w = openWindow();
+    w.deliver({ ...show(), approval: a });
+    w.$('[data-impshim=approve]').click();
+    await flush();
+    assert.equal(w.fetches.length, 0, JSON.stringify(a));
+    assert.deepEqual(w.messages('result').map((m) => m.data.result), ['paid']);
   }
 });

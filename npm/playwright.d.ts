@@ -73,6 +73,8 @@ export declare class Sandbox {
   readonly context: BrowserContext;
   /** Every answer of IMP.request_pay in the context, in order. */
   readonly responses: Answer[];
+  /** The SDK's own console lines ("[impshim] PG_UNKNOWN_CODE: …") in the context's pages, the latest 100. */
+  readonly console: string[];
   /** Every request routed to impshim, for diagnosis. */
   readonly requests: RoutedRequest[];
   /** Waits for a visible payment window (overlay iframe, popup, or page); rejects with what to do when none comes. */

@@ -116,6 +116,14 @@ export async function install(target, options = {}) {
   if (!(typeof opts.timeout === 'number' && opts.timeout > 0 && Number.isFinite(opts.timeout))) throw new ImpshimError('install: timeout must be a number of milliseconds > 0');
   const sb = new Sandbox(context, page, opts);
   installed.set(context, sb); // before any await: a second install racing this one fails too
+  // The SDK explains itself on the page's console ("[impshim] PG_UNKNOWN_CODE: …"); a test
+  // sees those lines in sb.console and in the errors below.
+  context.on('console', (msg) => {
+    const text = msg.text();
+    if (!text.startsWith(TAG)) return;
+    sb.console.push(text);
+    if (sb.console.length > 100) sb.console.shift();
+  });
   await context.exposeBinding(BINDING, (source, text) => sb._record(source, text));
   await context.route((url) => routeOf(url) !== null, (r) => sb._serve(r));
   return sb;
@@ -135,6 +143,8 @@ export class Sandbox {
     this.responses = [];
     this._read = 0; // responses handed out by result()
     this._seen = 0; // responses a window action or waitWindow has accounted for
+    /** The SDK's console lines ("[impshim] …") in the context's pages, the latest 100. */
+    this.console = [];
     /** Every request routed to impshim: {url, kind, status, note?}. */
     this.requests = [];
     this._notes = [];
@@ -199,7 +209,11 @@ export class Sandbox {
       }
     }
     if (!cfg) {
-      if (m) this._note(`the page called IMP.init("${what.code}") but install's merchant is "${m.merchant_code}": the page got the built-in sandbox merchant`);
+      if (m) {
+        const note = `the page called IMP.init("${what.code}") but install's merchant is "${m.merchant_code}": the page got the built-in sandbox merchant`;
+        if (!this._notes.includes(note)) console.warn(`${TAG} ${note}`); // a likely mistake in the test: say it at once
+        this._note(note);
+      }
       log.note = 'no such merchant: the SDK uses its built-in sandbox merchant';
       return json(404, { error: `no merchant ${what.code} in this test` });
     }
@@ -320,19 +334,21 @@ export class Sandbox {
     if (st.imp && st.ready && st.ready.state === 'failed') return `the SDK failed to load: ${st.ready.message}`;
     if (st.imp === 'foreign') return 'window.IMP on this page is not impshim\'s (no IMP.sandbox): is another copy of the SDK loaded from a URL impshim does not route? ' + `Routed: ${sdkURLs.join(', ')}`;
     if (!final) return null;
-    const notes = this._notes.length ? ` (${this._notes.join('; ')})` : '';
+    const said = this.console.slice(-3).map((t) => t.slice(TAG.length + 1));
+    const notes = [...this._notes, ...(said.length ? [`the SDK said: ${said.join(' | ')}`] : [])];
+    const notesText = notes.length ? ` (${notes.join('; ')})` : '';
     const tag = st.scripts.find((u) => { const w = routeOf(u); return w !== null && w.kind === 'sdk'; });
     if (tag && !this._sdkRequested()) {
-      return `the page has the SDK tag (${tag}) but loaded it before impshim.install routed it: call install before page.goto, or reload the page${notes}`;
+      return `the page has the SDK tag (${tag}) but loaded it before impshim.install routed it: call install before page.goto, or reload the page${notesText}`;
     }
     if (!this._sdkRequested() && !st.imp) {
       const scripts = st.scripts.length ? st.scripts.join(', ') : 'none with a src';
       return `the page loaded no i'mport SDK: none of ${sdkURLs.join(', ')} was requested, and window.IMP is not defined. ` +
-        `Add the SDK's <script> tag to the page (a component that adds it must have mounted); scripts on the page: ${scripts}${notes}`;
+        `Add the SDK's <script> tag to the page (a component that adds it must have mounted); scripts on the page: ${scripts}${notesText}`;
     }
-    if (!st.imp) return `the SDK was requested but window.IMP is not defined on ${page.url()}: did the page navigate away?${notes}`;
-    if (st.ready && st.ready.state === 'pending') return `the SDK is still loading${notes}`;
-    return `no payment window opened: did the page call IMP.request_pay (was the pay button clicked)?${notes}`;
+    if (!st.imp) return `the SDK was requested but window.IMP is not defined on ${page.url()}: did the page navigate away?${notesText}`;
+    if (st.ready && st.ready.state === 'pending') return `the SDK is still loading${notesText}`;
+    return `no payment window opened: did the page call IMP.request_pay (was the pay button clicked)?${notesText}`;
   }
 
   /**

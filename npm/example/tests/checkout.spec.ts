@@ -93,6 +93,8 @@ test('without strict the same typo falls back to the default PG, as the real ser
   expect((await imp.waitWindow()).mid).toBe('MID-a');
   const trace = await imp.lastTrace();
   expect(trace).toMatchObject({ rule: 'R3', fallback: true });
+  // What the real service hides, the SDK says on the console: the helper keeps those lines.
+  await expect.poll(() => imp.console.join('\n')).toMatch(/PG_UNKNOWN_CODE: .*html5_inicis/);
   await imp.approve();
   expect((await imp.result()).pg_provider).toBe('html5_inicis');
 });

@@ -95,6 +95,7 @@ func (m *Merchant) Check(req Request, paid PaidSet, env Env) (*Payment, Trace, *
 	}
 	p := &Payment{
 		CardQuotas:  quotas,
+		Minimal:     m.MinimalResponse(),
 		VbankDue:    vbankDue,
 		MerchantUID: merchantUID,
 		PayMethod:   payMethod,

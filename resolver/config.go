@@ -22,7 +22,19 @@ type Config struct {
 	// Identities are the people the mock verification window offers; none given means
 	// BuiltInIdentities.
 	Identities []Identity
+	// Response is "minimal" for callbacks that carry only imp_uid, merchant_uid, error_code
+	// and error_msg, as the current V1 SDK answers for newer PGs (developers.portone.io,
+	// v1-sdk/javascript-sdk/payrt.mdx: "(신) 토스페이먼츠, (신) 스마트로, (신) 나이스정보통신, (신)
+	// 페이팔, KSNET, 웰컴페이먼츠 연동시에는 imp_uid, merchant_uid, error_code, error_msg만
+	// 제공됩니다"); "" or "full" for the whole response.
+	Response string
 }
+
+// Response modes of a Config.
+const (
+	ResponseFull    = "full"
+	ResponseMinimal = "minimal"
+)
 
 // ConfigError is one problem with a configuration. Index is the position in pg_settings, or -1
 // for the configuration as a whole.
@@ -74,6 +86,11 @@ func ParseConfig(data []byte) (Config, []ConfigError) {
 		cfg.Strict = v.Bool
 	} else if v.Kind != jsonv.Absent && v.Kind != jsonv.Null {
 		errs = append(errs, ConfigError{-1, "strict", "strict must be true or false, got " + v.Kind.Article()})
+	}
+	if v := root.Get("response"); v.Kind == jsonv.String {
+		cfg.Response = v.Str
+	} else if v.Kind != jsonv.Absent && v.Kind != jsonv.Null {
+		errs = append(errs, ConfigError{-1, "response", "response must be \"full\" or \"minimal\", got " + v.Kind.Article()})
 	}
 	ids, idErrs := parseIdentities(root.Get("identities"))
 	cfg.Identities = ids
@@ -127,6 +144,9 @@ func ParseConfig(data []byte) (Config, []ConfigError) {
 // warning for each PG code the catalog does not know.
 func (c Config) Validate() ([]ConfigError, []Warning) {
 	errs := validateIdentities(c.Identities)
+	if c.Response != "" && c.Response != ResponseFull && c.Response != ResponseMinimal {
+		errs = append(errs, ConfigError{-1, "response", "unknown response " + strconv.Quote(c.Response) + ": use \"full\" (the default) or \"minimal\" (only imp_uid, merchant_uid, error_code, error_msg, as newer PGs answer)"})
+	}
 	var warns []Warning
 	if len(c.Settings) == 0 {
 		errs = append(errs, ConfigError{-1, "pg_settings", "pg_settings is empty: add at least one PG setting, e.g. {\"pg\": \"html5_inicis\", \"mid\": \"INIpayTest\", \"pay_type\": \"general\"}"})

@@ -63,3 +63,6 @@ func (m *Merchant) Identities() []Identity {
 func (m *Merchant) ConsoleOrder() []int {
 	return ConsoleOrder(m.cfg.Settings)
 }
+
+// MinimalResponse reports whether callbacks get the minimal response (Config.Response).
+func (m *Merchant) MinimalResponse() bool { return m.cfg.Response == ResponseMinimal }

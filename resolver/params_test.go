@@ -222,3 +222,38 @@ func TestCardQuota(t *testing.T) {
 	_, perr = ParseOutcome([]byte(`{"result":"paid","card_quota":-3}`))
 	assert.NotNil(t, perr)
 }
+
+func TestMinimalResponseConfig(t *testing.T) {
+	for _, tc := range []struct {
+		value   string
+		minimal bool
+		err     string
+	}{
+		{`"minimal"`, true, ""}, {`"full"`, false, ""}, {`null`, false, ""},
+		{`"Minimal"`, false, `unknown response "Minimal"`}, {`true`, false, "must be"},
+	} {
+		cfg, errs := ParseConfig([]byte(`{"response":` + tc.value + `,"pg_settings":[{"pg":"kcp","mid":"K","pay_type":"general"}]}`))
+		if len(errs) == 0 {
+			var m *Merchant
+			m, errs, _ = NewMerchant(cfg)
+			if len(errs) == 0 {
+				assert.Equal(t, tc.minimal, m.MinimalResponse(), tc.value)
+				req, _ := ParseRequest([]byte(`{"amount":1000,"merchant_uid":"o"}`))
+				p, _, err := m.Check(req, nil, testEnv())
+				require.Nil(t, err)
+				r := p.Respond(Outcome{Result: ResultCancelled}, testEnv(), nil)
+				var got map[string]any
+				require.NoError(t, json.Unmarshal(r.AppendJSON(nil), &got))
+				if tc.minimal {
+					assert.Equal(t, map[string]any{"imp_uid": p.ImpUID, "merchant_uid": "o", "error_code": CodeUserCancel, "error_msg": "the buyer cancelled the payment"}, got)
+				} else {
+					assert.Contains(t, got, "success")
+				}
+				continue
+			}
+		}
+		require.NotEmpty(t, errs, tc.value)
+		assert.Equal(t, "response", errs[0].Field)
+		assert.Contains(t, errs[0].Message, tc.err)
+	}
+}

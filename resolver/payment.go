@@ -21,6 +21,7 @@ type Payment struct {
 	CustomerUID string
 	Language    string // "ko" or "en"
 	ImpUID      string // set by Open
+	Minimal     bool   // the callback gets the minimal response (Config.Response)
 	CardQuotas  []int  // installment months the window offers besides 일시불 (empty: none)
 	VbankDue    int64  // vbank_due as unix seconds; 0: three days after payment
 	req         Request
@@ -161,6 +162,8 @@ func ParseOutcome(data []byte) (Outcome, *Error) {
 // buyer_*, custom_data, paid_at (UNIX seconds), receipt_url, apply_num (card), card_name,
 // card_number, card_quota, bank_name, vbank_num, vbank_name, vbank_holder, vbank_date (UNIX).
 type Response struct {
+	// Minimal writes only imp_uid, merchant_uid, error_code and error_msg (Config.Response).
+	Minimal     bool
 	Success     bool
 	ImpUID      string // "" is written as null
 	MerchantUID string // "" is written as null
@@ -215,6 +218,7 @@ func (p *Payment) Respond(o Outcome, env Env, paid PaidSet) Response {
 		Currency:    p.Currency,
 		Name:        p.Name,
 		CustomerUID: p.CustomerUID,
+		Minimal:     p.Minimal,
 		payment:     p,
 	}
 	switch o.Result {
@@ -301,6 +305,17 @@ func ErrorResponse(merchantUID string, impUID string, err *Error) Response {
 
 // AppendJSON appends the response object.
 func (r *Response) AppendJSON(b []byte) []byte {
+	if r.Minimal {
+		b = append(b, `{"imp_uid":`...)
+		b = appendStringOrNull(b, r.ImpUID)
+		b = append(b, `,"merchant_uid":`...)
+		b = appendStringOrNull(b, r.MerchantUID)
+		b = append(b, `,"error_code":`...)
+		b = appendStringOrNull(b, r.ErrorCode)
+		b = append(b, `,"error_msg":`...)
+		b = appendStringOrNull(b, r.ErrorMsg)
+		return append(b, '}')
+	}
 	b = append(b, '{')
 	b = jsonv.AppendKey(b, "success")
 	b = jsonv.AppendBool(b, r.Success)

@@ -152,7 +152,7 @@ func (s *state) request(args []js.Value) []byte {
 	}
 	req, perr := resolver.ParseRequest([]byte(text))
 	if perr != nil {
-		return failedRequestJSON("", perr, nil, resolver.ModeIframe, "")
+		return s.failedRequestJSON("", perr, nil, resolver.ModeIframe, "")
 	}
 	mode, redirectURL := req.WindowMode(benv.UserAgent, false)
 	env := s.env
@@ -166,7 +166,7 @@ func (s *state) request(args []js.Value) []byte {
 		if tr.Rule != "" || tr.Err != nil {
 			trp = &tr
 		}
-		return failedRequestJSON(req.MerchantUID(), cerr, trp, mode, redirectURL)
+		return s.failedRequestJSON(req.MerchantUID(), cerr, trp, mode, redirectURL)
 	}
 	p.Open(env)
 	s.nextID++
@@ -210,8 +210,9 @@ func appendMode(b []byte, mode, redirectURL string) []byte {
 	return b
 }
 
-func failedRequestJSON(merchantUID string, err *resolver.Error, tr *resolver.Trace, mode, redirectURL string) []byte {
+func (s *state) failedRequestJSON(merchantUID string, err *resolver.Error, tr *resolver.Trace, mode, redirectURL string) []byte {
 	resp := resolver.ErrorResponse(merchantUID, "", err)
+	resp.Minimal = s.merchant != nil && s.merchant.MinimalResponse()
 	b := append(make([]byte, 0, 512), `{"ok":false,"response":`...)
 	b = resp.AppendJSON(b)
 	if tr != nil {
@@ -261,6 +262,11 @@ func (s *state) complete(args []js.Value) []byte {
 	delete(s.pending, id)
 	resp := w.payment.Respond(o, s.env, s.paid)
 	b = resp.AppendJSON(b)
+	if resp.Minimal { // what the server records needs the whole response
+		resp.Minimal = false
+		b = append(b, `,"record":`...)
+		b = resp.AppendJSON(b)
+	}
 	return append(b, '}')
 }
 
@@ -417,6 +423,10 @@ func appendConfigJSON(b []byte, c resolver.Config) []byte {
 	if c.Strict {
 		b = jsonv.AppendKey(b, "strict")
 		b = jsonv.AppendBool(b, true)
+	}
+	if c.Response != "" {
+		b = jsonv.AppendKey(b, "response")
+		b = jsonv.AppendString(b, c.Response)
 	}
 	b = jsonv.AppendKey(b, "pg_settings")
 	b = append(b, '[')

@@ -646,3 +646,27 @@ func TestCardQuotaThroughTheBridge(t *testing.T) {
 	r := decode(t, obj.Call("complete", a.ID, `{"result":"paid","card_quota":6}`)).Response
 	assert.Equal(t, 6.0, r["card_quota"])
 }
+
+func TestMinimalResponse(t *testing.T) {
+	_, obj := freshObject(t)
+	cfg := decode(t, obj.Call("configure", strings.Replace(seedConfig, `{"merchant_code":"imp10391932",`, `{"merchant_code":"imp10391932","response":"minimal",`, 1)))
+	require.True(t, *cfg.OK, "%+v", cfg.Errors)
+	assert.Equal(t, "minimal", cfg.Config["response"])
+	a := decode(t, obj.Call("request", `{"amount":1000,"merchant_uid":"m-1"}`))
+	require.True(t, *a.OK)
+	var done struct {
+		Response map[string]any `json:"response"`
+		Record   map[string]any `json:"record"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(obj.Call("complete", a.ID, `{"result":"paid"}`).String()), &done))
+	assert.Equal(t, map[string]any{"imp_uid": a.ImpUID, "merchant_uid": "m-1", "error_code": nil, "error_msg": nil}, done.Response)
+	assert.Equal(t, true, done.Record["success"], "the server still gets the whole response")
+	assert.Equal(t, "paid", done.Record["status"])
+
+	bad := decode(t, obj.Call("request", `{"amount":-1,"merchant_uid":"m-2"}`))
+	assert.Equal(t, map[string]any{"imp_uid": nil, "merchant_uid": "m-2", "error_code": "INVALID_AMOUNT", "error_msg": bad.Response["error_msg"]}, bad.Response)
+
+	rejected := decode(t, obj.Call("configure", strings.Replace(seedConfig, `{"merchant_code":"imp10391932",`, `{"merchant_code":"imp10391932","response":"short",`, 1)))
+	require.False(t, *rejected.OK)
+	assert.Contains(t, mustJSON(t, rejected.Errors), `unknown response \"short\"`)
+}

@@ -49,6 +49,10 @@
 //	                            window offered (window.card_quota; [] below 50,000 KRW or not a card):
 //	                            else an error answer, and the window stays open. The payment window
 //	                            also gets "vbank_due" (unix seconds from params.vbank_due, or null).
+//	                            With "response": "minimal" in the config, every request and complete
+//	                            response is {"imp_uid","merchant_uid","error_code","error_msg"} (as the
+//	                            real SDK answers for newer PGs), and complete adds "record": the whole
+//	                            response, which is what the bridge posts to the server's ledger
 //	                            For a certification "paid" means verified as identities[identity]
 //	                            (default 0): {"response":{"success","imp_uid","merchant_uid","pg_provider",
 //	                            "pg_type":"certification","error_code","error_msg"},"identity":{…}?}

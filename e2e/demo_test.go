@@ -135,7 +135,7 @@ func TestDemoAddSettingPreviewAndPay(t *testing.T) {
 	assert.Equal(t, "nice", rsp.PGProvider)
 	assert.Equal(t, merchantUID, rsp.MerchantUID)
 	assert.Equal(t, 1000.0, rsp.PaidAmount)
-	assert.Regexp(t, `^imps_\d{12}$`, rsp.ImpUID)
+	assert.Regexp(t, `^imp_\d{12}$`, rsp.ImpUID)
 	assert.Equal(t, []string{merchantUID + " true"}, eval[[]string](tb,
 		`[...document.querySelectorAll("#history tbody tr")].map(tr => tr.dataset.merchantUid + " " + tr.dataset.success)`))
 	assert.NotEqual(t, merchantUID, eval[string](tb, `document.querySelector("#req-merchant-uid").value`),
@@ -302,7 +302,7 @@ func TestDemoRedirectModeComesBackWithTheResult(t *testing.T) {
 	require.NoError(t, json.Unmarshal([]byte(shown), &got))
 	assert.Equal(t, "true", got["imp_success"])
 	assert.Equal(t, merchantUID, got["merchant_uid"])
-	assert.Regexp(t, `^imps_\d{12}$`, got["imp_uid"])
+	assert.Regexp(t, `^imp_\d{12}$`, got["imp_uid"])
 	assert.Equal(t, []string{merchantUID + " true"}, eval[[]string](tb,
 		`[...document.querySelectorAll("#history tbody tr")].map(tr => tr.dataset.merchantUid + " " + tr.dataset.success)`))
 	// On a phone the response card is thousands of pixels down: the result is said at the top.

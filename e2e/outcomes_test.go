@@ -77,7 +77,7 @@ func TestOutcomeInWindow(t *testing.T) {
 				assert.Equal(t, c.code, resp.ErrorCode, "response: %+v", resp.Raw)
 				assert.Equal(t, "failed", resp.Status)
 				assert.NotEmpty(t, resp.ErrorMsg)
-				assert.Regexp(t, `^imps_\d{12}$`, resp.ImpUID, "imp_uid is set once a window had opened")
+				assert.Regexp(t, `^imp_\d{12}$`, resp.ImpUID, "imp_uid is set once a window had opened")
 			}
 			assert.Equal(t, params["merchant_uid"], resp.MerchantUID)
 			assert.False(t, run(tb, imptest.Visible()), "the window must disappear when the payment completes")
@@ -364,7 +364,7 @@ func TestRedirectOutcomes(t *testing.T) {
 				assert.NotEmpty(t, q.Get("error_msg"))
 			}
 			if c.impUID {
-				assert.Regexp(t, `^imps_\d{12}$`, q.Get("imp_uid"))
+				assert.Regexp(t, `^imp_\d{12}$`, q.Get("imp_uid"))
 			} else {
 				assert.Empty(t, q.Get("imp_uid"), "no window opened, so no imp_uid")
 			}

@@ -158,7 +158,7 @@ func seedCase(tb *tab, mode string, c seedExample) {
 		assert.Equal(t, "shop", q.Get("from"), "m_redirect_url's own query must be kept")
 		assert.Equal(t, "true", q.Get("imp_success"))
 		assert.Equal(t, params["merchant_uid"], q.Get("merchant_uid"))
-		assert.Regexp(t, `^imps_\d{12}$`, q.Get("imp_uid"))
+		assert.Regexp(t, `^imp_\d{12}$`, q.Get("imp_uid"))
 		assert.False(t, q.Has("error_code"), "error_code on success: %v", q)
 		return
 	}

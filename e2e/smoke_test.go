@@ -56,7 +56,7 @@ func TestSmoke(t *testing.T) {
 	assert.Equal(t, "paid", resp.Status)
 	assert.Equal(t, "smoke_1", resp.MerchantUID)
 	assert.Equal(t, float64(1000), resp.PaidAmount)
-	assert.Regexp(t, `^imps_\d{12}$`, resp.ImpUID)
+	assert.Regexp(t, `^imp_\d{12}$`, resp.ImpUID)
 	assert.Equal(t, "card", resp.PayMethod)
 	assert.Equal(t, "KRW", resp.Currency)
 	assert.Equal(t, "Buyer", resp.BuyerName)

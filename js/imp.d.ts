@@ -52,7 +52,7 @@ declare namespace IMPShim {
   interface Response {
     success: boolean;
     imp_success: boolean;
-    /** "imps_" + 12 digits once a window opened; null when a check failed before that. */
+    /** "imp_" + 12 digits once a window opened; null when a check failed before that. */
     imp_uid: string | null;
     merchant_uid: string | null;
     status: 'paid' | 'ready' | 'failed';

@@ -379,7 +379,7 @@ func paymentFromBridge(req, resp *bridgeFields, now int64, userAgent string) (Pa
 		return p, nil, nil
 	}
 	if !resolver.ValidIMPUID(p.ImpUID) {
-		errs = append(errs, invalid("response.imp_uid", "response.imp_uid "+strconv.Quote(p.ImpUID)+" is not an impshim imp_uid (imps_ and 12 digits)"))
+		errs = append(errs, invalid("response.imp_uid", "response.imp_uid "+strconv.Quote(p.ImpUID)+" is not an impshim imp_uid (imp_ and 12 digits)"))
 	}
 	p.MerchantUID = pick(resp.MerchantUID, req.MerchantUID)
 	if p.MerchantUID == "" {

@@ -155,7 +155,7 @@ type Verified struct {
 func (s *Store) RecordCertification(ctx context.Context, merchantCode string, v Verified, now int64) (Certification, error) {
 	var errs []error
 	if !resolver.ValidIMPUID(v.ImpUID) {
-		errs = append(errs, refused(-1, "imp_uid가 올바르지 않습니다.", "imp_uid "+strconv.Quote(v.ImpUID)+" is not an impshim imp_uid (imps_ and 12 digits)", ErrInvalid))
+		errs = append(errs, refused(-1, "imp_uid가 올바르지 않습니다.", "imp_uid "+strconv.Quote(v.ImpUID)+" is not an impshim imp_uid (imp_ and 12 digits)", ErrInvalid))
 	}
 	if utf8.RuneCountInString(v.MerchantUID) > resolver.MaxMerchantUIDLen {
 		errs = append(errs, refused(-1, "merchant_uid는 40자 이내여야 합니다.", "merchant_uid is over 40 characters", ErrInvalid))

@@ -255,7 +255,7 @@ func TestRequestAccessors(t *testing.T) {
 	assert.Equal(t, "ko", req.Language())
 }
 
-var impUIDPattern = regexp.MustCompile(`^imps_[0-9]{12}$`)
+var impUIDPattern = regexp.MustCompile(`^imp_[0-9]{12}$`)
 
 func checked(t *testing.T, params string) (*Payment, PaidSet, Env) {
 	t.Helper()

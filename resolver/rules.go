@@ -62,8 +62,10 @@ func CheckMerchantUID(s string) *Error {
 	return nil
 }
 
-// IMPUIDPrefix starts every imp_uid the sandbox issues; 12 decimal digits follow.
-const IMPUIDPrefix = "imps_"
+// IMPUIDPrefix starts every imp_uid the sandbox issues; 12 decimal digits follow, the real
+// service's shape (imp_568207623909 in portone-io/portone_flutter#58), so a merchant's own
+// check of the shape passes.
+const IMPUIDPrefix = "imp_"
 
 // impUIDDigits is how many digits follow the prefix, as in the real service's imp_uids.
 const impUIDDigits = 12
@@ -73,8 +75,9 @@ func NewIMPUID(rand func() uint64) string {
 	return IMPUIDPrefix + Env{Rand: rand}.digits(impUIDDigits)
 }
 
-// ValidIMPUID reports whether s has the shape of an imp_uid: "imp_" (the real service's) or
-// "imps_" (what this sandbox issues) followed by exactly 12 ASCII digits.
+// ValidIMPUID reports whether s has the shape of an imp_uid: "imp_" (the real service's and
+// this sandbox's) or "imps_" (what impshim issued before, still in older ledgers) followed by
+// exactly 12 ASCII digits.
 func ValidIMPUID(s string) bool {
 	var digits string
 	switch {

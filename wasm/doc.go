@@ -18,7 +18,7 @@
 //	                            optional; no env = a desktop page, Go reads the clock itself):
 //	                            {"ok":false,"response":{…},"trace":{…}?,"mode":…,"redirect_url"?}
 //	                            (trace once resolution ran)
-//	                            {"ok":true,"id":n,"imp_uid":"imps_…","merchant_uid":"…","mode":…,
+//	                            {"ok":true,"id":n,"imp_uid":"imp_…","merchant_uid":"…","mode":…,
 //	                            "redirect_url"?,"window":{…},"trace":{…}}
 //	                            mode is "redirect" (with redirect_url = m_redirect_url) when
 //	                            m_redirect_url is an http(s) URL and user_agent matches
@@ -33,7 +33,7 @@
 //	                            whole number of years or absent, merchant_uid, m_redirect_url),
 //	                            resolves among the settings of type "certification" by the §4 rules
 //	                            (none → F1001), answers like request:
-//	                            {"ok":true,"id":n,"imp_uid":"imps_…","merchant_uid":"…","mode":…,
+//	                            {"ok":true,"id":n,"imp_uid":"imp_…","merchant_uid":"…","mode":…,
 //	                            "redirect_url"?,"window":{"kind":"certification","pg","name","name_ko",
 //	                            "mid","label","color","imp_uid","merchant_uid","identities":[{name,phone,
 //	                            carrier,birthday,gender,foreigner}],"min_age":n|null,"language","company",

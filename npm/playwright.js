@@ -82,6 +82,22 @@ function checkServer(s) {
   return u;
 }
 
+async function checkOptions(options) {
+  const opts = {
+    merchant: options.merchant === undefined ? null : await loadMerchant(options.merchant),
+    strict: options.strict === undefined ? null : options.strict,
+    outcome: options.outcome === undefined || options.outcome === null ? null : checkOutcome(options.outcome, 'install: outcome'),
+    server: options.server === undefined || options.server === null ? null : checkServer(options.server),
+    timeout: options.timeout === undefined ? 10000 : options.timeout,
+  };
+  if (opts.strict !== null && typeof opts.strict !== 'boolean') throw new ImpshimError('install: strict must be true or false');
+  if (opts.strict && !opts.merchant && !opts.server) {
+    throw new ImpshimError('install: strict needs the PG settings to be strict about: pass merchant (your merchants/<code>.json, or its object) or server');
+  }
+  if (!(typeof opts.timeout === 'number' && opts.timeout > 0 && Number.isFinite(opts.timeout))) throw new ImpshimError('install: timeout must be a number of milliseconds > 0');
+  return opts;
+}
+
 /**
  * Routes the real i'mport SDK to impshim in the page's browser context. Call it once per context,
  * before the page loads.
@@ -102,20 +118,16 @@ export async function install(target, options = {}) {
     throw new ImpshimError('install was already called for this browser context (a page and its context count as one); ' +
       'call it once, before page.goto, and keep the object it returned');
   }
-  const opts = {
-    merchant: options.merchant === undefined ? null : await loadMerchant(options.merchant),
-    strict: options.strict === undefined ? null : options.strict,
-    outcome: options.outcome === undefined || options.outcome === null ? null : checkOutcome(options.outcome, 'install: outcome'),
-    server: options.server === undefined || options.server === null ? null : checkServer(options.server),
-    timeout: options.timeout === undefined ? 10000 : options.timeout,
-  };
-  if (opts.strict !== null && typeof opts.strict !== 'boolean') throw new ImpshimError('install: strict must be true or false');
-  if (opts.strict && !opts.merchant && !opts.server) {
-    throw new ImpshimError('install: strict needs the PG settings to be strict about: pass merchant (your merchants/<code>.json, or its object) or server');
+  installed.set(context, null); // claimed before any await: a second install racing this one fails too
+  let opts;
+  try {
+    opts = await checkOptions(options);
+  } catch (err) {
+    installed.delete(context);
+    throw err;
   }
-  if (!(typeof opts.timeout === 'number' && opts.timeout > 0 && Number.isFinite(opts.timeout))) throw new ImpshimError('install: timeout must be a number of milliseconds > 0');
   const sb = new Sandbox(context, page, opts);
-  installed.set(context, sb); // before any await: a second install racing this one fails too
+  installed.set(context, sb);
   // The SDK explains itself on the page's console ("[impshim] PG_UNKNOWN_CODE: …"); a test
   // sees those lines in sb.console and in the errors below.
   context.on('console', (msg) => {

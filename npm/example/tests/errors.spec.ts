@@ -8,11 +8,19 @@ test('install called twice', async ({ page }) => {
   await expect(impshim.install(page.context())).rejects.toThrow(ImpshimError);
 });
 
+test('two installs at once: one wins, the other says install was already called', async ({ context }) => {
+  const both = await Promise.allSettled([impshim.install(context, { merchant: 'merchants/imp10391932.json' }), impshim.install(context)]);
+  expect(both.map((r) => r.status).sort()).toEqual(['fulfilled', 'rejected']);
+  expect(String((both.find((r) => r.status === 'rejected') as PromiseRejectedResult).reason)).toMatch(/already called/);
+});
+
 test('bad options are refused at install', async ({ page, context }) => {
   await expect(impshim.install(page, { strict: true })).rejects.toThrow(/strict needs the PG settings/);
   await expect(impshim.install(page, { outcome: { result: 'approved' as 'paid' } })).rejects.toThrow(/"paid", "failed" or "cancelled"/);
   await expect(impshim.install(page, { merchant: 'merchants/nope.json' })).rejects.toThrow(/cannot read the merchant file/);
   await expect(impshim.install(context, { server: 'localhost:8080' })).rejects.toThrow(/URL of a running impshim server/);
+  await expect(impshim.install(page, { colour: 'red' } as object)).rejects.toThrow(/unknown option "colour"/);
+  await impshim.install(page); // a refused install leaves the context free
 });
 
 test('a page with no SDK tag: a clear message, not a hang', async ({ page }) => {

@@ -18,6 +18,8 @@ const (
 	WarnDigitalMissing    = "DIGITAL_MISSING"     // [payrq] digital: "휴대폰 결제수단인 경우 필수 항목"
 	WarnBizNumMissing     = "BIZ_NUM_MISSING"     // [payrq] biz_num: "다날 가상계좌 결제수단 사용 시 필수 항목"
 	WarnCurrencyLowerCase = "CURRENCY_LOWER_CASE" // currency "krw": the real window opens; codes are upper case
+	WarnCustomerIDMissing = "CUSTOMER_ID_MISSING" // [g] galaxia.mdx, kg-mobilians-v2.mdx (billing): customer_id 필수
+	WarnVatAmountIgnored  = "VAT_AMOUNT_IGNORED"  // [payrq] vat_amount: "지원되는 PG사 나이스정보통신, (신) 토스페이"
 )
 
 // documentedParams are IMP.request_pay's and IMP.certification's parameter names ([payrq],
@@ -70,6 +72,14 @@ func (r *Request) paramWarnings(pg PG, payMethod string) []Warning {
 	if d := r.params.Get("digital"); payMethod == "phone" && d.Kind != jsonv.Bool {
 		ws = append(ws, Warning{Code: WarnDigitalMissing, Message: "pay_method \"phone\" needs digital: true (a digital good) or false (a physical one); " +
 			"the fee differs, and the PG may refuse the payment without it"})
+	}
+	if r.str("customer_id") == "" && (pg.Code == "galaxia" || (pg.Code == "mobilians" && r.str("customer_uid") != "")) {
+		ws = append(ws, Warning{Code: WarnCustomerIDMissing, Message: pg.Name + " needs customer_id, your ID for the buyer (up to 20 characters)" +
+			map[bool]string{true: " when issuing a billing key", false: ""}[pg.Code == "mobilians"] + ": add customer_id"})
+	}
+	if v := r.params.Get("vat_amount"); v.Kind == jsonv.Number && pg.Code != "nice" && pg.Code != "tosspay_v2" {
+		ws = append(ws, Warning{Code: WarnVatAmountIgnored, Message: "vat_amount is ignored by " + pg.Name + " (" + pg.Code +
+			"): only NICE (nice) and Toss Pay (tosspay_v2) take it; the PG computes the VAT itself"})
 	}
 	if pg.Code == "danal_tpay" && payMethod == "vbank" && r.str("biz_num") == "" {
 		ws = append(ws, Warning{Code: WarnBizNumMissing, Message: "Danal virtual accounts need biz_num, your business registration number (사업자등록번호): add biz_num"})

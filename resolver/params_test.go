@@ -19,7 +19,10 @@ const fidelityConfig = `{"pg_settings": [
     {"pg": "eximbay", "mid": "E", "pay_type": "general"},
     {"pg": "danal_tpay", "mid": "D", "pay_type": "general"},
     {"pg": "danal", "mid": "DP", "pay_type": "general"},
-    {"pg": "nice_v2", "mid": "N", "pay_type": "general"}
+    {"pg": "nice_v2", "mid": "N", "pay_type": "general"},
+    {"pg": "galaxia", "mid": "G", "pay_type": "general"},
+    {"pg": "mobilians", "mid": "M", "pay_type": "general"},
+    {"pg": "nice", "mid": "NI", "pay_type": "general"}
 ]}`
 
 // TestDocumentedRequestsPass: requests the V1 docs describe, which impshim refused before
@@ -83,6 +86,9 @@ func TestHiddenMistakesWarn(t *testing.T) {
 		{`{"pg":"danal","pay_method":"phone","amount":1000}`, WarnDigitalMissing, `needs digital: true`},
 		{`{"pg":"danal_tpay","pay_method":"vbank","amount":1000}`, WarnBizNumMissing, "need biz_num"},
 		{`{"pg":"html5_inicis","amount":1000,"currency":"krw"}`, WarnCurrencyLowerCase, `currency "krw" is read as "KRW"`},
+		{`{"pg":"galaxia","amount":1000}`, WarnCustomerIDMissing, "needs customer_id"},
+		{`{"pg":"mobilians","amount":0,"customer_uid":"c1"}`, WarnCustomerIDMissing, "needs customer_id, your ID for the buyer (up to 20 characters) when issuing a billing key"},
+		{`{"pg":"html5_inicis","amount":1000,"vat_amount":90}`, WarnVatAmountIgnored, "vat_amount is ignored by KG INICIS"},
 	} {
 		req, _ := ParseRequest([]byte(tc.params))
 		_, tr, err := lenient.Check(req, nil, testEnv())
@@ -106,6 +112,9 @@ func TestHiddenMistakesWarn(t *testing.T) {
 		`{"pg":"html5_inicis","amount":1000,"m_redirect_url":"https://shop.example/done","buyer_postcode":"1","notice_url":"https://x.example","name":"` + strings.Repeat("가", 40) + `"}`,
 		`{"pg":"danal","pay_method":"phone","digital":false,"amount":1000}`,
 		`{"pg":"danal_tpay","pay_method":"vbank","biz_num":"1234567890","amount":1000}`,
+		`{"pg":"galaxia","customer_id":"u-1","amount":1000}`,
+		`{"pg":"mobilians","amount":1000}`,
+		`{"pg":"nice","amount":1000,"vat_amount":90}`,
 		`{"pg":"html5_inicis","amount":1000,"my_own_field":1,"shop":"x","naverProducts":[]}`,
 	} {
 		req, _ := ParseRequest([]byte(params))

@@ -57,7 +57,7 @@ e2e: dist browser
 
 ## fuzz: a short coverage-guided run of each fuzz target (seeds also run in `make test`).
 FUZZTIME ?= 20s
-FUZZPKGS ?= ./resolver/ ./internal/jsonv/
+FUZZPKGS ?= ./resolver/ ./internal/jsonv/ ./ledger/
 fuzz:
 	@for p in $(FUZZPKGS); do \
 		for t in $$($(GO) test -list '^Fuzz' $$p | grep '^Fuzz'); do \

@@ -273,6 +273,19 @@ func (a *API) record(r *http.Request) (any, error) {
 		// A check failed before any window opened: there is no payment to keep.
 		return recorded{Recorded: false}, nil
 	}
+	// A payment opened through POST …/attempts changes only through its window (…/approval,
+	// …/outcome): this older path must not turn its open window into paid (rest's guard).
+	if att, err := a.store.Attempt(r.Context(), body.MerchantCode, p.ImpUID); err == nil {
+		cur, err := a.store.Payment(r.Context(), body.MerchantCode, p.ImpUID)
+		if err != nil {
+			return nil, err
+		}
+		if cur.Status != p.Status || att.CompletedAt == 0 {
+			return nil, conflict("payment " + p.ImpUID + " was opened through POST {sdk}/sandbox/attempts: its outcome goes to …/attempts/" +
+				p.ImpUID + "/outcome, after the window's approval")
+		}
+		return recorded{Recorded: true, ImpUID: p.ImpUID, Status: p.Status}, nil
+	}
 	changed, err := a.store.Record(r.Context(), Record{MerchantCode: body.MerchantCode, Payment: p, NoticeURLs: notice}, now)
 	if err != nil {
 		return nil, err

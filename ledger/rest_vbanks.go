@@ -25,7 +25,10 @@ func (a *API) createVbank(r *http.Request, code string) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	now := a.now()
+	now, err := a.clockOf(r.Context(), code)
+	if err != nil {
+		return nil, err
+	}
 	var errs []error
 	str := func(name string) string {
 		s, err := b.str(name)
@@ -151,7 +154,10 @@ func (a *API) updateVbank(r *http.Request, code string) (any, error) {
 	if err := errors.Join(err1, err2); err != nil {
 		return nil, err
 	}
-	now := a.now()
+	now, err := a.clockOf(r.Context(), code)
+	if err != nil {
+		return nil, err
+	}
 	switch {
 	case amount == nil && !hasDue:
 		return nil, invalidIn("수정할 amount 또는 vbank_due 를 지정해주셔야합니다.", "give amount, vbank_due or both")
@@ -179,9 +185,12 @@ func (a *API) updateVbank(r *http.Request, code string) (any, error) {
 
 // deleteVbank closes an unpaid virtual account (말소): nobody can pay into it any more.
 func (a *API) deleteVbank(r *http.Request, code string) (any, error) {
-	now := a.now()
+	now, err := a.clockOf(r.Context(), code)
+	if err != nil {
+		return nil, err
+	}
 	var p Payment
-	err := a.store.changePayment(r.Context(), code, r.PathValue("imp_uid"), now, func(old Payment) (Payment, error) {
+	err = a.store.changePayment(r.Context(), code, r.PathValue("imp_uid"), now, func(old Payment) (Payment, error) {
 		if _, err := checkUnpaidVbank(old); err != nil {
 			return old, err
 		}

@@ -32,15 +32,14 @@ func (a *API) trigger(r *http.Request, code string) (any, error) {
 	if err := errors.Join(err1, err2); err != nil {
 		return nil, err
 	}
-	now := a.now()
+	now, err := a.clockOf(r.Context(), code)
+	if err != nil {
+		return nil, err
+	}
 	switch event {
 	case TriggerVbankDeposit:
-		p, err := a.store.Payment(r.Context(), code, impUID)
-		if err == nil && p.PayMethod == "vbank" && p.Status == StatusReady && p.VbankDate > 0 && p.VbankDate < now {
-			return nil, refusedIn("입금기한이 지난 가상계좌입니다.", "virtual account "+impUID+" passed its deadline (vbank_date "+
-				strconv.FormatInt(p.VbankDate, 10)+"): no deposit reaches it any more")
-		}
-		if err == nil && p.PayMethod != "vbank" {
+		// Store.Deposit refuses an account past its vbank_date on the merchant's clock.
+		if p, err := a.store.Payment(r.Context(), code, impUID); err == nil && p.PayMethod != "vbank" {
 			return nil, invalidIn("가상계좌 결제건이 아닙니다.", "payment "+impUID+" was paid by "+p.PayMethod+", not into a virtual account")
 		}
 		p, notice, err := a.store.Deposit(r.Context(), code, impUID, now)

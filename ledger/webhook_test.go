@@ -88,7 +88,7 @@ func (f *fixture) attempts(code string) []map[string]any {
 // hookedMerchants is the demo merchant with a console webhook setting.
 func hookedMerchants(w merchants.Webhook) FileMerchants {
 	return MerchantSetOf(merchants.Set{
-		DemoMerchant: {Code: DemoMerchant, Keys: DemoKeys, Webhook: w, Public: []byte(`{"merchant_code": "imp10391932", "pg_settings": []}`)},
+		DemoMerchant: {Code: DemoMerchant, Keys: DemoKeys, Webhook: w, Public: merchants.Seed().Public},
 		"imp_other":  {Code: "imp_other", Keys: Keys{ImpKey: "other_key", ImpSecret: "other_secret"}},
 	})
 }

@@ -134,7 +134,7 @@ func paidResponse(uid, merchantUID string, amount any) map[string]any {
 		"card_name": "신한카드", "paid_at": t0}
 }
 
-const windowOriginURL = "http://example.com" // httptest.NewRequest's Host
+const windowOriginURL = "http://" + testHost // the server's own pages
 
 func (f *fixture) open(body map[string]any) reply {
 	f.t.Helper()
@@ -169,11 +169,14 @@ func TestAttemptIsPaidOnlyAfterTheWindowApproves(t *testing.T) {
 	assert.Equal(t, float64(5000), p["amount"])
 	assert.Equal(t, float64(0), p["vbank_issued_at"])
 
-	// A page's script cannot approve: no Origin, another origin, a cross-site fetch.
-	for _, headers := range [][]string{nil, {"Origin", "http://shop.example"}, {"Origin", windowOriginURL, "Sec-Fetch-Site", "cross-site"}} {
+	// A page's script cannot approve: no Origin, a page of another site (the bridge refuses it
+	// anywhere), the merchant's page on this machine (the bridge takes it, the approval not), a
+	// cross-site fetch.
+	for _, headers := range [][]string{nil, {"Origin", "http://shop.example"}, {"Origin", "http://localhost:3000"},
+		{"Origin", windowOriginURL, "Sec-Fetch-Site", "cross-site"}} {
 		r := f.approve(DemoMerchant, uid, "paid", headers...)
 		assert.Equal(t, 403, r.Status, "%v: %s", headers, r.Raw)
-		assert.Equal(t, "FORBIDDEN", r.Body["error_code"])
+		assert.Contains(t, []any{"FORBIDDEN", "ORIGIN_NOT_TRUSTED"}, r.Body["error_code"])
 	}
 	// … nor record it paid without the approval, through the outcome or the older record path.
 	r = f.outcome(DemoMerchant, uid, paidResponse(uid, "ord-a1", 5000))

@@ -11,8 +11,11 @@ cache=${NPM_CACHE:-${HOME:-/root}/.cache/impshim/npm}
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm_config_cache="$cache" npm_config_audit=false npm_config_fund=false \
 	npm_config_update_notifier=false
 
-browser=${IMPSHIM_BROWSER:-/usr/bin/chromium}
+browser=${IMPSHIM_BROWSER:-$(command -v chromium || echo /usr/bin/chromium)}
 [ -x "$browser" ] || { echo "npm/example: no Chromium at $browser: apt-get install -y chromium, or set IMPSHIM_BROWSER" >&2; exit 1; }
+export IMPSHIM_BROWSER="$browser"
+node -e 'const [a, b] = process.versions.node.split(".").map(Number); process.exit(a > 20 || (a === 20 && b >= 19) ? 0 : 1)' ||
+	{ echo "npm/example: Node.js >= 20.19 is needed (Playwright 1.65; require() of the package's ES modules); this is $(node --version)" >&2; exit 1; }
 
 rm -rf "$work" && mkdir -p "$work"
 cd "$here" && cp -R site tests checkout merchants package.json package-lock.json playwright.config.ts tsconfig.json serve.mjs "$work"/

@@ -138,8 +138,16 @@ var sandboxCardCompanies = []struct{ code, name string }{
 	{"368", "롯데카드"}, {"371", "NH카드"}, {"374", "하나카드"}, {"381", "KB국민카드"}, {"041", "우리카드"},
 }
 
-// checkCard validates card fields as the real API's PGs do, and returns the digits.
-func checkCard(c Card, now int64) (string, error) {
+// The real API's words for a card the PG refuses (iamport-rest-client-python's tests against the
+// real service): issuing a key, and a one-time charge.
+const (
+	failIssue   = "카드정보 인증 및 빌키 발급에 실패하였습니다."
+	failOnetime = "카드정보 인증에 실패하였습니다."
+)
+
+// checkCard validates card fields as the real API's PGs do, and returns the digits. failed is
+// the real message's start: failIssue or failOnetime.
+func checkCard(c Card, now int64, failed string) (string, error) {
 	digits := strings.Map(func(r rune) rune {
 		if r == '-' || r == ' ' {
 			return -1
@@ -150,17 +158,17 @@ func checkCard(c Card, now int64) (string, error) {
 		return "", refused(-1, "카드번호(card_number)는 필수입력입니다.", "card_number is required: dddd-dddd-dddd-dddd", ErrInvalid)
 	}
 	if len(digits) < 14 || len(digits) > 16 || strings.Trim(digits, "0123456789") != "" {
-		return "", refused(-1, "카드정보 인증 및 빌키 발급에 실패하였습니다. [카드번호 오류]",
+		return "", refused(-1, failed+" [카드번호 오류]",
 			"card_number "+strconv.Quote(c.Number)+" is not 14-16 digits (dddd-dddd-dddd-dddd); sandbox test cards are in the README", nil)
 	}
 	y, m, ok := parseExpiry(c.Expiry)
 	if !ok {
-		return "", refused(-1, "카드정보 인증 및 빌키 발급에 실패하였습니다. [유효기간 오류]",
+		return "", refused(-1, failed+" [유효기간 오류]",
 			"expiry "+strconv.Quote(c.Expiry)+" is not YYYY-MM", nil)
 	}
 	cy, cm := kstYearMonth(now)
 	if y < cy || (y == cy && m < cm) {
-		return "", refused(-1, "카드정보 인증 및 빌키 발급에 실패하였습니다. [유효기간 오류]",
+		return "", refused(-1, failed+" [유효기간 오류]",
 			"expiry "+c.Expiry+" is before the sandbox clock's month "+strconv.Itoa(cy)+"-"+twoDigits(cm), nil)
 	}
 	return digits, nil
@@ -510,7 +518,7 @@ func (s *Store) ChargeKey(ctx context.Context, merchantCode, customerUID string,
 // ChargeCard charges a card once (POST /subscribe/payments/onetime); with a customer_uid the
 // card is kept as that key too, as the real API does.
 func (s *Store) ChargeCard(ctx context.Context, merchantCode string, k BillingKey, card Card, c Charge, keep bool, now int64) (p Payment, refusal *Refusal, err error) {
-	digits, err := checkCard(card, now)
+	digits, err := checkCard(card, now, failOnetime)
 	if err != nil {
 		return p, nil, err
 	}
@@ -541,13 +549,13 @@ func (s *Store) ChargeCard(ctx context.Context, merchantCode string, k BillingKe
 // IssueFromCard checks the card and stores the key (POST /subscribe/customers/{customer_uid}).
 // A magic card that fails the PG issues nothing.
 func (s *Store) IssueFromCard(ctx context.Context, merchantCode string, k BillingKey, card Card, now int64) (BillingKey, error) {
-	digits, err := checkCard(card, now)
+	digits, err := checkCard(card, now, failIssue)
 	if err != nil {
 		return k, err
 	}
 	magic := keyFromCard(&k, digits)
 	if magic == MagicPGFailure {
-		return k, refused(-1, "카드정보 인증 및 빌키 발급에 실패하였습니다. "+magic.failReason(),
+		return k, refused(-1, failIssue+" "+magic.failReason(),
 			"card "+card.Number+" is the sandbox's PG-failure test card", nil)
 	}
 	return s.IssueBillingKey(ctx, merchantCode, k, magic, now)
@@ -601,7 +609,7 @@ func (s *Store) AddSchedules(ctx context.Context, merchantCode string, req Sched
 		case err != nil && !errors.Is(err, ErrNotFound):
 			return err
 		case !exists && req.Issue != nil:
-			digits, err := checkCard(req.Card, now)
+			digits, err := checkCard(req.Card, now, failIssue)
 			if err != nil {
 				return err
 			}

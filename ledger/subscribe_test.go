@@ -210,7 +210,7 @@ func TestChargeCardOnetime(t *testing.T) {
 	assert.Equal(t, StatusFailed, p.Status, "the key remembers its card's magic")
 
 	_, _, err = s.ChargeCard(ctx, DemoMerchant, k, Card{Number: "x", Expiry: "2099-01"}, Charge{MerchantUID: "one4", Amount: Whole(1)}, false, t0)
-	wantRefused(t, err, -1, "카드정보 인증 및 빌키 발급에 실패하였습니다. [카드번호 오류]")
+	wantRefused(t, err, -1, "카드정보 인증에 실패하였습니다. [카드번호 오류]")
 }
 
 func booking(mu string, at int64) Schedule {

@@ -105,11 +105,21 @@ func (a *API) find(r *http.Request, code string) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	p, err := a.store.FindByMerchantUID(r.Context(), code, r.PathValue("merchant_uid"), status)
-	if errors.Is(err, ErrNotFound) {
-		return nil, notFoundIn(msgPaymentNotFound, "no payment with merchant_uid "+quote(r.PathValue("merchant_uid"))+" for this merchant")
+	// The first of the order's payments in the sorting asked (OpenAPI: "정렬 기준에 따라 가장 첫
+	// 번째 해당되는 건"), -started by default.
+	q, err := listQuery(r.URL.Query(), or(status, "all"))
+	if err != nil {
+		return nil, err
 	}
-	return p, err
+	q.MerchantUID, q.Page, q.Limit = r.PathValue("merchant_uid"), 1, 1
+	list, _, err := a.store.List(r.Context(), code, q)
+	if err != nil {
+		return nil, err
+	}
+	if len(list) == 0 {
+		return nil, notFoundIn(msgPaymentNotFound, "no payment with merchant_uid "+quote(q.MerchantUID)+" for this merchant")
+	}
+	return list[0], nil
 }
 
 // paged is the list answer of the real API.

@@ -3,9 +3,10 @@ package ledger
 import (
 	"errors"
 	"math/big"
-	"regexp"
 	"strconv"
 	"strings"
+
+	"github.com/impshim/impshim/resolver"
 )
 
 // Amount is money in hundredths of the currency's unit. i'mport's amounts are decimals (USD has
@@ -19,13 +20,12 @@ const maxAmount = Amount(1e17)
 
 var errAmount = errors.New("must be a non-negative number with at most 2 decimals")
 
-// decimal is JSON's number syntax without the sign: big.Rat alone would also take "0x10" and "1/3".
-var decimal = regexp.MustCompile(`^[0-9]+(\.[0-9]+)?([eE][+-]?[0-9]+)?$`)
-
-// ParseAmount reads decimal text as JSON or a form sends it: "1000", "10.5", "1e3".
+// ParseAmount reads decimal text as JSON or a form sends it: "1000", "10.5", "1e3". The text
+// rule is resolver's (CheckAmountText: JSON's number syntax without a sign, nothing around it —
+// " 100 " and "1,000" are refused — and at most 2 significant decimals, the finest currency);
+// a payment's own currency may allow fewer (checkDecimals).
 func ParseAmount(s string) (Amount, error) {
-	s = strings.TrimSpace(s)
-	if len(s) > 64 || !decimal.MatchString(s) {
+	if len(s) > 64 || resolver.CheckAmountText(s, "") != nil {
 		return 0, errAmount
 	}
 	if len(s) <= 15 && !strings.ContainsAny(s, ".eE") {

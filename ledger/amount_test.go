@@ -20,7 +20,11 @@ func TestParseAmount(t *testing.T) {
 		{"10.50", 1050, true},
 		{"0.01", 1, true},
 		{"1e3", 100000, true},
-		{" 42 ", 4200, true},
+		{" 42 ", 0, false}, // padded: what no JSON number or clean form field is (issue 16)
+		{"42 ", 0, false},
+		{"+5", 0, false},
+		{"1,000", 0, false},
+		{"100원", 0, false},
 		{"10.005", 0, false},
 		{"-1", 0, false},
 		{"", 0, false},

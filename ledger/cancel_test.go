@@ -128,8 +128,6 @@ func TestCancelForms(t *testing.T) {
 			"application/x-www-form-urlencoded", "paid", 400},
 		{"usd cents", usd(paid("imps_100000000002", "f2", 10.5)), `{"imp_uid":"imps_100000000002","amount":0.25,"checksum":10.5}`,
 			"application/json", "paid", 0.25},
-		{"amount 0 is everything", paid("imps_100000000003", "f3", 700), `{"imp_uid":"imps_100000000003","amount":0}`,
-			"application/json", "cancelled", 700},
 		{"paid vbank with refund account", paidVbank("imps_100000000004", "f4", 3000),
 			`{"imp_uid":"imps_100000000004","refund_holder":"Hong","refund_bank":"088","refund_account":"110123456789"}`,
 			"application/json", "cancelled", 3000},

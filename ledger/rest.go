@@ -20,7 +20,8 @@ import (
 // bare in Authorization; "Bearer <token>", X-ImpTokenHeader and ?_token= work as they do there.
 func (a *API) authorize(r *http.Request) (string, error) {
 	token := strings.TrimSpace(r.Header.Get("Authorization"))
-	if rest, ok := strings.CutPrefix(token, "Bearer "); ok {
+	// Auth schemes are case-insensitive (RFC 9110 §11.1): "bearer x" and "BEARER x" are "Bearer x".
+	if scheme, rest, ok := strings.Cut(token, " "); ok && strings.EqualFold(scheme, "Bearer") {
 		token = strings.TrimSpace(rest)
 	}
 	if token == "" {
@@ -236,6 +237,13 @@ func (a *API) cancel(r *http.Request, code string) (any, error) {
 		errs = append(errs, err)
 		*f.dst = v
 	}
+	// The real API cancels everything when amount is left out. An amount that is there but zero
+	// or empty ("0", 0.00, "", null) is most likely a refund computed as nothing: refusing it
+	// keeps the payment, where reading it as "everything" would take all of it back.
+	if b.sent("amount") && (c.Amount == nil || *c.Amount == 0) {
+		errs = append(errs, invalid("amount", "amount is "+b.shown("amount")+": to cancel the whole payment leave amount out; "+
+			"to cancel part of it give more than 0"))
+	}
 	enableWebhook, err := b.boolean("enable_webhook")
 	errs = append(errs, err)
 	if err := errors.Join(errs...); err != nil {
@@ -314,6 +322,23 @@ func (f fields) str(name string) (string, error) {
 		return "", invalid(name, name+" must be a string")
 	}
 	return s, nil
+}
+
+// sent reports whether the body has the field at all, even as null or "" (has does not count those).
+func (f fields) sent(name string) bool {
+	if f.json == nil {
+		return f.form.Has(name)
+	}
+	_, ok := f.json[name]
+	return ok
+}
+
+// shown is a field's value as the caller wrote it, for messages.
+func (f fields) shown(name string) string {
+	if f.json == nil {
+		return strconv.Quote(f.form.Get(name))
+	}
+	return string(f.json[name])
 }
 
 // scalar is a field's text: a form's value, or a JSON value's text with a string's quotes

@@ -18,6 +18,8 @@ import (
 	"sync"
 
 	_ "modernc.org/sqlite" // pure Go: `make run` needs no C toolchain
+
+	"github.com/impshim/impshim/resolver"
 )
 
 // Store is the ledger: payments, access tokens and webhook attempts. It is safe for concurrent
@@ -381,6 +383,9 @@ func checkCancel(p *Payment, c Cancel) error {
 	case p.Status == StatusReady && p.PayMethod != "vbank":
 		return refusedIn(msgCancelNotFound, "payment "+p.ImpUID+" is not paid: its window is open or was left without an answer")
 	}
+	if err := checkDecimals(p.Currency, map[string]*Amount{"amount": c.Amount, "checksum": c.Checksum, "tax_free": c.TaxFree}); err != nil {
+		return err
+	}
 	remain := p.Cancellable()
 	if c.Checksum != nil && *c.Checksum != remain {
 		return refusedIn("요청하신 checksum 이 취소가능 잔액과 일치하지 않습니다.", "checksum "+c.Checksum.String()+
@@ -416,6 +421,20 @@ func checkCancel(p *Payment, c Cancel) error {
 		}
 	}
 	return nil
+}
+
+// checkDecimals refuses amounts with more decimals than the payment's currency has (resolver's
+// rule: 10.5 is no KRW amount, the SDK could never have charged it).
+func checkDecimals(currency string, amounts map[string]*Amount) error {
+	var errs []error
+	for _, name := range []string{"amount", "checksum", "tax_free"} {
+		if v := amounts[name]; v != nil {
+			if e := resolver.CheckAmountText(v.String(), currency); e != nil {
+				errs = append(errs, invalid(name, name+": "+e.Message))
+			}
+		}
+	}
+	return errors.Join(errs...)
 }
 
 // Reset forgets every payment and webhook attempt of the merchant and returns how many

@@ -117,6 +117,7 @@ func (tb *tab) textOf(sel string) string {
 // noPageErrors checks that the page's own scripts threw nothing and opened no dialog.
 func noPageErrors(tb *tab) {
 	tb.t.Helper()
+	tb.snapshot("end")
 	for _, l := range tb.consoleLines() {
 		assert.False(tb.t, strings.HasPrefix(l, "exception:"), "the page threw: %s", l)
 	}
@@ -280,4 +281,20 @@ func TestFixtureMobileRedirect(t *testing.T) {
 		require.NoError(t, err)
 		assert.Contains(t, loc, "/fixtures/mobile/mobile.html", "a desktop stays on the page")
 	})
+}
+
+// TestFixturePayPalButtons: a PayPal Smart Payment Buttons page (IMP.loadUI, which impshim does not
+// simulate) keeps running: its callback gets an error that says so, the rest of its script runs,
+// and changing the amount (IMP.updateLoadUIRequest) throws nothing.
+func TestFixturePayPalButtons(t *testing.T) {
+	t.Parallel()
+	tb := fixtureTab(t, "/fixtures/paypal-spb/checkout.html", false)
+	result := tb.textOf("#result")
+	assert.True(t, strings.HasPrefix(result, "PayPal is unavailable: "), "%s", result)
+	assert.Contains(t, result, "IMP.loadUI is not simulated")
+	assert.Equal(t, "yes", eval[string](tb, `document.getElementById("shipping").dataset.checked || ""`), "the page's script stopped at IMP.loadUI")
+	tb.do(chromedp.SetValue(chromedp.CSS("#amount"), "30"))
+	eval[any](tb, `document.getElementById("amount").dispatchEvent(new Event("change"))`)
+	assert.True(t, waitLine(tb, "[impshim] IMP.updateLoadUIRequest is not simulated"))
+	noPageErrors(tb)
 }

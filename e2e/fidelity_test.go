@@ -12,6 +12,7 @@ import (
 	"github.com/impshim/impshim/e2e/imptest"
 	"github.com/impshim/impshim/web"
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // TestFidelitySDKFromTheServerOnAnotherOrigin: a page loads imp.js from make run's server on
@@ -51,4 +52,55 @@ func windowOrFail(tb *tab) imptest.Window {
 	}
 	tb.t.Fatal("neither a window nor an answer")
 	return imptest.Window{}
+}
+
+// TestFidelityDocumentedRequests: requests the PortOne V1 docs document, which the sandbox once
+// refused (PAY_METHOD_NOT_SUPPORTED, CURRENCY_NOT_SUPPORTED), open the window and pay. Sources:
+// payrq.mdx (the pay_method list, currency), toss-brandpay/readme.mdx, spb/readme.mdx and
+// paypal.mdx (USD by default).
+func TestFidelityDocumentedRequests(t *testing.T) {
+	t.Parallel()
+	tb := shopTab(t, "")
+	configure(tb, map[string]any{"merchant_code": "imp_docs", "pg_settings": []map[string]any{
+		{"pg": "html5_inicis", "mid": "INI-1", "pay_type": "general", "default": true},
+		{"pg": "tosspayments", "mid": "TOSS-1", "pay_type": "general"},
+		{"pg": "toss_brandpay", "mid": "BP-1", "pay_type": "general", "channel_key": "channel-key-brandpay"},
+		{"pg": "paypal", "mid": "PP-1", "pay_type": "general"},
+	}})
+	cases := []struct {
+		name     string
+		params   map[string]any
+		pg       string
+		currency string
+	}{
+		// toss-brandpay/readme.mdx: channelKey, pay_method "toss_brandpay", customer_id.
+		{"toss_brandpay", map[string]any{"pg": nil, "channelKey": "channel-key-brandpay", "pay_method": "toss_brandpay",
+			"customer_id": "d005f081-830a-4b9c-b5e2-73e56fbe6ac3"}, "toss_brandpay", "KRW"},
+		{"html5_inicis applepay", map[string]any{"pg": "html5_inicis", "pay_method": "applepay"}, "html5_inicis", "KRW"},
+		{"html5_inicis naverpay", map[string]any{"pg": "html5_inicis", "pay_method": "naverpay"}, "html5_inicis", "KRW"},
+		{"tosspayments samsungpay", map[string]any{"pg": "tosspayments", "pay_method": "samsungpay"}, "tosspayments", "KRW"},
+		{"tosspayments applepay", map[string]any{"pg": "tosspayments", "pay_method": "applepay"}, "tosspayments", "KRW"},
+		// paypal.mdx: PayPal without currency is USD.
+		{"paypal without currency", map[string]any{"pg": "paypal", "pay_method": "paypal", "amount": 10}, "paypal", "USD"},
+		{"currency krw", map[string]any{"pg": "html5_inicis", "currency": "krw"}, "html5_inicis", "KRW"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			tb.t = t
+			params := order(t, c.params)
+			tb.do(imptest.Pay(params))
+			win := windowOrFail(tb)
+			assert.Equal(t, c.pg, win.PG)
+			tb.do(imptest.Approve())
+			resp := run(tb, imptest.Result())
+			require.True(t, resp.Success, "%+v", resp.Raw)
+			assert.Equal(t, c.pg, resp.PGProvider)
+			assert.Equal(t, c.currency, resp.Currency)
+			if c.name == "currency krw" {
+				tr := run(tb, imptest.LastTrace())
+				require.NotNil(t, tr)
+				assert.Contains(t, warningCodes(*tr), "CURRENCY_LOWER_CASE", "a lower-case currency is accepted with a warning")
+			}
+		})
+	}
 }

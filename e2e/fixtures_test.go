@@ -19,6 +19,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/device"
 	"github.com/impshim/impshim/e2e/imptest"
@@ -222,7 +223,11 @@ func TestFixtureVue(t *testing.T) {
 // TestFixtureVbank: a virtual account is issued, the page shows it and "waiting for the deposit".
 func TestFixtureVbank(t *testing.T) {
 	t.Parallel()
-	tb := fixtureTab(t, "/fixtures/vbank/vbank.html", false)
+	tb := newTab(t)
+	// A buyer in Korea: the page computes its vbank_due ("YYYYMMDDhhmm", three days on) in local time.
+	_, err := chromedp.Call(tb.ctx, emulation.SetTimezoneOverride, emulation.SetTimezoneOverrideParams{TimezoneID: "Asia/Seoul"})
+	require.NoError(t, err)
+	tb.open("/fixtures/vbank/vbank.html")
 	tb.click("#vbank")
 	tb.do(imptest.Approve())
 	rsp := run(tb, imptest.Answer())
@@ -233,6 +238,11 @@ func TestFixtureVbank(t *testing.T) {
 	assert.Equal(t, rsp.VbankName, tb.textOf("#bank"))
 	assert.Equal(t, rsp.VbankHolder, tb.textOf("#holder"))
 	assert.NotContains(t, tb.textOf("#due"), "Invalid Date", "vbank_date is unix seconds: %v", rsp.Raw["vbank_date"])
+	// vbank_date is the due date the page asked for.
+	asked := eval[string](tb, `dueDate()`)
+	got := eval[string](tb, `(() => { const d = new Date(`+fmt.Sprint(rsp.Raw["vbank_date"])+` * 1000);
+		return "" + d.getFullYear() + pad(d.getMonth() + 1) + pad(d.getDate()) + pad(d.getHours()) + pad(d.getMinutes()); })()`)
+	assert.Equal(t, asked, got, "vbank_date against the page's vbank_due")
 	noPageErrors(tb)
 }
 

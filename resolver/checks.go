@@ -336,7 +336,7 @@ func (r *Request) vbankDue() (int64, *Error) {
 		if t, ok := parseVbankDue(v.Str); ok {
 			return t, nil
 		}
-		return 0, &Error{Code: CodeInvalidParams, Message: "vbank_due " + strconv.Quote(v.Str) + " is not a date: write it as \"YYYY-MM-DD\", \"YYYYMMDD\", \"YYYY-MM-DD HH:mm:ss\" or \"YYYYMMDDHHmmss\" (Korean time)"}
+		return 0, &Error{Code: CodeInvalidParams, Message: "vbank_due " + strconv.Quote(v.Str) + " is not a date: write it as \"YYYY-MM-DD\", \"YYYYMMDD\", \"YYYY-MM-DD HH:mm:ss\", \"YYYYMMDDHHmmss\" or \"YYYYMMDDHHmm\" (Korean time)"}
 	default:
 		return 0, &Error{Code: CodeInvalidParams, Message: "vbank_due must be a string like \"2026-12-31 23:59:59\", got " + v.Kind.Article()}
 	}

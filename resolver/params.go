@@ -88,7 +88,8 @@ func (r *Request) paramWarnings(pg PG, payMethod string) []Warning {
 }
 
 // parseVbankDue reads vbank_due in one of its documented formats ([payrq]: YYYY-MM-DD,
-// YYYYMMDD, YYYY-MM-DD HH:mm:ss, YYYYMMDDHHmmss), a Korean wall-clock time, as unix seconds.
+// YYYYMMDD, YYYY-MM-DD HH:mm:ss, YYYYMMDDHHmmss; NICE's guide, pg/v1/nice.mdx: YYYYMMDDHHmm,
+// which merchants' pages send to every PG), a Korean wall-clock time, as unix seconds.
 // A date alone means the end of that day.
 func parseVbankDue(s string) (int64, bool) {
 	var compact string
@@ -99,6 +100,8 @@ func parseVbankDue(s string) (int64, bool) {
 		compact = s[:4] + s[5:7] + s[8:10] + s[11:13] + s[14:16] + s[17:]
 	case len(s) == 8 || len(s) == 14:
 		compact = s
+	case len(s) == 12:
+		compact = s + "00"
 	default:
 		return 0, false
 	}

@@ -134,6 +134,7 @@ func TestVbankDue(t *testing.T) {
 		{"20261231", "2026-12-31 23:59:59"},
 		{"2026-12-31 18:30:00", "2026-12-31 18:30:00"},
 		{"20261231183000", "2026-12-31 18:30:00"},
+		{"202612312359", "2026-12-31 23:59:00"}, // YYYYMMDDHHmm (nice.mdx), as shops write it
 		{"2028-02-29", "2028-02-29 23:59:59"},
 	} {
 		req, _ := ParseRequest([]byte(`{"pg":"html5_inicis","pay_method":"vbank","amount":1000,"vbank_due":"` + tc.due + `"}`))
@@ -145,7 +146,7 @@ func TestVbankDue(t *testing.T) {
 		require.NoError(t, json.Unmarshal(p.AppendWindowJSON(nil), &w))
 		assert.Equal(t, float64(kst(tc.want)/1000), w["vbank_due"])
 	}
-	for _, bad := range []string{`"2026-13-01"`, `"2026-02-30"`, `"2026/12/31"`, `"20261231 1830"`, `"2026-12-31 24:00:00"`, `"tomorrow"`, `""`, `20261231`} {
+	for _, bad := range []string{`"2026-13-01"`, `"2026-02-30"`, `"2026/12/31"`, `"20261231 1830"`, `"2026-12-31 24:00:00"`, `"202612312460"`, `"2026123123"`, `"tomorrow"`, `""`, `20261231`} {
 		req, _ := ParseRequest([]byte(`{"amount":1000,"pay_method":"vbank","vbank_due":` + bad + `}`))
 		_, _, err := m.Check(req, nil, testEnv())
 		require.NotNil(t, err, bad)
@@ -160,7 +161,7 @@ func TestVbankDue(t *testing.T) {
 }
 
 func FuzzParseVbankDue(f *testing.F) {
-	for _, s := range []string{"2026-12-31", "20261231", "2026-12-31 18:30:00", "20261231183000", "0000-00-00", "9999-12-31 23:59:59"} {
+	for _, s := range []string{"2026-12-31", "20261231", "2026-12-31 18:30:00", "20261231183000", "202612311830", "0000-00-00", "9999-12-31 23:59:59"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {

@@ -154,3 +154,22 @@ func TestBridgeWindowLooks(t *testing.T) {
 		})
 	}
 }
+
+// display.card_quota (issue 12): the window offers 일시불 and each plan; the buyer's choice is the
+// response's card_quota.
+func TestBridgeWindowInstallments(t *testing.T) {
+	t.Parallel()
+	tb := newTab(t)
+	tb.open("/shop/checkout.html")
+	configure(tb, seedConfig("imp10391932"))
+	tb.do(imptest.Pay(order(t, map[string]any{"amount": 60000, "display": map[string]any{"card_quota": []int{2, 3, 6}}})))
+	run(tb, imptest.WaitWindow())
+	opts := eval[[]string](tb, `Array.from(document.querySelector('iframe').contentDocument.querySelectorAll('[data-impshim=card_quota] option'), (o) => o.value + ':' + o.textContent)`)
+	assert.Equal(t, []string{"0:일시불", "2:2개월", "3:3개월", "6:6개월"}, opts)
+	eval[bool](tb, `(() => { const s = document.querySelector('iframe').contentDocument.querySelector('[data-impshim=card_quota]'); s.value = '3'; return true; })()`)
+	tb.snapshot("installments")
+	tb.do(imptest.Approve())
+	resp := run(tb, imptest.Result())
+	require.True(t, resp.Success, "%v", resp.Raw)
+	assert.Equal(t, float64(3), resp.Raw["card_quota"])
+}

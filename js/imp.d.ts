@@ -38,6 +38,42 @@ declare namespace IMPShim {
     language?: 'ko' | 'en' | (string & {});
     /** Open the window as a popup instead of an in-page overlay. Call request_pay from a click handler. */
     popup?: boolean;
+    /** Installment plans the window offers (from 50,000 KRW, by card); [] = 일시불 only. */
+    display?: { card_quota?: number[] };
+    [extra: string]: unknown;
+  }
+
+  /** Parameters of IMP.certification (SPEC §9). */
+  interface CertificationParams {
+    /** A certification setting's "{pg code}" or "{pg code}.{MID}" (inicis_unified, danal); missing → the certification default. */
+    pg?: string;
+    channelKey?: string;
+    /** At most 40 characters. */
+    merchant_uid?: string;
+    /** Only people at least this old (Asia/Seoul date) are verified. */
+    min_age?: number;
+    name?: string;
+    phone?: string;
+    carrier?: 'SKT' | 'KTF' | 'LGT' | 'MVNO' | (string & {});
+    company?: string;
+    /** With a mobile user agent the page navigates there with imp_uid, merchant_uid and success in the query. */
+    m_redirect_url?: string;
+    /** On a PC the window is always a popup, as with the real SDK: call IMP.certification from a click handler. */
+    popup?: boolean;
+    /** "en" shows the window in English; Korean otherwise. */
+    language?: 'ko' | 'en' | (string & {});
+    [extra: string]: unknown;
+  }
+
+  /** The response of IMP.certification; the person is read on the server (GET /certifications/{imp_uid}). */
+  interface CertificationResponse {
+    success: boolean;
+    imp_uid: string | null;
+    merchant_uid: string | null;
+    pg_provider?: string;
+    pg_type?: 'certification';
+    error_code?: ErrorCode | (string & {}) | null;
+    error_msg?: string | null;
     [extra: string]: unknown;
   }
 
@@ -185,7 +221,12 @@ declare namespace IMPShim {
   }
 
   interface Outcome {
+    /** For IMP.certification, "paid" means verified. */
     result: 'paid' | 'failed' | 'cancelled';
+    /** IMP.certification: which sandbox identity verifies (an index into the merchant's identities; default 0). */
+    identity?: number;
+    /** A payment's installment plan, one the window offers (display.card_quota); 0 = 일시불. */
+    card_quota?: number;
     /** For "failed"; default PG_FAILED. */
     error_code?: string;
     error_msg?: string;
@@ -221,6 +262,8 @@ declare namespace IMPShim {
     agency(merchantCode: string, tierCode: string): void;
     /** Opens the mock payment window. The callback is called exactly once; the Promise never rejects. */
     request_pay(params: RequestPayParams, callback?: (response: Response) => void): Promise<Response>;
+    /** Opens the mock identity-verification window (a popup on a PC, as with the real SDK). The callback is called exactly once; the Promise never rejects. */
+    certification(params: CertificationParams, callback?: (response: CertificationResponse) => void): Promise<CertificationResponse>;
     /** Completes an open window as cancelled (USER_CANCEL). */
     close(): void;
     /** Not simulated: warns once. In the real SDK it passes a PG app's result from a mobile app's WebView. */

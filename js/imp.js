@@ -550,6 +550,10 @@
     ko: { paid: '테스트 결제가 승인되었습니다.', ready: '테스트 가상계좌가 발급되었습니다. 입금 대기 중입니다.', cancelled: '결제가 취소되었습니다.', failed: '결제에 실패했습니다: ' },
     en: { paid: 'Sandbox payment approved.', ready: 'Sandbox virtual account issued; awaiting deposit.', cancelled: 'Payment cancelled.', failed: 'Payment failed: ' },
   };
+  const SPOKEN_CERT = {
+    ko: { paid: '테스트 본인인증이 완료되었습니다.', ready: '테스트 본인인증이 완료되었습니다.', cancelled: '본인인증이 취소되었습니다.', failed: '본인인증에 실패했습니다: ' },
+    en: { paid: 'Sandbox identity verified.', ready: 'Sandbox identity verified.', cancelled: 'Identity verification cancelled.', failed: 'Identity verification failed: ' },
+  };
   let liveRegion = null;
   function speak(text) {
     if (!liveRegion || !liveRegion.isConnected) {
@@ -566,8 +570,8 @@
     }
     liveRegion.textContent = text;
   }
-  function resultText(resp, language) {
-    const t = SPOKEN[language === 'en' ? 'en' : 'ko'];
+  function resultText(resp, language, kind) {
+    const t = (kind === 'certification' ? SPOKEN_CERT : SPOKEN)[language === 'en' ? 'en' : 'ko'];
     if (resp && resp.success) return resp.status === 'ready' ? t.ready : t.paid;
     if (resp && resp.error_code === 'USER_CANCEL') return t.cancelled;
     return t.failed + String((resp && (resp.error_msg || resp.error_code)) || '');
@@ -651,11 +655,17 @@
           }, o.delay_ms));
         }
         break;
-      case 'result':
+      case 'result': {
         if (!outcomeResults().includes(d.result)) break;
-        // setOutcome's own error_code/error_msg go with the result the window approved for it.
-        finishSession(s, s.pendingAuto && s.pendingAuto.result === d.result ? s.pendingAuto : { result: d.result });
+        // What the buyer chose in the window: an installment plan, or an identity and carrier.
+        const chosen = { result: d.result };
+        if (Number.isInteger(d.card_quota) && d.card_quota >= 0) chosen.card_quota = d.card_quota;
+        if (Number.isInteger(d.identity) && d.identity >= 0) chosen.identity = d.identity;
+        if (typeof d.carrier === 'string' && d.carrier.length <= 16) chosen.carrier = d.carrier;
+        // setOutcome's own error_code/error_msg (and choices) go with the result the window approved for it.
+        finishSession(s, s.pendingAuto && s.pendingAuto.result === d.result ? { ...chosen, ...s.pendingAuto } : chosen);
         break;
+      }
     }
   });
 
@@ -709,10 +719,22 @@
     hideSession(s);
     const ans = call('complete', s.id, JSON.stringify({
       result: outcome.result, error_code: outcome.error_code || '', error_msg: outcome.error_msg || '',
+      identity: Number.isInteger(outcome.identity) ? outcome.identity : undefined,
+      card_quota: Number.isInteger(outcome.card_quota) ? outcome.card_quota : undefined,
     }));
+    if (ans.error) call('abandon', s.id); // Go keeps a window it refused to complete open
     let resp = ans.error ? errorResponse(ans.error.code, ans.error.message, s.req.merchantUID, s.impUID) : ans.response;
     if (s.req.ledger === 'legacy' && resp && resp.success) {
       post('sandbox/payments', { merchant_code: st.merchantCode, request: s.req.snap.value, response: resp });
+    } else if (s.req.kind === 'certification' && resp && resp.success && ans.identity && await ledgerOn()) {
+      // The verified person, for GET /certifications/{imp_uid} (C2.4) — before the callback, so a
+      // server that reads it at callback time finds it.
+      const identity = { ...ans.identity, ...(outcome.carrier ? { carrier: outcome.carrier } : {}) };
+      const a = await ledgerCall('sandbox/certifications', {
+        merchant_code: st.merchantCode, imp_uid: resp.imp_uid, merchant_uid: resp.merchant_uid,
+        pg_provider: resp.pg_provider, ...(typeof resp.pg_tid === 'string' ? { pg_tid: resp.pg_tid } : {}), identity,
+      });
+      if (a && a.ok === false) warn(`the sandbox ledger refused the certification ${s.impUID}: ${a.error_code}: ${a.error_msg}`);
     } else if (s.req.ledger === 'attempts' && s.impUID) {
       const path = `sandbox/attempts/${encodeURIComponent(s.impUID)}/outcome`;
       const a = await ledgerCall(path, { merchant_code: st.merchantCode, response: resp });
@@ -725,7 +747,7 @@
     }
     if (st.session === s) st.session = null;
     removeSession(s);
-    if (!s.req.redirect) speak(resultText(resp, s.data && s.data.language));
+    if (!s.req.redirect) speak(resultText(resp, s.data && s.data.language, s.req.kind));
     s.req.finish(resp);
   }
 
@@ -763,11 +785,22 @@
     }
   }
 
-  function redirectTo(base, resp) {
+  // mayBePopup is whether a popup must be opened now, inside the user gesture.
+  function mayBePopup(req, top) {
+    if (st.core && req.snap.ok) {
+      const ans = call('mode', req.snap.text, browserEnv(), req.kind);
+      if (!ans.error) return ans.mode === 'popup';
+    }
+    return req.kind === 'certification' || top.popup === true;
+  }
+
+  // redirectTo navigates to m_redirect_url with the result in its query: imp_success for a
+  // payment, success for a certification (SPEC §6, §9).
+  function redirectTo(base, resp, kind) {
     const u = new URL(base);
     u.searchParams.append('imp_uid', resp.imp_uid == null ? '' : String(resp.imp_uid));
     u.searchParams.append('merchant_uid', resp.merchant_uid == null ? '' : String(resp.merchant_uid));
-    u.searchParams.append('imp_success', resp.success ? 'true' : 'false');
+    u.searchParams.append(kind === 'certification' ? 'success' : 'imp_success', resp.success ? 'true' : 'false');
     if (!resp.success) {
       u.searchParams.append('error_code', resp.error_code || '');
       u.searchParams.append('error_msg', resp.error_msg || '');
@@ -778,9 +811,9 @@
   // Every answer is also told to the page as an `impshim:response` event (a copy), before the
   // callback or the redirect: test tools (impshim/playwright, imptest) read it there, so a page that
   // keeps its callback to itself is tested unchanged.
-  function announce(resp, redirect) {
+  function announce(resp, redirect, kind) {
     if (typeof CustomEvent !== 'function' || typeof window.dispatchEvent !== 'function') return;
-    const detail = { response: clone(resp), redirect_url: redirect || null };
+    const detail = { response: clone(resp), redirect_url: redirect || null, kind };
     window.dispatchEvent(new CustomEvent('impshim:response', { detail }));
   }
 
@@ -797,13 +830,16 @@
 
   // modeOnly asks Go for the mode of an answer given here, without a request reaching Go; without
   // the module nobody can decide, and the callback is called.
-  function modeOnly(req, kind) {
+  function modeOnly(req) {
     if (!st.core) return;
-    const ans = call('mode', req.snap.ok ? req.snap.text : req.snap.partial, browserEnv(), kind || null);
+    const ans = call('mode', req.snap.ok ? req.snap.text : req.snap.partial, browserEnv(), req.kind);
     if (!ans.error) takeMode(req, ans);
   }
 
+  // requestTask runs one IMP.request_pay or IMP.certification (req.kind) in the queue: the
+  // bridge's own checks, Go's, the ledger's attempt (payments), then the window.
   async function requestTask(req) {
+    const api = req.kind === 'certification' ? 'IMP.certification' : 'IMP.request_pay';
     const fail = (code, msg, trace) => {
       modeOnly(req);
       if (req.popup && !req.popup.closed) req.popup.close();
@@ -811,16 +847,16 @@
       req.finish(errorResponse(code, msg, req.merchantUID));
     };
     if (st.session) {
-      return fail('WINDOW_BUSY', `${TAG} a payment window is already open; wait for its callback (or call IMP.close()) before calling request_pay again`);
+      return fail('WINDOW_BUSY', `${TAG} ${st.session.req.kind === 'certification' ? 'an identity-verification' : 'a payment'} window is already open; wait for its callback (or call IMP.close()) before calling ${api} again`);
     }
     if (st.loadError) return fail('SDK_LOAD_FAILED', st.loadError.message);
     if (st.configError) return fail('MERCHANT_CONFIG', st.configError);
-    if (!st.configured) return fail('NOT_INITIALIZED', `${TAG} call IMP.init("your merchant code") (or IMP.sandbox.configure(config)) before IMP.request_pay`);
+    if (!st.configured) return fail('NOT_INITIALIZED', `${TAG} call IMP.init("your merchant code") (or IMP.sandbox.configure(config)) before ${api}`);
     if (!req.snap.ok) return fail('INVALID_PARAMS', `${TAG} ${req.snap.message}`);
     const bad = badOutcome();
     if (bad) return fail('INVALID_PARAMS', bad);
 
-    const ans = call('request', req.snap.text, browserEnv());
+    const ans = call(req.kind === 'certification' ? 'certification' : 'request', req.snap.text, browserEnv());
     if (ans.error) return fail(ans.error.code || 'INTERNAL', ans.error.message);
     takeMode(req, ans);
     if (!ans.ok) {
@@ -842,10 +878,12 @@
     if (req.popupBlocked) {
       if (ans.trace) warnAll(ans.trace.warnings);
       call('abandon', ans.id);
-      req.finish(errorResponse('POPUP_BLOCKED', `${TAG} the browser blocked the payment popup; call IMP.request_pay directly from a click handler (or drop popup: true to use the in-page window)`, req.merchantUID));
+      req.finish(errorResponse('POPUP_BLOCKED', req.kind === 'certification'
+        ? `${TAG} the browser blocked the identity-verification popup (on a PC it always opens in a popup, as with the real SDK); call IMP.certification directly from a click handler`
+        : `${TAG} the browser blocked the payment popup; call IMP.request_pay directly from a click handler (or drop popup: true to use the in-page window)`, req.merchantUID));
       return;
     }
-    if (await ledgerOn()) {
+    if (req.kind === 'payment' && await ledgerOn()) {
       // The attempt exists in the ledger (status ready) before the window opens; the server checks
       // F1002 and a prepared amount against it (C2.1).
       const w = ans.window || {};
@@ -869,33 +907,45 @@
   }
 
   function request_pay(params, callback) {
+    return startRequest('payment', params, callback);
+  }
+
+  function certification(params, callback) {
+    return startRequest('certification', params, callback);
+  }
+
+  // startRequest is IMP.request_pay and IMP.certification: the callback is called exactly once
+  // (or the page navigates, in redirect mode) and the Promise resolves with the same response.
+  function startRequest(kind, params, callback) {
     load();
     let settle;
     const promise = new Promise((r) => { settle = r; });
     const cb = typeof callback === 'function' ? callback : null;
+    const api = kind === 'certification' ? 'IMP.certification' : 'IMP.request_pay';
     const snap = params !== null && typeof params === 'object' && !Array.isArray(params)
-      ? snapshot(params, 'params', ['custom_data'])
-      : { ok: false, message: `IMP.request_pay(params, callback): params must be an object like {pg, amount, name, …}, got ${describe(params)}` };
+      ? snapshot(params, 'params', kind === 'payment' ? ['custom_data'] : [])
+      : { ok: false, message: `${api}(params, callback): params must be an object like ${kind === 'payment' ? '{pg, amount, name, …}' : '{pg, merchant_uid, min_age, …}'}, got ${describe(params)}` };
     const top = resolveRedirectURL(snap, params);
     let done = false;
     const req = {
-      snap, mode: 'iframe', redirect: null, nonce: randomNonce(), popup: null, popupBlocked: false, returnFocus: focusedElement(),
+      kind, snap, mode: 'iframe', redirect: null, nonce: randomNonce(), popup: null, popupBlocked: false, returnFocus: focusedElement(),
       merchantUID: typeof top.merchant_uid === 'string' ? top.merchant_uid : null,
       finish(resp) {
         if (done) return;
         done = true;
         const redirect = req.redirect;
-        announce(resp, redirect);
-        if (redirect) { redirectTo(redirect, resp); return; }
+        announce(resp, redirect, kind);
+        if (redirect) { redirectTo(redirect, resp, kind); return; }
         settle(resp);
         if (cb) {
           try { cb(resp); } catch (err) { report(err); }
         }
       },
     };
-    // The popup must open now, while the click's user gesture still holds; the checks (and Go's
-    // choice of mode, which may be a redirect) come later and close it again if need be.
-    if (top.popup === true && !st.session) {
+    // The popup must open now, while the click's user gesture still holds. Go decides the mode;
+    // once the module is loaded it is asked here and now, else a popup opens on the chance (a
+    // payment with popup: true, every certification on a PC) and is closed if Go says otherwise.
+    if (!st.session && mayBePopup(req, top)) {
       let w = null;
       try { w = window.open(windowURL(req.nonce, 'popup'), `impshim_${req.nonce}`, 'popup,width=480,height=760'); } catch { w = null; }
       if (w) req.popup = w; else req.popupBlocked = true;
@@ -908,7 +958,7 @@
         const s = st.session;
         if (s && s.req === req) { s.done = true; st.session = null; closeSession(s); }
         if (req.popup && !req.popup.closed) req.popup.close();
-        req.finish(errorResponse('INTERNAL', `${TAG} internal error in request_pay: ${err && err.message}; please report it`, req.merchantUID));
+        req.finish(errorResponse('INTERNAL', `${TAG} internal error in ${api}: ${err && err.message}; please report it`, req.merchantUID));
         report(err);
       }
     });
@@ -983,7 +1033,13 @@
       }
       delay = v.delay_ms;
     }
-    st.outcome = { result: v.result, error_code: v.error_code || '', error_msg: v.error_msg || '', delay_ms: delay };
+    const choice = {};
+    for (const k of ['identity', 'card_quota']) {
+      if (v[k] === undefined) continue;
+      if (!Number.isInteger(v[k]) || v[k] < 0) throw new TypeError(`${TAG} IMP.sandbox.setOutcome: ${k} must be a whole number ≥ 0 (${k === 'identity' ? 'an index into the sandbox identities' : 'months of installments, 0 = 일시불'})`);
+      choice[k] = v[k];
+    }
+    st.outcome = { result: v.result, error_code: v.error_code || '', error_msg: v.error_msg || '', delay_ms: delay, ...choice };
   }
 
   function outcomeResults() {
@@ -1121,12 +1177,7 @@
       IMP.init(code);
     },
     request_pay,
-    certification(params, callback) {
-      const msg = notSimulated('certification', 'identity verification is not simulated yet');
-      const resp = errorResponse('NOT_SIMULATED', msg, merchantUIDOf(params));
-      later(callback, resp);
-      return Promise.resolve(resp);
-    },
+    certification,
     ...unsimulated,
     close() {
       const s = st.session;

@@ -34,8 +34,10 @@ function fakeCore(over = {}) {
       let p = {};
       try { p = JSON.parse(text.replace(/\bNaN\b|-?Infinity\b/g, 'null')) || {}; } catch { /* iframe */ }
       const ua = env ? JSON.parse(env).user_agent || '' : '';
-      if (typeof p.m_redirect_url === 'string' && /^https?:\/\//.test(p.m_redirect_url) && /Mobi|Android|iPhone|iPad/.test(ua)) return { mode: 'redirect', redirect_url: p.m_redirect_url };
-      const popup = typeof p.popup === 'boolean' ? p.popup : kind === 'certification';
+      const mobile = /Mobi|Android|iPhone|iPad/.test(ua);
+      if (typeof p.m_redirect_url === 'string' && /^https?:\/\//.test(p.m_redirect_url) && mobile) return { mode: 'redirect', redirect_url: p.m_redirect_url };
+      if (kind === 'certification' && !mobile) return { mode: 'popup' }; // forced on a PC
+      const popup = p.popup === true;
       return { mode: popup ? 'popup' : 'iframe' };
     },
     mode(text, env, kind) { calls.push(['mode', text, env, kind]); return JSON.stringify({ ok: true, ...core.modeOf(text, env, kind) }); },
@@ -52,9 +54,29 @@ function fakeCore(over = {}) {
       return JSON.stringify({ ok: true, id: next, imp_uid: `imps_00000000000${next}`, merchant_uid: uid, ...mode, window: { pg: { code: 'html5_inicis' } }, trace: { rule: 'R2', warnings: [{ code: 'PG_MISSING', message: 'pg is missing' }] } });
     },
     rules() { return JSON.stringify({ version: '0.1.0', outcome_results: core.results || ['paid', 'failed', 'cancelled'], payment_statuses: ['ready', 'paid', 'cancelled', 'failed'] }); },
+    certification(text, env) {
+      calls.push(['certification', text, env]);
+      core.lastRequest = text;
+      const uid = (/"merchant_uid":"([^"]*)"/.exec(text) || [])[1] || 'nobody_1';
+      const mode = core.modeOf(text, env, 'certification');
+      if (text.includes('"fail_check"')) {
+        return JSON.stringify({ ok: false, response: { success: false, imp_uid: null, merchant_uid: uid, pg_provider: 'inicis_unified', pg_type: 'certification', error_code: 'INVALID_PARAMS', error_msg: 'min_age' }, ...mode });
+      }
+      next++;
+      core.certs = { ...(core.certs || {}), [next]: true };
+      return JSON.stringify({ ok: true, id: next, imp_uid: `imp_00000000000${next}`, merchant_uid: uid, ...mode,
+        window: { kind: 'certification', pg: 'inicis_unified', identities: [{ name: 'A', carrier: 'SKT' }, { name: 'B', carrier: 'KTF' }, { name: 'C', carrier: 'LGT' }], language: 'ko' },
+        trace: { rule: 'R2', warnings: [] } });
+    },
     complete(id, outcome) {
       calls.push(['complete', id, outcome]);
       const o = JSON.parse(outcome);
+      if (core.certs && core.certs[id]) {
+        const ok = o.result === 'paid';
+        const who = [{ name: 'A', carrier: 'SKT' }, { name: 'B', carrier: 'KTF' }, { name: 'C', carrier: 'LGT' }][o.identity || 0];
+        if (!who) return JSON.stringify({ error: { code: 'INTERNAL', message: 'identity out of range' } });
+        return JSON.stringify({ response: { success: ok, imp_uid: `imp_00000000000${id}`, merchant_uid: 'c', pg_provider: 'inicis_unified', pg_type: 'certification', error_code: ok ? null : 'USER_CANCEL', error_msg: ok ? null : 'cancelled' }, ...(ok ? { identity: who } : {}) });
+      }
       const ok = o.result === 'paid';
       return JSON.stringify({ response: { success: ok, imp_success: ok, imp_uid: `imps_00000000000${id}`, merchant_uid: 'm', status: ok ? 'paid' : 'failed', ...(ok ? {} : { error_code: o.error_code || (o.result === 'cancelled' ? 'USER_CANCEL' : 'PG_FAILED'), error_msg: o.error_msg || 'e' }) } });
     },
@@ -547,8 +569,8 @@ test('redirect mode: mobile UA + m_redirect_url navigates with the result, keeps
   IMP.sandbox.setOutcome({ result: 'paid', delay_ms: 0 });
   IMP.request_pay({ amount: 1000, merchant_uid: 'r2', popup: true, m_redirect_url: 'https://shop.test/done' }, () => calls++);
   await until(() => page.frames.length === 1, 'the overlay (redirect wins over popup)');
-  assert.equal(page.popups.length, 1, 'opened inside the click, before Go decided');
-  assert.equal(page.popups[0].closed, true, 'closed once Go said redirect');
+  assert.equal(page.popups.length, 0, 'the loaded module is asked inside the click: redirect, so no popup');
+  assert.ok(page.core.calls.some((c) => c[0] === 'mode'));
   const { win, nonce } = page.session();
   page.post({ impshim: 1, nonce, type: 'hello' }, { source: win });
   page.post({ impshim: 1, nonce, type: 'shown' }, { source: win });
@@ -1082,4 +1104,87 @@ test('ledger (C2): a server without the attempts endpoint (404) gets the old rec
   assert.equal(body.response.success, true);
   assert.equal(body.request.merchant_uid, 'old1');
   assert.equal(page.warnings.filter((w) => /ledger/.test(w)).length, 0);
+});
+
+test('IMP.certification on a PC: a popup inside the click, the chosen identity to Go, callback and Promise, the person to the ledger first', async () => {
+  const page = ledgerPage(() => okBody);
+  const { IMP } = page;
+  IMP.sandbox.configure(seed);
+  await IMP.sandbox.ready;
+  let calls = 0;
+  const done = IMP.certification({ merchant_uid: 'cert1', min_age: 19, popup: false }, () => calls++);
+  assert.equal(page.popups.length, 1, 'a popup on a PC, whatever popup says, opened inside the call');
+  assert.match(page.popups[0].url, /window\.html#n=[0-9a-f]{32}&o=https%3A%2F%2Fshop\.test&m=popup$/);
+  await until(() => page.core.calls.some((c) => c[0] === 'certification'), 'the certification');
+  const { win, nonce } = page.session();
+  page.post({ impshim: 1, nonce, type: 'hello' }, { source: win });
+  assert.equal(win.sent[0].data.data.kind, 'certification');
+  assert.equal(win.sent[0].data.approval, null, 'certifications have no payment approval');
+  page.post({ impshim: 1, nonce, type: 'shown' }, { source: win });
+  page.post({ impshim: 1, nonce, type: 'result', result: 'paid', identity: 1, carrier: 'MVNO' }, { source: win });
+  const r = await done;
+  assert.equal(r.success, true);
+  assert.equal(r.pg_type, 'certification');
+  assert.equal(r.identity, undefined, "the person is the server's, not the callback's");
+  assert.equal(calls, 1);
+  assert.equal(JSON.parse(page.core.calls.find((c) => c[0] === 'complete')[2]).identity, 1);
+  const post = page.posts.find((p) => p.path === 'sandbox/certifications');
+  assert.ok(post, 'the verified person went to the ledger');
+  assert.deepEqual(plain(post.body), { merchant_code: 'imp1', imp_uid: 'imp_000000000001', merchant_uid: 'c', pg_provider: 'inicis_unified', identity: { name: 'B', carrier: 'MVNO' } });
+  assert.equal(page.popups[0].closed, true);
+  assert.equal(page.appended.find((n) => n.dataset.impshim === 'status').textContent, '테스트 본인인증이 완료되었습니다.');
+});
+
+test('IMP.certification: POPUP_BLOCKED, a failed check closes the popup, not an object, redirect with success on a phone', async () => {
+  let page = makePage({ popup: 'blocked' });
+  page.IMP.sandbox.configure(seed);
+  const blocked = await page.IMP.certification({ merchant_uid: 'b1' });
+  assert.equal(blocked.error_code, 'POPUP_BLOCKED');
+  assert.match(blocked.error_msg, /IMP\.certification directly from a click handler/);
+  assert.ok(page.core.calls.some((c) => c[0] === 'abandon'));
+
+  page = makePage();
+  page.IMP.sandbox.configure(seed);
+  const bad = await page.IMP.certification({ min_age: 'fail_check' });
+  assert.equal(bad.error_code, 'INVALID_PARAMS');
+  assert.equal(page.popups[0].closed, true);
+  const notObject = await page.IMP.certification('me');
+  assert.equal(notObject.error_code, 'INVALID_PARAMS');
+  assert.match(notObject.error_msg, /IMP\.certification\(params, callback\): params must be an object/);
+
+  page = makePage({ ua: IPHONE });
+  page.IMP.sandbox.configure(seed);
+  await page.IMP.sandbox.ready; // loaded: Go is asked inside the click, so no popup flashes on a phone
+  page.IMP.sandbox.setOutcome({ result: 'paid', identity: 2, delay_ms: 0 });
+  page.IMP.certification({ merchant_uid: 'm1', m_redirect_url: '/signup/done' });
+  await until(() => page.frames.length === 1, 'the overlay before the redirect');
+  assert.equal(page.popups.length, 0);
+  const { win, nonce } = page.session();
+  page.post({ impshim: 1, nonce, type: 'hello' }, { source: win });
+  page.post({ impshim: 1, nonce, type: 'shown' }, { source: win });
+  await until(() => page.assigned.length === 1, 'the navigation');
+  const u = new URL(page.assigned[0]);
+  assert.equal(u.pathname, '/signup/done');
+  assert.equal(u.searchParams.get('success'), 'true');
+  assert.equal(u.searchParams.has('imp_success'), false);
+  assert.equal(u.searchParams.get('imp_uid'), 'imp_000000000001');
+  assert.equal(JSON.parse(page.core.calls.find((c) => c[0] === 'complete')[2]).identity, 2, "setOutcome's identity");
+});
+
+test('setOutcome: identity and card_quota are whole numbers; a bad identity answers the error instead of hanging', async () => {
+  const page = makePage();
+  const { IMP } = page;
+  assert.throws(() => IMP.sandbox.setOutcome({ result: 'paid', identity: -1 }), /identity must be a whole number/);
+  assert.throws(() => IMP.sandbox.setOutcome({ result: 'paid', card_quota: 1.5 }), /card_quota must be a whole number/);
+  IMP.sandbox.configure(seed);
+  IMP.sandbox.setOutcome({ result: 'paid', identity: 9, delay_ms: 0 });
+  const done = IMP.certification({ merchant_uid: 'x' });
+  await until(() => page.core.calls.some((c) => c[0] === 'certification'), 'the certification');
+  const { win, nonce } = page.session();
+  page.post({ impshim: 1, nonce, type: 'hello' }, { source: win });
+  page.post({ impshim: 1, nonce, type: 'shown' }, { source: win });
+  const r = await done;
+  assert.equal(r.error_code, 'INTERNAL');
+  assert.match(r.error_msg, /identity out of range/);
+  assert.ok(page.core.calls.some((c) => c[0] === 'abandon'), "Go's window is let go");
 });

@@ -40,6 +40,13 @@
       payType: { general: '일반결제', subscription: '정기결제', simple: '간편결제' },
       payMethod: METHODS_KO,
       simplePay: (name) => `${name}에서 선택 (간편결제)`,
+      quota: '할부', lumpSum: '일시불', months: (n) => `${n}개월`,
+      certSubtitle: '테스트 본인인증 · 실제 본인확인은 하지 않습니다', certTitle: '본인인증',
+      identity: '인증할 사람 (샌드박스 신원)', carrier: '통신사', certApprove: '인증하기', certFail: '인증 실패',
+      certFooter: 'impshim 샌드박스 · Esc 키를 누르면 인증이 취소됩니다',
+      minAge: (n) => `만 ${n}세 이상만 인증할 수 있습니다.`, company: (c) => `${c}에서 요청한 본인인증입니다.`,
+      foreigner: '외국인', gender: { male: '남', female: '여' },
+      carriers: { SKT: 'SKT', KTF: 'KT', LGT: 'LG U+', MVNO: '알뜰폰' },
       none: '—',
     },
     en: {
@@ -54,15 +61,30 @@
       payType: { general: 'General', subscription: 'Subscription', simple: 'Simple pay' },
       payMethod: METHODS_EN,
       simplePay: (name) => `Chosen in ${name} (simple pay)`,
+      quota: 'Installments', lumpSum: 'Pay in full', months: (n) => `${n} months`,
+      certSubtitle: 'Test identity verification · no real identity is checked', certTitle: 'Identity verification',
+      identity: 'Who verifies (sandbox identities)', carrier: 'Mobile carrier', certApprove: 'Verify', certFail: 'Fail',
+      certFooter: 'impshim sandbox · press Esc to cancel',
+      minAge: (n) => `Only people aged ${n} or over can be verified.`, company: (c) => `Verification requested by ${c}.`,
+      foreigner: 'foreigner', gender: { male: 'male', female: 'female' },
+      carriers: { SKT: 'SKT', KTF: 'KT', LGT: 'LG U+', MVNO: 'MVNO (budget carrier)' },
       none: '—',
     },
   };
 
   const $ = (sel) => document.querySelector(sel);
-  const primary = () => $('[data-impshim=approve]');
-  // The sheet carries data-impshim=window only while it shows a payment (set in render), so a
-  // page still loading, a spare overlay or a finished window never matches that selector.
-  const root = $('.sheet');
+  // Two sheets, one per kind of window; root is the one in use. A sheet carries
+  // data-impshim=window only while it shows a request (set in render), so a page still loading, a
+  // spare overlay or a finished window never matches that selector.
+  const sheets = { payment: $('.sheet.pay'), certification: $('.sheet.cert') };
+  let root = sheets.payment;
+  // Only the sheet in use is in the document, so `[data-impshim=approve]` and the other stable
+  // selectors each match one element for automation that queries the whole window.
+  sheets.certification.remove();
+  const inSheets = (sel) => [...sheets.payment.querySelectorAll(sel), ...sheets.certification.querySelectorAll(sel)];
+  const P = (sel) => sheets.payment.querySelector(sel);
+  const C = (sel) => sheets.certification.querySelector(sel);
+  const primary = () => root.querySelector('[data-impshim=approve]');
 
   // The request this page serves comes from its URL hash. imp.js may load the overlay ahead of
   // time with no nonce (a spare) and later give it a request by changing only the hash (no reload).
@@ -108,8 +130,10 @@
 
   // takeDown hides the window and drops its selector, so automation sees it gone.
   function takeDown() {
-    root.hidden = true;
-    delete root.dataset.impshim;
+    for (const sheet of Object.values(sheets)) {
+      sheet.hidden = true;
+      delete sheet.dataset.impshim;
+    }
   }
 
   start();
@@ -124,7 +148,8 @@
     shown = true;
     clearInterval(hello);
     approval = approvalOf(d.approval);
-    render(d.data);
+    if (d.data.kind === 'certification') renderCertification(d.data);
+    else render(d.data);
   });
 
   // IMP.sandbox.setOutcome completes the window as its button would (the bridge says which).
@@ -165,7 +190,7 @@
     }
   }
 
-  for (const b of document.querySelectorAll('[data-action]')) {
+  for (const b of inSheets('[data-action]')) {
     b.addEventListener('click', () => finish(b.dataset.action === 'cancel' ? 'cancelled' : b.dataset.action));
   }
   document.addEventListener('keydown', (ev) => {
@@ -212,13 +237,9 @@
     return l > 0.45 ? '#16181d' : '#ffffff';
   }
 
-  function render(d) {
-    const lang = d.language === 'en' ? 'en' : 'ko';
-    const t = TEXT[lang];
+  // brand sets the PG's colour and the texts of a language, for either sheet.
+  function brand(lang, color) {
     document.documentElement.lang = lang;
-    const pg = d.pg && typeof d.pg === 'object' ? d.pg : {};
-    const code = str(pg.code);
-    const color = str(pg.color);
     const rootStyle = document.documentElement.style;
     if (/^#[0-9a-fA-F]{6}$/.test(color)) {
       rootStyle.setProperty('--brand', color);
@@ -227,31 +248,59 @@
       rootStyle.removeProperty('--brand');
       rootStyle.removeProperty('--on-brand');
     }
-    // A reused window starts from the page's defaults.
-    for (const sel of ['[data-role=customer]', '[data-role=billing]', '[data-role=vbank]']) $(sel).hidden = true;
+  }
 
-    for (const el of document.querySelectorAll('[data-text]')) el.textContent = t[el.dataset.text] || '';
-    const close = $('.close');
-    close.setAttribute('aria-label', t.close);
-    close.title = t.close;
+  function fillTexts(t) {
+    for (const el of inSheets('[data-text]')) el.textContent = t[el.dataset.text] || '';
+    for (const close of inSheets('.close')) {
+      close.setAttribute('aria-label', t.close);
+      close.title = t.close;
+    }
+  }
 
-    const pgName = $('[data-impshim=pg]');
-    pgName.textContent = (lang === 'ko' ? str(pg.name_ko) : '') || str(pg.name) || code;
-    pgName.dataset.code = code;
-    $('[data-impshim=mid]').textContent = str(d.mid);
-    const words = (str(pg.name) || code).split(/[\s_()]+/).filter((w) => /^[A-Za-z0-9]/.test(w));
-    $('.logo').textContent = words.length && /^[A-Z0-9]{2,3}$/.test(words[0])
+  function logoText(name, code) {
+    const words = (name || code).split(/[\s_()]+/).filter((w) => /^[A-Za-z0-9]/.test(w));
+    return words.length && /^[A-Z0-9]{2,3}$/.test(words[0])
       ? words[0]
       : words.slice(0, 2).map((w) => w[0].toUpperCase()).join('');
+  }
+
+  // reveal shows the sheet once it is filled in and its handlers are live: automation that waits
+  // for the window can click at once.
+  function reveal(sheet) {
+    if (!sheet.isConnected) root.replaceWith(sheet);
+    root = sheet;
+    sheet.dataset.impshim = 'window';
+    sheet.hidden = false;
+    primary().focus();
+    send('shown');
+  }
+
+  function render(d) {
+    const lang = d.language === 'en' ? 'en' : 'ko';
+    const t = TEXT[lang];
+    const pg = d.pg && typeof d.pg === 'object' ? d.pg : {};
+    const code = str(pg.code);
+    brand(lang, str(pg.color));
+    // A reused window starts from the page's defaults.
+    for (const sel of ['[data-role=customer]', '[data-role=billing]', '[data-role=vbank]']) P(sel).hidden = true;
+
+    fillTexts(t);
+
+    const pgName = P('[data-impshim=pg]');
+    pgName.textContent = (lang === 'ko' ? str(pg.name_ko) : '') || str(pg.name) || code;
+    pgName.dataset.code = code;
+    P('[data-impshim=mid]').textContent = str(d.mid);
+    P('.logo').textContent = logoText(str(pg.name), code);
     document.title = `${pgName.textContent} — impshim sandbox`;
 
     const currency = str(d.currency) || 'KRW';
     const amount = typeof d.amount === 'number' ? d.amount : Number(d.amount);
-    const amountEl = $('[data-impshim=amount]');
+    const amountEl = P('[data-impshim=amount]');
     amountEl.textContent = formatAmount(amount, currency);
     amountEl.dataset.value = String(amount);
 
-    const field = (name, text) => { $(`[data-field=${name}]`).textContent = text || t.none; };
+    const field = (name, text) => { P(`[data-field=${name}]`).textContent = text || t.none; };
     field('name', str(d.name));
     const method = str(d.pay_method);
     // A simple-pay PG picks the method in its own app: say where, not a method it will not use.
@@ -268,25 +317,113 @@
 
     const customerUID = str(d.customer_uid);
     if (customerUID) {
-      $('[data-role=customer]').hidden = false;
+      P('[data-role=customer]').hidden = false;
       field('customer_uid', customerUID);
-      const n = $('[data-role=billing]');
+      const n = P('[data-role=billing]');
       n.textContent = t.billing;
       n.hidden = false;
-      $('[data-impshim=approve]').textContent = t.approveBilling;
+      P('[data-impshim=approve]').textContent = t.approveBilling;
     } else if (d.vbank === true || method === 'vbank') {
-      const n = $('[data-role=vbank]');
+      const n = P('[data-role=vbank]');
       n.textContent = t.vbank;
       n.hidden = false;
-      $('[data-impshim=approve]').textContent = t.approveVbank;
+      P('[data-impshim=approve]').textContent = t.approveVbank;
     }
 
-    // Shown only now that it is filled in and its handlers are live: automation that waits for
-    // the window can click at once.
-    root.dataset.impshim = 'window';
-    root.hidden = false;
-    primary().focus();
-    send('shown');
+    // Installments (display.card_quota; the module offers them from 50,000 KRW, by card).
+    const quotas = Array.isArray(d.card_quota) ? d.card_quota.filter((n) => Number.isInteger(n) && n > 0) : [];
+    const quotaRow = P('[data-role=quota]');
+    const quotaSelect = P('[data-impshim=card_quota]');
+    quotaSelect.replaceChildren();
+    quotaRow.hidden = quotas.length === 0;
+    for (const n of [0, ...quotas]) {
+      const o = document.createElement('option');
+      o.value = String(n);
+      o.textContent = n === 0 ? t.lumpSum : t.months(n);
+      quotaSelect.appendChild(o);
+    }
+    quotaSelect.value = '0';
+
+    reveal(sheets.payment);
+  }
+
+  // renderCertification fills the identity-verification sheet: the merchant's sandbox identities
+  // (the first chosen), a carrier, and min_age / company when given.
+  function renderCertification(d) {
+    const lang = d.language === 'en' ? 'en' : 'ko';
+    const t = TEXT[lang];
+    const code = str(d.pg);
+    brand(lang, str(d.color));
+    fillTexts(t);
+    const pgName = C('[data-impshim=pg]');
+    pgName.textContent = (lang === 'ko' ? str(d.name_ko) : '') || str(d.name) || code;
+    pgName.dataset.code = code;
+    C('.logo').textContent = logoText(str(d.name), code);
+    C('[data-impshim=mid]').textContent = str(d.mid);
+    document.title = `${pgName.textContent} — impshim sandbox`;
+
+    const minAge = C('[data-role=min-age]');
+    minAge.hidden = !(typeof d.min_age === 'number' && d.min_age > 0);
+    minAge.textContent = minAge.hidden ? '' : t.minAge(d.min_age);
+    const company = C('[data-role=company]');
+    company.hidden = !str(d.company);
+    company.textContent = company.hidden ? '' : t.company(str(d.company));
+
+    const people = Array.isArray(d.identities) ? d.identities.filter((p) => p && typeof p === 'object') : [];
+    const list = C('[data-role=identities]');
+    list.replaceChildren();
+    people.forEach((p, i) => {
+      const label = document.createElement('label');
+      label.className = 'identity';
+      const input = document.createElement('input');
+      input.type = 'radio';
+      input.name = 'identity';
+      input.value = String(i);
+      input.dataset.impshim = 'identity';
+      input.dataset.index = String(i);
+      input.checked = i === 0;
+      input.addEventListener('change', () => { carrierOf(p); });
+      const text = document.createElement('span');
+      const who = document.createElement('span');
+      who.className = 'who';
+      who.textContent = str(p.name);
+      const what = document.createElement('span');
+      what.className = 'what';
+      what.textContent = [str(p.birthday), str(p.phone), carrierName(t, str(p.carrier)), p.foreigner === true ? t.foreigner : '', t.gender[str(p.gender)] || ''].filter(Boolean).join(' · ');
+      text.append(who, what);
+      label.append(input, text);
+      list.appendChild(label);
+    });
+
+    const select = C('[data-impshim=carrier]');
+    select.replaceChildren();
+    for (const c of Object.keys(t.carriers)) {
+      const o = document.createElement('option');
+      o.value = c;
+      o.textContent = t.carriers[c];
+      select.appendChild(o);
+    }
+    const prefill = d.prefill && typeof d.prefill === 'object' ? str(d.prefill.carrier) : '';
+    function carrierOf(p) { select.value = str(p && p.carrier) || prefill || 'SKT'; }
+    if (prefill && Object.hasOwn(t.carriers, prefill)) select.value = prefill;
+    else carrierOf(people[0]);
+
+    reveal(sheets.certification);
+  }
+
+  function carrierName(t, c) {
+    return Object.hasOwn(t.carriers, c) ? t.carriers[c] : c;
+  }
+
+  // extras is what the sheet in use adds to its result: the chosen identity and carrier, or the
+  // chosen installment plan.
+  function extras() {
+    if (root === sheets.certification) {
+      const chosen = Array.from(root.querySelectorAll('[data-impshim=identity]')).find((i) => i.checked);
+      return { identity: chosen ? Number(chosen.value) : 0, carrier: C('[data-impshim=carrier]').value };
+    }
+    if (P('[data-role=quota]').hidden) return {};
+    return { card_quota: Number(P('[data-impshim=card_quota]').value) || 0 };
   }
 
   async function finish(result, via = 'click') {
@@ -294,8 +431,9 @@
     finished = true;
     // Hidden at once; the selector goes when imp.js parks the window, after the merchant's
     // callback, so automation that waits for it to go never races the callback.
+    const extra = extras();
     root.hidden = true;
     if (approval) await approve(result, via);
-    send('result', { result });
+    send('result', { result, ...extra });
   }
 })();

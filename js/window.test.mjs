@@ -11,49 +11,88 @@ const PARENT = 'https://shop.test';
 const SELF = 'https://cdn.test'; // the SDK's (and so the window page's) origin
 const NONCE = 'ab'.repeat(16);
 
-// fakeElement mirrors one tag of window.html: its class, data-* attributes and hidden flag.
-function fakeElement(attrs, tag, doc) {
+// A small DOM built from js/window.html's own tags: a tree with classes, data-* attributes,
+// hidden flags, listeners and focus — enough for window.js, which never writes HTML.
+const VOID = new Set(['meta', 'link', 'br', 'input', 'img']);
+
+function fakeElement(tag, attrs, doc) {
   const listeners = {};
-  return {
-    tag,
-    tabIndex: tag === 'button' || tag === 'input' ? 0 : -1,
-    disabled: false,
-    // No tree: an element is inside [hidden] when it is hidden itself (window.html's buttons sit
-    // in containers that are never hidden).
-    closest(sel) { return sel === '[hidden]' && this.hidden ? this : null; },
+  const el = {
+    tag, attrs: { ...attrs }, children: [], parent: null, doc,
     className: attrs.class || '',
     dataset: Object.fromEntries(Object.entries(attrs).filter(([k]) => k.startsWith('data-')).map(([k, v]) => [k.slice(5).replace(/-(\w)/g, (_, c) => c.toUpperCase()), v])),
     hidden: 'hidden' in attrs,
-    textContent: '',
-    title: '',
-    attrs: {},
-    focused: false,
+    textContent: '', title: '', value: '', checked: false, type: attrs.type || '', name: '',
+    tabIndex: tag === 'button' || tag === 'input' || tag === 'select' ? 0 : -1,
+    disabled: false, focused: false,
     setAttribute(k, v) { this.attrs[k] = v; },
+    getAttribute(k) { return k in this.attrs ? this.attrs[k] : null; },
     focus() { this.focused = true; doc.activeElement = this; },
     addEventListener(t, f) { (listeners[t] ||= []).push(f); },
-    click() { for (const f of listeners.click || []) f({}); },
+    dispatch(t) { for (const f of listeners[t] || []) f({ target: this }); },
+    click() {
+      if (this.tag === 'input' && this.type === 'radio') {
+        for (const r of doc.all().filter((e) => e.tag === 'input' && e.name === this.name)) r.checked = false;
+        this.checked = true;
+        this.dispatch('change');
+      }
+      this.dispatch('click');
+    },
+    appendChild(c) { c.parent = this; this.children.push(c); return c; },
+    remove() { if (this.parent) { this.parent.children = this.parent.children.filter((x) => x !== this); this.parent = null; } },
+    replaceWith(other) {
+      const p = this.parent;
+      p.children = p.children.map((x) => (x === this ? other : x));
+      other.parent = p;
+      this.parent = null;
+    },
+    get isConnected() { let x = this; while (x.parent) x = x.parent; return x.tag === 'body'; },
+    append(...cs) { for (const c of cs) this.appendChild(c); },
+    replaceChildren() { for (const c of this.children) c.parent = null; this.children = []; },
+    descendants() { return this.children.flatMap((c) => [c, ...c.descendants()]); },
+    querySelectorAll(sel) { return select(this.descendants(), sel); },
+    querySelector(sel) { return this.querySelectorAll(sel)[0] || null; },
+    contains(e) { for (let x = e; x; x = x.parent) if (x === this) return true; return false; },
+    closest(sel) { for (let x = this; x; x = x.parent) if (select([x], sel).length) return x; return null; },
+    // textContent of a container is its descendants' text, as in a browser.
+    get text() { return this.children.length ? this.children.map((c) => c.text).join('') : this.textContent; },
   };
+  return el;
 }
 
 function parseHTML(doc) {
-  const els = [];
-  for (const m of HTML.matchAll(/<([a-z0-9]+)((?:\s+[a-z-]+(?:="[^"]*")?)*)\s*>/g)) {
+  const body = fakeElement('body', {}, doc);
+  let cur = body;
+  for (const m of HTML.matchAll(/<(\/?)([a-z0-9]+)((?:\s+[a-z-]+(?:="[^"]*")?)*)\s*>/g)) {
+    const [, close, tag, rest] = m;
+    if (['html', 'head', 'body'].includes(tag)) continue;
+    if (close) { if (cur.parent && cur.tag === tag) cur = cur.parent; continue; }
     const attrs = {};
-    for (const a of m[2].matchAll(/([a-z-]+)(?:="([^"]*)")?/g)) attrs[a[1]] = a[2] ?? '';
-    if (Object.keys(attrs).some((k) => k.startsWith('data-') || k === 'class')) els.push(fakeElement(attrs, m[1], doc));
+    for (const a of rest.matchAll(/([a-z-]+)(?:="([^"]*)")?/g)) attrs[a[1]] = a[2] ?? '';
+    const el = fakeElement(tag, attrs, doc);
+    cur.appendChild(el);
+    if (!VOID.has(tag)) cur = el;
   }
-  return els;
+  return body;
+}
+
+function matches(e, one) {
+  let m = /^\[data-([a-z-]+)(?:=([^\]]+))?\]$/.exec(one);
+  if (m) {
+    const key = m[1].replace(/-(\w)/g, (_, c) => c.toUpperCase());
+    return key in e.dataset && (m[2] === undefined || e.dataset[key] === m[2]);
+  }
+  if (one === '[hidden]') return e.hidden;
+  if (one === '[tabindex]') return 'tabindex' in e.attrs;
+  m = /^((?:\.[a-z-]+)+)$/.exec(one);
+  if (m) return m[1].split('.').filter(Boolean).every((c) => e.className.split(/\s+/).includes(c));
+  if (/^[a-z]+$/.test(one)) return e.tag === one;
+  throw new Error(`fake DOM cannot select ${one}`);
 }
 
 function select(els, sel) {
-  let m = /^\[data-([a-z-]+)(?:=([^\]]+))?\]$/.exec(sel);
-  if (m) {
-    const key = m[1].replace(/-(\w)/g, (_, c) => c.toUpperCase());
-    return els.filter((e) => key in e.dataset && (m[2] === undefined || e.dataset[key] === m[2]));
-  }
-  m = /^\.([a-z-]+)$/.exec(sel);
-  if (m) return els.filter((e) => e.className.split(/\s+/).includes(m[1]));
-  throw new Error(`fake DOM cannot select ${sel}`);
+  const parts = sel.split(',').map((x) => x.trim());
+  return els.filter((e) => parts.some((p) => matches(e, p)));
 }
 
 function openWindow({ hash = `n=${NONCE}&o=${encodeURIComponent(PARENT)}&m=iframe`, mode = 'iframe' } = {}) {
@@ -61,13 +100,10 @@ function openWindow({ hash = `n=${NONCE}&o=${encodeURIComponent(PARENT)}&m=ifram
   const fetches = [];
   const warnings = [];
   const ledger = { answer: async () => ({ ok: true, status: 200 }) };
-  const els = parseHTML(doc);
-  const sheet = els.find((e) => e.className.split(/\s+/).includes('sheet'));
-  sheet.querySelectorAll = (sel) => {
-    assert.equal(sel, 'button, input, select, textarea, [tabindex]');
-    return els.filter((e) => e.tag === 'button' || e.tag === 'input');
-  };
-  sheet.contains = (e) => els.includes(e) && e !== els.find((x) => x.className === 'orphan');
+  const body = parseHTML(doc);
+  doc.all = () => body.descendants();
+  const sheetPay = select(body.descendants(), '.sheet.pay')[0];
+  const sheetCert = select(body.descendants(), '.sheet.cert')[0];
   const sent = [];
   const listeners = { message: [], keydown: [] };
   const host = { postMessage: (data, origin) => sent.push({ data, origin }) };
@@ -86,8 +122,9 @@ function openWindow({ hash = `n=${NONCE}&o=${encodeURIComponent(PARENT)}&m=ifram
       get activeElement() { return doc.activeElement; },
       documentElement,
       title: '',
-      querySelector: (s) => select(els, s)[0] || null,
-      querySelectorAll: (s) => select(els, s),
+      querySelector: (s) => select(doc.all(), s)[0] || null,
+      querySelectorAll: (s) => select(doc.all(), s),
+      createElement: (tag) => fakeElement(tag, {}, doc),
       addEventListener: (t, f) => (listeners[t] ||= []).push(f),
     },
     addEventListener: (t, f) => (listeners[t] ||= []).push(f),
@@ -99,8 +136,11 @@ function openWindow({ hash = `n=${NONCE}&o=${encodeURIComponent(PARENT)}&m=ifram
   if (mode === 'popup') ctx.opener = host; else ctx.parent = host;
   vm.createContext(ctx);
   vm.runInContext(SCRIPT, ctx);
-  const $ = (s) => select(els, s)[0];
-  $.root = els.find((e) => e.className.split(/\s+/).includes('sheet'));
+  const $ = (s) => select(doc.all(), s)[0];
+  $.root = sheetPay;
+  $.cert = sheetCert;
+
+  $.in = (sheet, sel) => sheet.querySelector(sel);
   return {
     ctx, host, sent, $, rootStyle, documentElement, fetches, warnings, ledger,
     deliver(data, { origin = PARENT, source = host } = {}) {
@@ -295,7 +335,8 @@ test('modal: the primary button has focus; Tab and Shift+Tab cycle inside the wi
 });
 
 test('dialog semantics in window.html: role=dialog, aria-modal, a label', () => {
-  assert.match(HTML, /<section class="sheet" role="dialog" aria-modal="true" aria-labelledby="pg-name"/);
+  assert.match(HTML, /<section class="sheet pay" role="dialog" aria-modal="true" aria-labelledby="pg-name"/);
+  assert.match(HTML, /<section class="sheet cert" role="dialog" aria-modal="true" aria-labelledby="cert-pg-name"/);
 });
 
 test('the payment-method line: documented names in both languages, simple pay says where it is chosen', () => {
@@ -376,3 +417,96 @@ test('an approval URL on another origin is never called; without one nothing is 
     assert.deepEqual(w.messages('result').map((m) => m.data.result), ['paid']);
   }
 });
+
+const certData = {
+  kind: 'certification', pg: 'inicis_unified', name: 'KG INICIS identity verification', name_ko: 'KG이니시스 통합인증', mid: 'MIIiasTest', label: '',
+  color: '#1a4a9c', imp_uid: 'imp_123456789012', merchant_uid: 'cert_1', min_age: 19, language: 'ko', company: '테스트상점',
+  identities: [
+    { name: '홍길동', phone: '01012345678', carrier: 'SKT', birthday: '1990-01-01', gender: 'male', foreigner: false },
+    { name: '김민지', phone: '01023456789', carrier: 'KTF', birthday: '2015-06-15', gender: 'female', foreigner: false },
+    { name: 'John Smith', phone: '01034567890', carrier: 'LGT', birthday: '1985-03-20', gender: 'male', foreigner: true },
+  ],
+  prefill: { name: '', phone: '', carrier: '' },
+};
+const showCert = (extra = {}) => ({ impshim: 1, nonce: NONCE, type: 'show', data: { ...certData, ...extra } });
+
+test('certification: its own sheet, the identities as a choice with the first chosen, a carrier, min_age and company', () => {
+  const w = openWindow();
+  w.deliver(showCert());
+  const sheet = w.$('[data-impshim=window]');
+  assert.equal(sheet, w.$.cert, 'the certification sheet is the window');
+  assert.equal(w.$.root.hidden, true, 'the payment sheet stays hidden');
+  for (const sel of ['[data-impshim=approve]', '[data-impshim=cancel]', '[data-impshim=pg]', '[data-impshim=mid]']) {
+    assert.equal(w.ctx.document.querySelectorAll(sel).length, 1, `${sel} matches one element in the document`);
+  }
+  assert.equal(w.$.in(sheet, '[data-impshim=pg]').textContent, 'KG이니시스 통합인증');
+  assert.equal(w.$.in(sheet, '[data-impshim=pg]').dataset.code, 'inicis_unified');
+  assert.equal(w.$.in(sheet, '[data-impshim=mid]').textContent, 'MIIiasTest');
+  const ids = sheet.querySelectorAll('[data-impshim=identity]');
+  assert.equal(ids.length, 3);
+  assert.deepEqual(ids.map((i) => i.checked), [true, false, false], 'a default is chosen');
+  assert.equal(ids[2].parent.parent.text.includes('John Smith'), true);
+  assert.match(ids[2].parent.parent.text, /외국인/);
+  assert.equal(w.$.in(sheet, '[data-impshim=carrier]').value, 'SKT', "the first identity's carrier");
+  assert.equal(w.$.in(sheet, '[data-role=min-age]').textContent, '만 19세 이상만 인증할 수 있습니다.');
+  assert.equal(w.$.in(sheet, '[data-role=company]').textContent, '테스트상점에서 요청한 본인인증입니다.');
+  assert.equal(w.$.in(sheet, '[data-impshim=approve]').textContent, '인증하기');
+  assert.equal(w.active(), w.$.in(sheet, '[data-impshim=approve]'), 'focus on the primary button');
+  // Choose the minor: the carrier follows; the result carries the choice.
+  ids[1].click();
+  assert.equal(w.$.in(sheet, '[data-impshim=carrier]').value, 'KTF');
+  w.$.in(sheet, '[data-impshim=approve]').click();
+  assert.deepEqual(plainMsg(w.messages('result')), [{ result: 'paid', identity: 1, carrier: 'KTF' }]);
+});
+
+test('certification: English, no min_age, a prefilled carrier, cancel and Escape', () => {
+  const w = openWindow();
+  w.deliver(showCert({ language: 'en', min_age: null, company: '', prefill: { name: '', phone: '', carrier: 'MVNO' } }));
+  const sheet = w.$.cert;
+  assert.equal(w.documentElement.lang, 'en');
+  assert.equal(w.$.in(sheet, '[data-impshim=pg]').textContent, 'KG INICIS identity verification');
+  assert.equal(w.$.in(sheet, '[data-impshim=approve]').textContent, 'Verify');
+  assert.equal(w.$.in(sheet, '[data-role=min-age]').hidden, true);
+  assert.equal(w.$.in(sheet, '[data-role=company]').hidden, true);
+  assert.equal(w.$.in(sheet, '[data-impshim=carrier]').value, 'MVNO', 'the params carrier wins');
+  w.key('Escape');
+  assert.deepEqual(plainMsg(w.messages('result')), [{ result: 'cancelled', identity: 0, carrier: 'MVNO' }]);
+});
+
+test('a payment after a certification in the same (spare) window starts clean, and the other way round', () => {
+  const w = openWindow();
+  w.deliver(showCert());
+  w.$.in(w.$.cert, '[data-impshim=cancel]').click();
+  const next = 'cd'.repeat(16);
+  w.navigate(`n=${next}&o=${encodeURIComponent(PARENT)}&m=iframe`);
+  assert.equal(w.$('[data-impshim=window]'), undefined);
+  assert.equal(w.$.cert.hidden, true);
+  w.deliver({ ...show(), nonce: next });
+  assert.equal(w.$('[data-impshim=window]'), w.$.root);
+  assert.equal(w.$.cert.hidden, true);
+  w.$('[data-impshim=approve]').click();
+  assert.deepEqual(w.messages('result').map((m) => m.data.result), ['cancelled', 'paid']);
+});
+
+test('installments: display.card_quota offers 일시불 and each plan; the choice goes with the result', () => {
+  const w = openWindow();
+  w.deliver(show({ amount: 60000, card_quota: [3, 6] }));
+  const row = w.$('[data-role=quota]');
+  assert.equal(row.hidden, false);
+  const sel = w.$('[data-impshim=card_quota]');
+  assert.deepEqual(sel.children.map((o) => [o.value, o.textContent]), [['0', '일시불'], ['3', '3개월'], ['6', '6개월']]);
+  assert.equal(sel.value, '0');
+  sel.value = '6';
+  w.$('[data-impshim=approve]').click();
+  assert.deepEqual(plainMsg(w.messages('result')), [{ result: 'paid', card_quota: 6 }]);
+
+  const none = openWindow();
+  none.deliver(show({ card_quota: [] }));
+  assert.equal(none.$('[data-role=quota]').hidden, true);
+  none.$('[data-impshim=approve]').click();
+  assert.deepEqual(plainMsg(none.messages('result')), [{ result: 'paid' }], 'no card_quota without a choice');
+});
+
+function plainMsg(list) {
+  return list.map((m) => { const { impshim, nonce, type, ...rest } = m.data; return JSON.parse(JSON.stringify(rest)); });
+}

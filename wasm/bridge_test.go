@@ -535,7 +535,8 @@ func TestModeAlone(t *testing.T) {
 		{"desktop", `{"m_redirect_url":"https://shop.example/done"}`, env("Mozilla/5.0 (X11)"), js.Undefined(), "iframe", ""},
 		{"popup", `{"popup":true}`, js.Undefined(), js.Undefined(), "popup", ""},
 		{"certification is a popup by default", `{}`, env("Mozilla/5.0 (X11)"), "certification", "popup", ""},
-		{"certification with popup false", `{"popup":false}`, js.Undefined(), "certification", "iframe", ""},
+		{"certification on a PC is a popup even with popup false", `{"popup":false}`, js.Undefined(), "certification", "popup", ""},
+		{"certification on a phone without a URL", `{"popup":false}`, env(iPhone), "certification", "iframe", ""},
 		{"not http(s)", `{"m_redirect_url":"javascript:alert(1)"}`, env(iPhone), js.Undefined(), "iframe", ""},
 		{"not JSON", `{`, env(iPhone), js.Undefined(), "iframe", ""},
 	}

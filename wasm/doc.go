@@ -28,7 +28,7 @@
 //	mode(paramsJSON, envJSON?, kind?)  {"ok":true,"mode":…,"redirect_url"?}: the mode rule above
 //	                            alone, for answers the bridge gives without a request (WINDOW_BUSY,
 //	                            NOT_INITIALIZED, MERCHANT_CONFIG, uncopyable params); kind
-//	                            "certification" is a popup on a desktop by default
+//	                            "certification" follows certification's rule below
 //	certification(paramsJSON, envJSON?)  IMP.certification (SPEC §9): checks params (min_age a
 //	                            whole number of years or absent, merchant_uid, m_redirect_url),
 //	                            resolves among the settings of type "certification" by the §4 rules

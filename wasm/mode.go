@@ -11,7 +11,7 @@ import (
 // mode(paramsJSON, envJSON?, kind?) answers {"ok":true,"mode":…,"redirect_url"?} alone, for the answers the
 // bridge gives without a request reaching Go (WINDOW_BUSY, NOT_INITIALIZED, MERCHANT_CONFIG,
 // params it could not copy): a mobile page still navigates to its m_redirect_url, decided here
-// like every other answer. kind "certification" opens a popup on a desktop by default (SPEC §9).
+// like every other answer. kind "certification" follows the certification rule (a popup on a PC, CertificationWindowMode).
 // Params that do not parse answer "iframe".
 func (s *state) mode(args []js.Value) []byte {
 	text, e := argString(args, 0, "params", maxText)
@@ -30,7 +30,11 @@ func (s *state) mode(args []js.Value) []byte {
 	}
 	mode, redirectURL := resolver.ModeIframe, ""
 	if req, perr := resolver.ParseRequest([]byte(text)); perr == nil {
-		mode, redirectURL = req.WindowMode(benv.UserAgent, kind == "certification")
+		if kind == "certification" {
+			mode, redirectURL = req.CertificationWindowMode(benv.UserAgent)
+		} else {
+			mode, redirectURL = req.WindowMode(benv.UserAgent, false)
+		}
 	}
 	b := append(make([]byte, 0, 64+len(redirectURL)), `{"ok":true`...)
 	b = appendMode(b, mode, redirectURL)

@@ -392,7 +392,12 @@ func (s *sdkServer) answer(life context.Context, b cdp.Session, routed *Routed, 
 			for _, e := range ev.Request.PostDataEntries {
 				body = append(body, e.Bytes...)
 			}
-			ctype, _ := ev.Request.Headers["Content-Type"].(string)
+			var ctype string
+			for k, v := range ev.Request.Headers { // the protocol keeps the page's spelling of the name
+				if strings.EqualFold(k, "Content-Type") {
+					ctype, _ = v.(string)
+				}
+			}
 			st, rtype, rbody, err := s.forward(ctx, ev.Request.Method, p.Rest, query(ev.Request.URL), body, &ctype)
 			if err != nil {
 				fulfill(502, "application/json; charset=utf-8", []byte(`{"ok":false,"error":"imptest.Route: the impshim server at `+s.server.String()+` did not answer: is it running (make run)?"}`))

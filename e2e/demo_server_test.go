@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -164,3 +165,39 @@ func TestDemoYourServerAsksForAFileMerchantsKeys(t *testing.T) {
 	tb.do(chromedp.Click(chromedp.CSS("#server-get-token")))
 	demoPoll(tb, "a token is fetched with the typed keys", `document.querySelector("#server-token").textContent.includes("access_token")`)
 }
+
+func TestDemoYourServerBillingKeysAndClock(t *testing.T) {
+	site := demoLedgerSite(t)
+	tb := newTab(t)
+	openDemo(tb, site+"/")
+	demoPoll(tb, "the sandbox clock is shown", `document.querySelector("#clock-now").textContent.includes("real time")`)
+
+	// Issue a key in the window: customer_uid on the subscription MID, amount 0.
+	eval[bool](tb, `(document.querySelector("#more-params").open = true)`)
+	demoType(tb, "#req-pg", "html5_inicis.MID-b")
+	demoType(tb, "#req-customer-uid", "cust_demo_1")
+	demoType(tb, "#req-amount", "0")
+	demoPay(tb)
+	demoPoll(tb, "the key is listed", `!!document.querySelector('#billing-keys tr[data-customer-uid="cust_demo_1"]')`)
+	row := `#billing-keys tr[data-customer-uid="cust_demo_1"]`
+	payments := func() int { return eval[int](tb, `document.querySelectorAll("#ledger-payments tbody tr").length`) }
+	before := payments()
+
+	demoType(tb, row+" [data-charge-for]", "1500")
+	tb.do(chromedp.Click(chromedp.CSS(row + " [data-billing-action=again]")))
+	demoPoll(tb, "charged again", `document.querySelector("#server-notice").textContent.includes("/subscribe/payments/again")`)
+	assert.Contains(t, demoText(tb, "#server-notice"), "paid (₩1,500)")
+	demoPoll(tb, "the charge is in the ledger", `document.querySelectorAll("#ledger-payments tbody tr").length === `+jsInt(before+1))
+
+	tb.do(chromedp.Click(chromedp.CSS(row + " [data-billing-action=schedule]")))
+	demoPoll(tb, "booked", `document.querySelector("#server-notice").textContent.includes("booked for")`)
+	tb.do(chromedp.Click(chromedp.CSS("#clock-day")))
+	demoPoll(tb, "the clock ran it", `document.querySelector("#server-notice").textContent.includes("1 booked charge ran")`)
+	demoPoll(tb, "the booked charge is in the ledger", `document.querySelectorAll("#ledger-payments tbody tr").length === `+jsInt(before+2))
+	assert.Contains(t, demoText(tb, "#clock-now"), "24 h ahead")
+	tb.do(chromedp.Click(chromedp.CSS("#clock-reset")))
+	demoPoll(tb, "back to real time", `document.querySelector("#clock-now").textContent.includes("(real time)")`)
+	assertDemoConsoleClean(t, tb)
+}
+
+func jsInt(n int) string { return strconv.Itoa(n) }

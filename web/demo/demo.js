@@ -11,6 +11,7 @@
  *   pay.js       step 3, Pay → IMP.request_pay; the response and this page's payments
  *   ledger.js    whether the server keeps a ledger, and records this merchant
  *   server.js    "Your server": credentials, token, verification snippets, the ledger's view
+ *   billing.js   billing keys, booked charges and the sandbox clock, in "Your server"
  *
  * Stable hooks for tests (ids unless said otherwise; none of them is renamed without notice):
  *   #sdk-status[data-state=loading|ready|failed]
@@ -46,6 +47,8 @@
  *       #server-error #server-notice  #server-notice-url (= #req-notice-url)  #ledger-raw #webhooks-raw
  *       #ledger-payments tbody tr[data-imp-uid][data-status] [data-ledger-action=cancel|partial|deposit]
  *       [data-partial-for=<imp_uid>]   #ledger-webhooks tbody tr[data-imp-uid]
+ *       #billing-keys tbody tr[data-customer-uid] [data-billing-action=again|schedule]
+ *       [data-charge-for=<customer_uid>]  #clock-day #clock-month #clock-reset  #clock-now
  */
 
 import { $ } from "./dom.js";

@@ -7,6 +7,7 @@ import { state, changed, save } from "./state.js";
 import { SDK_BASE, sandboxURL, serverSays } from "./ledger.js";
 import { formatAmount } from "./request.js";
 import { copyText } from "./snippet.js";
+import { refreshBilling, renderBilling, wireBilling } from "./billing.js";
 
 // The sandbox's documented test credentials: the demo merchant's (README, "Server-side sandbox
 // API"), and those of a code the server has no merchant file for — the built-in sandbox merchant,
@@ -40,7 +41,19 @@ async function hasMerchantFile(code) {
 }
 
 // rest calls the V1 REST API and opens its envelope: {code: 0, response} or {code ≠ 0, message}.
+// A token the server no longer takes (expired — on the merchant's sandbox clock too) is replaced
+// once, as a merchant's server would.
 async function rest(method, path, body) {
+  try {
+    return await restOnce(method, path, body);
+  } catch (err) {
+    if (err.status !== 401 || path === "/users/getToken" || !state.server.token) throw err;
+    if (!(await getToken())) throw err;
+    return restOnce(method, path, body);
+  }
+}
+
+async function restOnce(method, path, body) {
   const headers = {};
   if (state.server.token) headers.Authorization = state.server.token;
   if (body) headers["Content-Type"] = "application/json";
@@ -105,9 +118,6 @@ export async function refreshServer() {
     state.server.total = page.total || 0;
     state.server.error = "";
   } catch (err) {
-    if (err.status === 401) {
-      state.server.token = null; // expired: the next refresh asks again
-    }
     state.server.error = "GET /payments/status/all: " + err.message;
   }
   try {
@@ -118,6 +128,7 @@ export async function refreshServer() {
   } catch (err) {
     state.server.webhookError = err.message;
   }
+  await refreshBilling();
   changed();
 }
 
@@ -274,6 +285,7 @@ export function renderServer(s) {
   setText($("#verify-for"), last.placeholder ? "No payment yet: pay in step 3 and these fill in its imp_uid and amount." : `Filled in with the last payment: ${last.imp_uid}, amount ${last.amount}.`);
   setValue($("#server-notice-url"), s.request.notice_url);
 
+  renderBilling(s);
   const key = JSON.stringify([s.server.payments, s.server.webhooks, s.server.busy, !!s.server.token]);
   if (key === drawnKey) return;
   drawnKey = key;
@@ -290,6 +302,7 @@ export function renderServer(s) {
 }
 
 export function wireServer() {
+  wireBilling({ rest, act });
   $("#server-refresh").addEventListener("click", refreshServer);
   $("#server-get-token").addEventListener("click", async () => {
     await getToken();

@@ -74,7 +74,8 @@ export const state = {
   // "Your server": REST credentials typed for a merchant other than the demo one (this tab only,
   // never saved), the token, and the ledger's view.
   server: { key: "", secret: "", token: null, tokenAnswer: null, for: "", payments: [], total: 0, webhooks: [],
-    error: "", webhookError: "", notice: "", busy: "", partial: {} },
+    error: "", webhookError: "", notice: "", busy: "", partial: {},
+    clock: null, clockError: "", keys: [], charge: {} },
 };
 
 export function save() {

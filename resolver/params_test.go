@@ -267,3 +267,27 @@ func TestMinimalResponseConfig(t *testing.T) {
 		assert.Contains(t, errs[0].Message, tc.err)
 	}
 }
+
+func TestEmbPGProvider(t *testing.T) {
+	m := mustMerchant(t, fidelityConfig)
+	for _, tc := range []struct{ params, want string }{
+		{`{"pg":"html5_inicis","pay_method":"kakaopay","amount":1000}`, "kakaopay"},
+		{`{"pg":"html5_inicis","pay_method":"samsung","amount":1000}`, "samsungpay"},
+		{`{"pg":"nice_v2","pay_method":"naverpay_card","amount":1000}`, "naverpay"},
+		{`{"pg":"toss_brandpay","amount":1000}`, "toss_brandpay"},
+		{`{"pg":"html5_inicis","pay_method":"card","amount":1000}`, ""},
+		{`{"pg":"html5_inicis","pay_method":"vbank","amount":1000}`, ""},
+	} {
+		req, _ := ParseRequest([]byte(tc.params))
+		p, _, err := m.Check(req, nil, testEnv())
+		require.Nil(t, err, tc.params)
+		r := p.Respond(Outcome{Result: ResultPaid}, testEnv(), nil)
+		var got map[string]any
+		require.NoError(t, json.Unmarshal(r.AppendJSON(nil), &got))
+		if tc.want == "" {
+			assert.NotContains(t, got, "emb_pg_provider", tc.params)
+		} else {
+			assert.Equal(t, tc.want, got["emb_pg_provider"], tc.params)
+		}
+	}
+}

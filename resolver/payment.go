@@ -192,6 +192,10 @@ type Response struct {
 	VbankHolder string
 	VbankDate   int64
 	CustomerUID string
+	// EmbPGProvider is the easy-pay service a PG's window approved the payment through
+	// (payrt.mdx emb_pg_provider: naverpay, kakaopay, payco, samsungpay, ssgpay, lpay,
+	// applepay, pinpay, tosspay, skpay, toss_brandpay); "" leaves the field out, as for a card.
+	EmbPGProvider string
 
 	payment *Payment // for echoing buyer_* and custom_data verbatim
 }
@@ -262,10 +266,31 @@ func (p *Payment) Respond(o Outcome, env Env, paid PaidSet) Response {
 	case "trans":
 		r.BankName = mockBankName(p.Language)
 	}
+	if !p.PG.SimplePay {
+		r.EmbPGProvider = embPGProvider(p.PayMethod)
+	}
 	if paid != nil {
 		paid.MarkPaid(p.MerchantUID, p.ImpUID)
 	}
 	return r
+}
+
+// embPGProvider is the emb_pg_provider of an easy-pay pay_method opened in a PG's window
+// (naverpay_card → naverpay, samsung → samsungpay, …), or "".
+func embPGProvider(method string) string {
+	switch method {
+	case "naverpay", "naverpay_card", "naverpay_point":
+		return "naverpay"
+	case "samsung", "samsungpay":
+		return "samsungpay"
+	case "ssgpay", "ssgpay_bank":
+		return "ssgpay"
+	case "tosspay", "tosspay_card", "tosspay_money":
+		return "tosspay"
+	case "kakaopay", "payco", "lpay", "applepay", "pinpay", "skpay", "toss_brandpay":
+		return method
+	}
+	return ""
 }
 
 func mockCardName(lang string) string {
@@ -341,6 +366,10 @@ func (r *Response) AppendJSON(b []byte) []byte {
 	b = jsonv.AppendString(b, r.PayMethod)
 	b = jsonv.AppendKey(b, "pg_provider")
 	b = jsonv.AppendString(b, r.PGProvider)
+	if r.EmbPGProvider != "" {
+		b = jsonv.AppendKey(b, "emb_pg_provider")
+		b = jsonv.AppendString(b, r.EmbPGProvider)
+	}
 	b = jsonv.AppendKey(b, "pg_type")
 	b = jsonv.AppendString(b, TypePayment)
 	b = jsonv.AppendKey(b, "name")

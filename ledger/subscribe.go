@@ -49,6 +49,7 @@ CREATE TABLE IF NOT EXISTS schedules (
 );
 CREATE INDEX IF NOT EXISTS schedules_due ON schedules (status, schedule_at);
 CREATE INDEX IF NOT EXISTS schedules_by_customer ON schedules (merchant_code, customer_uid, schedule_at);
+CREATE INDEX IF NOT EXISTS schedules_by_seq ON schedules (seq);
 `
 
 // BillingKey is what GET /subscribe/customers/{customer_uid} answers (the OpenAPI's

@@ -9,7 +9,7 @@ DIST_JS   := js/imp.js js/window.html js/window.js js/window.css js/imp.d.ts
 # Where `make dist` writes; e2e tests and the server read IMPSHIM_DIST (default: ./dist).
 DIST      ?= dist
 
-.PHONY: run test dist vet unit wasm-test e2e bench fuzz cover browser node clean npm npm-test conformance
+.PHONY: run test dist vet unit wasm-test e2e bench fuzz cover browser node clean npm npm-test conformance types
 
 ## dist: the static SDK — copy dist/ anywhere and load dist/imp.js.
 dist:
@@ -25,10 +25,15 @@ run: dist
 	./bin/impshim -addr "$(ADDR)" -dist "$(DIST)"
 
 ## test: every test — vet, unit + fuzz seeds, wasm under node, chromedp e2e, the npm package in Playwright.
-test: dist browser node vet npm-test conformance
+test: dist browser node vet npm-test conformance types
 	$(GO) test -count=1 $$($(GO) list ./... | grep -v /conformance)
 	GOOS=js GOARCH=wasm $(GO) test -count=1 -exec "$(WASM_EXEC)" ./wasm/...
 	node --test js/
+
+## types: js/imp.d.ts compiled by tsc --strict with a typed example checkout (js/types/; typescript
+# from npm, pinned by js/types/package-lock.json).
+types: node
+	cd js/types && npm_config_cache="$(NPM_CACHE)" npm ci --prefer-offline --loglevel=error --no-audit --no-fund && npx tsc -p .
 
 ## npm: the npm package `impshim` (SDK files, types, impshim/playwright) packed into npm/out/.
 npm: dist node

@@ -651,3 +651,16 @@ type answerBridge struct {
 	status int
 	body   map[string]any
 }
+
+func TestScheduleInMillisecondsIsBookedWithAWarning(t *testing.T) {
+	s := newSubServer(t)
+	s.ok("POST", "/subscribe/customers/ms_1", cardBody("html5_inicis.MID-b"))
+	a := s.ok("POST", "/subscribe/payments/schedule", map[string]any{"customer_uid": "ms_1", "schedules": []any{
+		map[string]any{"merchant_uid": "ms_ok", "schedule_at": t0 + 60, "amount": 100, "name": "x"},
+		map[string]any{"merchant_uid": "ms_m1", "schedule_at": (t0 + 60) * 1000, "amount": 100, "name": "x"}}})
+	require.Len(t, a.list, 2, "booked, as the real API books it")
+	w := a.header.Values("X-Impshim-Warning")
+	require.Len(t, w, 1)
+	assert.Contains(t, w[0], "schedules[1].schedule_at")
+	assert.Contains(t, w[0], "milliseconds")
+}

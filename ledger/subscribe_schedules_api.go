@@ -78,11 +78,26 @@ func (a *API) schedule(r *http.Request, code string) (any, error) {
 		return nil, err
 	}
 	a.wakeScheduler()
+	answer := shaped{v: out, header: http.Header{}}
 	if req.Issue != nil {
-		return withTrace(out, ch.trace), nil
+		answer = withTrace(out, ch.trace)
 	}
-	return out, nil
+	// The real API books a schedule_at in milliseconds too (Date.now() instead of seconds),
+	// for a time thousands of years away that never comes; the sandbox books it and says so.
+	for i, sc := range out {
+		if sc.ScheduleAt > millisecondsFrom {
+			w := "schedules[" + strconv.Itoa(i) + "].schedule_at " + strconv.FormatInt(sc.ScheduleAt, 10) +
+				" looks like milliseconds (Date.now()): schedule_at is unix seconds, so this charge is booked for a year past 5000"
+			answer.header.Add("X-Impshim-Warning", w)
+			a.log.Warn("ledger: schedule_at in milliseconds?", "merchant", code, "merchant_uid", sc.MerchantUID, "warning", w)
+		}
+	}
+	return answer, nil
 }
+
+// millisecondsFrom is where a unix time in seconds stops being plausible (the year 5138) and
+// one in milliseconds starts (1973).
+const millisecondsFrom = 1e11
 
 func (a *API) unschedule(r *http.Request, code string) (any, error) {
 	f, err := readFields(r)

@@ -3,6 +3,7 @@ package ledger
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/impshim/impshim/web/access"
 	"github.com/stretchr/testify/assert"
@@ -19,11 +20,7 @@ func TestBackendJSON(t *testing.T) {
 }
 
 func TestRecordRefusals(t *testing.T) {
-	f := newFixture(t, Options{})
-	keep := impUID()
-	f.mustRecord(paid(keep, "order-keep", 1000))
-	before := f.snapshot(DemoMerchant)
-	fresh := impUID()
+	keep, fresh := impUID(), impUID()
 
 	edit := func(fn func(rec, req, resp map[string]any)) map[string]any {
 		rec := paid(fresh, "order-new", 1000)
@@ -67,25 +64,35 @@ func TestRecordRefusals(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			f := newFixture(t, Options{}) // each case on its own ledger
+			f.mustRecord(paid(keep, "order-keep", 1000))
+			f.api.Wait()
+			before := f.snapshot(DemoMerchant)
+			sent, err := f.store.Attempts(t.Context(), DemoMerchant, 10)
+			require.NoError(t, err)
 			r := f.do("POST", "/sdk/sandbox/payments", tt.body, "Content-Type", "application/json")
 			require.Equal(t, tt.status, r.Status, r.Raw)
 			assert.Equal(t, false, r.Body["ok"])
 			assert.Contains(t, r.Body["error"], tt.msg)
 			assert.Equal(t, before, f.snapshot(DemoMerchant), "the ledger is unchanged")
 			assert.Zero(t, f.count("imp_other"))
+			f.api.Wait()
+			after, err := f.store.Attempts(t.Context(), DemoMerchant, 10)
+			require.NoError(t, err)
+			assert.Equal(t, sent, after, "a refused record sends no webhook")
 		})
 	}
-	f.api.Wait()
-	attempts, err := f.store.Attempts(t.Context(), DemoMerchant, 10)
-	require.NoError(t, err)
-	assert.Empty(t, attempts, "refused records send no webhooks")
 }
 
 func TestRecordKinds(t *testing.T) {
-	f := newFixture(t, Options{})
-	tok := f.token(DemoKeys)
+	// Each case on its own ledger: one bug fails the cases it concerns, not the rest.
+	fresh := func(t *testing.T) (*fixture, string) {
+		f := newFixture(t, Options{})
+		return f, f.token(DemoKeys)
+	}
 
 	t.Run("check failed before a window: nothing to keep", func(t *testing.T) {
+		f, _ := fresh(t)
 		rec := failed("", "order-x", 1000)
 		rec["response"].(map[string]any)["imp_uid"] = nil
 		r := f.record(rec)
@@ -95,6 +102,7 @@ func TestRecordKinds(t *testing.T) {
 		assert.Zero(t, f.count(DemoMerchant))
 	})
 	t.Run("failed in the window", func(t *testing.T) {
+		f, tok := fresh(t)
 		uid := impUID()
 		f.mustRecord(failed(uid, "order-f", "1000"))
 		p := resp(f.get("/payments/"+uid, tok))
@@ -107,7 +115,39 @@ func TestRecordKinds(t *testing.T) {
 		assert.Equal(t, "KRW", p["currency"])
 		assert.Equal(t, "card", p["pay_method"])
 	})
+	t.Run("vbank issued, then paid through the bridge", func(t *testing.T) {
+		f, tok := fresh(t)
+		uid := impUID()
+		f.mustRecord(vbank(uid, "order-vb-bridge", 3000))
+		require.Equal(t, "ready", resp(f.get("/payments/"+uid, tok))["status"])
+		f.clock.Advance(time.Hour)
+		deposited := paidVbank(uid, "order-vb-bridge", 3000)
+		deposited["response"].(map[string]any)["paid_at"] = t0 + 3600
+		f.mustRecord(deposited)
+		tok = f.token(DemoKeys) // the hour outlived the first token
+		p := resp(f.get("/payments/"+uid, tok))
+		assert.Equal(t, "paid", p["status"], "ready → paid: the deposit the bridge saw")
+		assert.Equal(t, float64(t0+3600), p["paid_at"])
+		assert.Equal(t, "5678901234", p["vbank_num"], "the virtual account stays as issued")
+		assert.Equal(t, 1, f.count(DemoMerchant), "the same payment, not a second one")
+		r := f.record(vbank(uid, "order-vb-bridge", 3000))
+		assert.Equal(t, 409, r.Status, "a paid payment cannot go back to ready: %s", r.Raw)
+	})
+	t.Run("paid_at in milliseconds is kept in seconds", func(t *testing.T) {
+		f, tok := fresh(t)
+		for _, tc := range []struct {
+			sent any
+			want float64
+		}{{int64(t0-5) * 1000, t0 - 5}, {t0 - 5, t0 - 5}, {nil, t0}} {
+			uid := impUID()
+			rec := paid(uid, "order-ms", 10)
+			rec["response"].(map[string]any)["paid_at"] = tc.sent
+			f.mustRecord(rec)
+			assert.Equal(t, tc.want, resp(f.get("/payments/"+uid, tok))["paid_at"], "paid_at %v", tc.sent)
+		}
+	})
 	t.Run("vbank issued, then deposited", func(t *testing.T) {
+		f, tok := fresh(t)
 		uid := impUID()
 		f.mustRecord(vbank(uid, "order-v", 3000))
 		p := resp(f.get("/payments/"+uid, tok))
@@ -128,6 +168,7 @@ func TestRecordKinds(t *testing.T) {
 		assert.Equal(t, 404, r.Status)
 	})
 	t.Run("the same record twice is one payment", func(t *testing.T) {
+		f, _ := fresh(t)
 		uid := impUID()
 		n := f.count(DemoMerchant)
 		f.mustRecord(paid(uid, "order-twice", 10))
@@ -135,6 +176,7 @@ func TestRecordKinds(t *testing.T) {
 		assert.Equal(t, n+1, f.count(DemoMerchant))
 	})
 	t.Run("numbers where strings belong are kept as text", func(t *testing.T) {
+		f, tok := fresh(t)
 		uid := impUID()
 		rec := paid(uid, "order-num", 10)
 		rec["request"].(map[string]any)["buyer_tel"] = 1012345678
@@ -145,12 +187,14 @@ func TestRecordKinds(t *testing.T) {
 		assert.Equal(t, "42", p["name"])
 	})
 	t.Run("a merchant without REST keys still records", func(t *testing.T) {
+		f, _ := fresh(t)
 		rec := paid(impUID(), "order-nokeys", 10)
 		rec["merchant_code"] = "imp_nokeys"
 		f.mustRecord(rec)
 		assert.Equal(t, 1, f.count("imp_nokeys"))
 	})
 	t.Run("channel follows the buyer's browser", func(t *testing.T) {
+		f, tok := fresh(t)
 		for ua, want := range map[string]string{
 			"Mozilla/5.0 (X11; Linux x86_64) Chrome/140.0":                               "pc",
 			"Mozilla/5.0 (iPhone; CPU iPhone OS 18_0 like Mac OS X) Mobile/15E148":       "mobile",
@@ -165,6 +209,7 @@ func TestRecordKinds(t *testing.T) {
 		}
 	})
 	t.Run("every wrong field is named at once", func(t *testing.T) {
+		f, _ := fresh(t)
 		rec := paid(impUID(), "order-many", 10)
 		rec["response"].(map[string]any)["status"] = "done"
 		rec["response"].(map[string]any)["currency"] = "won"
@@ -174,6 +219,9 @@ func TestRecordKinds(t *testing.T) {
 		assert.Contains(t, r.Body["error"], "3-letter")
 	})
 	t.Run("the bridge can list what it recorded", func(t *testing.T) {
+		f, _ := fresh(t)
+		f.mustRecord(paid(impUID(), "order-twice", 10))
+		f.mustRecord(failed(impUID(), "order-f", 10))
 		r := f.do("GET", "/sdk/sandbox/payments?merchant_code="+DemoMerchant, nil)
 		require.Equal(t, 200, r.Status)
 		assert.Equal(t, float64(f.count(DemoMerchant)), r.Body["total"])

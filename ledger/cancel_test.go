@@ -10,16 +10,19 @@ import (
 )
 
 func TestCancelRefusals(t *testing.T) {
-	f := newFixture(t, Options{})
 	card, fail, vb, vbReady := impUID(), impUID(), impUID(), impUID()
-	f.mustRecord(paid(card, "order-c", 1000))
-	f.mustRecord(failed(fail, "order-f", 1000))
-	vbPaid := vbank(vb, "order-vb", 3000)
-	vbPaid["response"].(map[string]any)["status"] = "paid"
-	f.mustRecord(vbPaid)
-	f.mustRecord(vbank(vbReady, "order-vr", 3000))
-	tok := f.token(DemoKeys)
-	before := f.snapshot(DemoMerchant)
+	// ledger is a fresh one per case, with a payment of each kind a cancel can meet: one bug
+	// fails the cases it concerns, not every case after it.
+	ledger := func(t *testing.T) (f *fixture, tok string, before []Payment) {
+		f = newFixture(t, Options{})
+		f.mustRecord(paid(card, "order-c", 1000))
+		f.mustRecord(failed(fail, "order-f", 1000))
+		vbPaid := vbank(vb, "order-vb", 3000)
+		vbPaid["response"].(map[string]any)["status"] = "paid"
+		f.mustRecord(vbPaid)
+		f.mustRecord(vbank(vbReady, "order-vr", 3000))
+		return f, f.token(DemoKeys), f.snapshot(DemoMerchant)
+	}
 
 	// Business refusals are HTTP 200 with code 1 and the real API's message, as the published
 	// clients' tests against the real API see them; malformed requests are a 400 with code -1.
@@ -51,6 +54,7 @@ func TestCancelRefusals(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			f, tok, before := ledger(t)
 			var r reply
 			if tt.name == "GET" {
 				r = f.do("GET", "/payments/cancel", nil, "Authorization", tok)
@@ -65,6 +69,7 @@ func TestCancelRefusals(t *testing.T) {
 		})
 	}
 	t.Run("another merchant cannot cancel", func(t *testing.T) {
+		f, _, before := ledger(t)
 		r := f.post("/payments/cancel", f.token(testMerchants["imp_other"]), map[string]any{"imp_uid": card})
 		assert.Equal(t, 200, r.Status)
 		assert.Equal(t, msgCancelNotFound, r.Body["message"])
@@ -114,8 +119,6 @@ func TestCancelPartialThenFull(t *testing.T) {
 }
 
 func TestCancelForms(t *testing.T) {
-	f := newFixture(t, Options{})
-	tok := f.token(DemoKeys)
 	tests := []struct {
 		name   string
 		rec    map[string]any
@@ -136,13 +139,50 @@ func TestCancelForms(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			f := newFixture(t, Options{})
 			f.mustRecord(tt.rec)
-			r := f.do("POST", "/payments/cancel", tt.body, "Authorization", tok, "Content-Type", tt.ctype)
+			r := f.do("POST", "/payments/cancel", tt.body, "Authorization", f.token(DemoKeys), "Content-Type", tt.ctype)
 			require.Equal(t, 200, r.Status, r.Raw)
 			assert.Equal(t, tt.status, resp(r)["status"])
 			assert.Equal(t, tt.cancel, resp(r)["cancel_amount"])
 		})
 	}
+}
+
+// TestCancelByMerchantUID: a merchant_uid names an order of the caller's merchant only, and of
+// an order's attempts the paid one is what a cancel takes back.
+func TestCancelByMerchantUID(t *testing.T) {
+	other := func(rec map[string]any) map[string]any { rec["merchant_code"] = "imp_other"; return rec }
+	t.Run("the caller's order, not another merchant's of the same merchant_uid", func(t *testing.T) {
+		f := newFixture(t, Options{})
+		mine, theirs := impUID(), impUID()
+		f.mustRecord(other(paid(mine, "order-shared", 700)))
+		f.mustRecord(paid(theirs, "order-shared", 1000)) // the newer of the two
+		r := f.post("/payments/cancel", f.token(testMerchants["imp_other"]), map[string]any{"merchant_uid": "order-shared"})
+		require.Equal(t, float64(0), r.Body["code"], r.Raw)
+		assert.Equal(t, mine, resp(r)["imp_uid"])
+		assert.Equal(t, "paid", resp(f.get("/payments/"+theirs, f.token(DemoKeys)))["status"], "the demo merchant's order is untouched")
+	})
+	t.Run("another merchant's order alone is not found", func(t *testing.T) {
+		f := newFixture(t, Options{})
+		theirs := impUID()
+		f.mustRecord(paid(theirs, "order-theirs", 1000))
+		before := f.snapshot(DemoMerchant)
+		r := f.post("/payments/cancel", f.token(testMerchants["imp_other"]), map[string]any{"merchant_uid": "order-theirs"})
+		assert.Equal(t, msgCancelNotFound, r.Body["message"], r.Raw)
+		assert.Equal(t, before, f.snapshot(DemoMerchant))
+	})
+	t.Run("the paid attempt, not a later failed one", func(t *testing.T) {
+		f := newFixture(t, Options{})
+		paidUID, failedUID := impUID(), impUID()
+		f.mustRecord(failed(impUID(), "order-tries", 1000)) // an earlier failed try
+		f.mustRecord(paid(paidUID, "order-tries", 1000))
+		f.mustRecord(failed(failedUID, "order-tries", 1000)) // the buyer came back and gave up
+		r := f.post("/payments/cancel", f.token(DemoKeys), map[string]any{"merchant_uid": "order-tries"})
+		require.Equal(t, float64(0), r.Body["code"], r.Raw)
+		assert.Equal(t, paidUID, resp(r)["imp_uid"])
+		assert.Equal(t, "cancelled", resp(r)["status"])
+	})
 }
 
 func TestCancelConcurrent(t *testing.T) {

@@ -106,10 +106,28 @@ func TestTokenLifetime(t *testing.T) {
 }
 
 func TestGetTokenWithoutKeys(t *testing.T) {
-	// A merchant without imp_key in its file records payments but has no REST access.
+	// imp_nokeys has a merchant file without imp_key: it records payments from the browser but
+	// has no REST access — neither with empty keys nor through the built-in merchant's
+	// credentials (imp_key = the code, SandboxSecret), which are for codes without a file.
 	f := newFixture(t, Options{})
-	r := f.do("POST", "/users/getToken", `{"imp_key":"","imp_secret":""}`)
-	assert.Equal(t, 400, r.Status, r.Raw)
+	keys, known := testMerchants.Keys("imp_nokeys")
+	require.True(t, known)
+	require.Equal(t, Keys{}, keys, "the fixture's merchant really has no keys")
+	rec := paid(impUID(), "order-nokeys", 10)
+	rec["merchant_code"] = "imp_nokeys"
+	f.mustRecord(rec)
+	for _, body := range []map[string]any{
+		{"imp_key": "", "imp_secret": ""},
+		{"imp_key": "imp_nokeys", "imp_secret": SandboxSecret},
+		{"imp_key": "imp_nokeys", "imp_secret": ""},
+	} {
+		r := f.do("POST", "/users/getToken", body)
+		assert.NotEqual(t, 200, r.Status, "%v: %s", body, r.Raw)
+		assert.Nil(t, r.Body["response"], "no token for a merchant without keys: %v", body)
+	}
+	// The built-in path itself works for a code without a file.
+	r := f.do("POST", "/users/getToken", map[string]any{"imp_key": "imp_filefree", "imp_secret": SandboxSecret})
+	assert.Equal(t, 200, r.Status, r.Raw)
 }
 
 func TestAuthorization(t *testing.T) {

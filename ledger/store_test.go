@@ -55,10 +55,20 @@ func TestOpenErrors(t *testing.T) {
 	dir := t.TempDir()
 	notDB := filepath.Join(dir, "notes.txt")
 	require.NoError(t, os.WriteFile(notDB, []byte("this is not a database, just some text that is long enough to matter"), 0o644))
-	for _, path := range []string{"", notDB, filepath.Join(dir, "missing-dir", "x.db"), filepath.Join(dir, "a?b.db")} {
+	// The messages the README promises: each says what is wrong and what to do.
+	for path, want := range map[string][]string{
+		"":    {"empty database path", `":memory:"`},
+		notDB: {"notes.txt", "is it an impshim ledger?"},
+		filepath.Join(dir, "missing-dir", "x.db"): {"missing-dir does not exist", "create it or pass another -db"},
+		filepath.Join(dir, "a?b.db"):              {"must not contain ? or #", "rename the file"},
+	} {
 		s, err := Open(path)
 		if !assert.Error(t, err, "Open(%q)", path) {
 			s.Close()
+			continue
+		}
+		for _, w := range want {
+			assert.Contains(t, err.Error(), w, "Open(%q)", path)
 		}
 	}
 }

@@ -103,6 +103,9 @@ func TestWebhookShutdownAbandonsTheRetry(t *testing.T) {
 	case <-time.After(10 * time.Second):
 		t.Fatal("no retry was scheduled")
 	}
+	clock.mu.Lock()
+	late := clock.pending[len(clock.pending)-1] // the retry, as a timer that fires anyway
+	clock.mu.Unlock()
 	closed := make(chan struct{})
 	go func() { f.api.Close(); close(closed) }()
 	select {
@@ -110,6 +113,7 @@ func TestWebhookShutdownAbandonsTheRetry(t *testing.T) {
 	case <-time.After(10 * time.Second):
 		t.Fatal("Close waited for the pending retry")
 	}
+	late() // a timer that fires after Close finds its retry abandoned
 	f.api.Wait() // nothing is pending any more
 	assert.Equal(t, 1, clock.stopped, "the retry's timer was stopped")
 	assert.Len(t, h.received(), 1, "no second attempt")

@@ -113,7 +113,7 @@ func TestWebhookShutdownAbandonsTheRetry(t *testing.T) {
 	case <-time.After(10 * time.Second):
 		t.Fatal("Close waited for the pending retry")
 	}
-	late() // a timer that fires after Close finds its retry abandoned
+	late()       // a timer that fires after Close finds its retry abandoned
 	f.api.Wait() // nothing is pending any more
 	assert.Equal(t, 1, clock.stopped, "the retry's timer was stopped")
 	assert.Len(t, h.received(), 1, "no second attempt")

@@ -50,6 +50,10 @@ func (m *Merchant) Check(req Request, paid PaidSet, env Env) (*Payment, Trace, *
 	if e != nil {
 		return nil, noTrace, e
 	}
+	direct, e := req.cardDirect()
+	if e != nil {
+		return nil, noTrace, e
+	}
 
 	if stringAmount {
 		tr.Warnings = append(tr.Warnings, Warning{Code: WarnAmountAsString, Message: "amount is the string " + strconv.Quote(amountText) +
@@ -88,13 +92,14 @@ func (m *Merchant) Check(req Request, paid PaidSet, env Env) (*Payment, Trace, *
 	}
 
 	// Installments only from 50,000 KRW ([payrq]: "할부결제는 5만원 이상 결제 요청시에만"), on cards.
-	if payMethod != "card" || currency != "KRW" || amount < 50000 {
-		quotas = []int{}
+	if payMethod != "card" || currency != "KRW" || amount < 50000 || direct != nil {
+		quotas = []int{} // card.direct fixes the months itself
 	} else if !quotasGiven {
 		quotas = []int{2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12}
 	}
 	p := &Payment{
 		CardQuotas:  quotas,
+		CardDirect:  direct,
 		Minimal:     m.MinimalResponse(),
 		VbankDue:    vbankDue,
 		MerchantUID: merchantUID,

@@ -172,3 +172,45 @@ func (r *Request) cardQuotas() (quotas []int, given bool, e *Error) {
 	slices.Sort(quotas)
 	return quotas, true, nil
 }
+
+// CardDirect is card.direct ([payrq] "카드사 결제모듈 바로(direct) 호출하기"): the window opens
+// that card company's module at once, with the installment months fixed.
+type CardDirect struct {
+	Code  string // the card company's 금융결제원 standard code, e.g. "367" (현대카드)
+	Quota int    // months; 0 is 일시불
+}
+
+// cardDirect reads card.direct: absent → nil.
+func (r *Request) cardDirect() (*CardDirect, *Error) {
+	card := r.params.Get("card")
+	if card.Kind != jsonv.Object {
+		return nil, nil // card is also used for card.detail; only direct is read here
+	}
+	v := card.Get("direct")
+	switch v.Kind {
+	case jsonv.Absent, jsonv.Null:
+		return nil, nil
+	case jsonv.Object:
+	default:
+		return nil, &Error{Code: CodeInvalidParams, Message: "card.direct must be an object like {code: \"367\", quota: 3}, got " + v.Kind.Article()}
+	}
+	var d CardDirect
+	switch c := v.Get("code"); c.Kind {
+	case jsonv.String:
+		d.Code = c.Str
+	case jsonv.Absent, jsonv.Null:
+	default:
+		return nil, &Error{Code: CodeInvalidParams, Message: "card.direct.code must be the card company's code as a string, e.g. \"367\", got " + c.Kind.Article()}
+	}
+	switch q := v.Get("quota"); q.Kind {
+	case jsonv.Number:
+		if !q.IsFinite() || q.Num < 0 || q.Num > 60 || q.Num != float64(int(q.Num)) {
+			return nil, &Error{Code: CodeInvalidParams, Message: "card.direct.quota must be a number of months from 0 (일시불) to 60, got " + q.Str}
+		}
+		d.Quota = int(q.Num)
+	case jsonv.Absent, jsonv.Null:
+	default:
+		return nil, &Error{Code: CodeInvalidParams, Message: "card.direct.quota must be a number of months, got " + q.Kind.Article()}
+	}
+	return &d, nil
+}

@@ -291,3 +291,30 @@ func TestEmbPGProvider(t *testing.T) {
 		}
 	}
 }
+
+func TestCardDirect(t *testing.T) {
+	m := mustMerchant(t, fidelityConfig)
+	req, _ := ParseRequest([]byte(`{"amount":60000,"card":{"direct":{"code":"367","quota":3}}}`))
+	p, _, err := m.Check(req, nil, testEnv())
+	require.Nil(t, err)
+	assert.Equal(t, &CardDirect{Code: "367", Quota: 3}, p.CardDirect)
+	assert.Empty(t, p.CardQuotas, "the months are fixed")
+	var w map[string]any
+	require.NoError(t, json.Unmarshal(p.AppendWindowJSON(nil), &w))
+	assert.Equal(t, map[string]any{"code": "367", "quota": 3.0}, w["card_direct"])
+	assert.Nil(t, p.CheckOutcome(Outcome{Result: ResultPaid}))
+	assert.NotNil(t, p.CheckOutcome(Outcome{Result: ResultPaid, CardQuota: 6}))
+	r := p.Respond(Outcome{Result: ResultPaid}, testEnv(), nil)
+	assert.Equal(t, 3, r.CardQuota)
+
+	for _, bad := range []string{`{"direct":[]}`, `{"direct":{"code":367}}`, `{"direct":{"quota":-1}}`, `{"direct":{"quota":"3"}}`} {
+		req, _ := ParseRequest([]byte(`{"amount":60000,"card":` + bad + `}`))
+		_, _, err := m.Check(req, nil, testEnv())
+		require.NotNil(t, err, bad)
+		assert.Equal(t, CodeInvalidParams, err.Code, bad)
+	}
+	req, _ = ParseRequest([]byte(`{"amount":60000,"card":{"detail":[{"card_code":"*","enabled":false}]}}`))
+	p, _, err = m.Check(req, nil, testEnv())
+	require.Nil(t, err, "card.detail alone is fine")
+	assert.Nil(t, p.CardDirect)
+}

@@ -19,11 +19,12 @@ type Payment struct {
 	Index       int // the setting's index in pg_settings
 	PG          PG  // catalog entry; for a code the catalog lacks, one built from the setting
 	CustomerUID string
-	Language    string // "ko" or "en"
-	ImpUID      string // set by Open
-	Minimal     bool   // the callback gets the minimal response (Config.Response)
-	CardQuotas  []int  // installment months the window offers besides 일시불 (empty: none)
-	VbankDue    int64  // vbank_due as unix seconds; 0: three days after payment
+	Language    string      // "ko" or "en"
+	ImpUID      string      // set by Open
+	Minimal     bool        // the callback gets the minimal response (Config.Response)
+	CardQuotas  []int       // installment months the window offers besides 일시불 (empty: none)
+	CardDirect  *CardDirect // card.direct; nil when not asked for
+	VbankDue    int64       // vbank_due as unix seconds; 0: three days after payment
 	req         Request
 }
 
@@ -83,6 +84,16 @@ func (p *Payment) AppendWindowJSON(b []byte) []byte {
 	b = jsonv.AppendString(b, p.Language)
 	b = jsonv.AppendKey(b, "card_quota")
 	b = jsonv.AppendArray(b, p.CardQuotas, func(b []byte, n int) []byte { return strconv.AppendInt(b, int64(n), 10) })
+	b = jsonv.AppendKey(b, "card_direct")
+	if d := p.CardDirect; d != nil {
+		b = append(b, `{"code":`...)
+		b = jsonv.AppendString(b, d.Code)
+		b = append(b, `,"quota":`...)
+		b = strconv.AppendInt(b, int64(d.Quota), 10)
+		b = append(b, '}')
+	} else {
+		b = append(b, "null"...)
+	}
 	b = jsonv.AppendKey(b, "vbank_due")
 	if p.VbankDue != 0 {
 		b = strconv.AppendInt(b, p.VbankDue, 10)
@@ -203,7 +214,10 @@ type Response struct {
 // CheckOutcome reports an outcome the window could not have produced: installments it did
 // not offer.
 func (p *Payment) CheckOutcome(o Outcome) *Error {
-	if o.CardQuota != 0 && !slices.Contains(p.CardQuotas, o.CardQuota) {
+	if p.CardDirect != nil && o.CardQuota != 0 && o.CardQuota != p.CardDirect.Quota {
+		return &Error{Code: CodeInternal, Message: "bridge bug: card_quota " + strconv.Itoa(o.CardQuota) + " differs from card.direct.quota " + strconv.Itoa(p.CardDirect.Quota)}
+	}
+	if p.CardDirect == nil && o.CardQuota != 0 && !slices.Contains(p.CardQuotas, o.CardQuota) {
 		return &Error{Code: CodeInternal, Message: "bridge bug: card_quota " + strconv.Itoa(o.CardQuota) + " was not offered (offered: 일시불 and " + strconv.Itoa(len(p.CardQuotas)) + " installment choices)"}
 	}
 	return nil
@@ -254,6 +268,9 @@ func (p *Payment) Respond(o Outcome, env Env, paid PaidSet) Response {
 		r.CardName = mockCardName(p.Language)
 		r.CardNumber = "4" + env.digits(5) + "******" + env.digits(4)
 		r.CardQuota = o.CardQuota
+		if p.CardDirect != nil {
+			r.CardQuota = p.CardDirect.Quota
+		}
 	case "vbank":
 		r.Status = StatusReady
 		r.VbankNum = env.digits(14)

@@ -408,7 +408,7 @@ func TestWindowJSON(t *testing.T) {
 		"name": "<b>Order</b>", "amount": 0.0, "currency": "KRW",
 		"buyer_name": "Kim", "buyer_email": "", "buyer_tel": "", "buyer_addr": "", "buyer_postcode": "",
 		"billing_key": true, "customer_uid": "c-1", "vbank": false, "escrow": true, "language": "ko",
-		"card_quota": []any{}, "vbank_due": nil,
+		"card_quota": []any{}, "card_direct": nil, "vbank_due": nil,
 	}, got)
 	assert.NotContains(t, string(p.AppendWindowJSON(nil)), "<b>", "markup is escaped in the JSON text")
 }

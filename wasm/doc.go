@@ -48,7 +48,9 @@
 //	                            merchant_uid paid. card_quota (months, 0 = 일시불) must be one the
 //	                            window offered (window.card_quota; [] below 50,000 KRW or not a card):
 //	                            else an error answer, and the window stays open. The payment window
-//	                            also gets "vbank_due" (unix seconds from params.vbank_due, or null).
+//	                            also gets "vbank_due" (unix seconds from params.vbank_due, or null)
+//	                            and "card_direct" ({code, quota} from params.card.direct, or null: the
+//	                            months are then fixed, card_quota in the outcome may only repeat them).
 //	                            With "response": "minimal" in the config, every request and complete
 //	                            response is {"imp_uid","merchant_uid","error_code","error_msg"} (as the
 //	                            real SDK answers for newer PGs), and complete adds "record": the whole

@@ -65,7 +65,7 @@ func serveFixture(w http.ResponseWriter, r *http.Request, name string) {
 			BuyerName: "홍길동", BuyerEmail: "gildong@gmail.com", BuyerTel: "010-4242-4242",
 			BuyerAddr: "서울특별시 강남구 신사동", BuyerPostcode: "01181",
 		})
-	case "payments/complete":
+	case "payments/complete", "certifications/confirm":
 		// The docs' jQuery sample sends a form body under a JSON Content-Type; take either.
 		raw, _ := io.ReadAll(io.LimitReader(r.Body, 1<<20))
 		body := map[string]string{}

@@ -178,7 +178,7 @@ func TestFixtureConstIMP(t *testing.T) {
 
 // TestFixtureReact: a React component that injects the SDK's script tag and initialises with a
 // merchant code the sandbox has no file for (the built-in sandbox merchant answers), sending the
-// amount as a string as many shops do.
+// amount as a string and buyer_postalcode for buyer_postcode, as many shops do.
 func TestFixtureReact(t *testing.T) {
 	t.Parallel()
 	tb := fixtureTab(t, "/fixtures/react/", false)
@@ -195,6 +195,9 @@ func TestFixtureReact(t *testing.T) {
 	tr := run(tb, imptest.LastTrace())
 	require.NotNil(t, tr)
 	assert.Contains(t, warningCodes(*tr), "AMOUNT_AS_STRING", "the string amount is accepted, with a warning")
+	// The page's buyer_postalcode (a common misspelling) is said, with the name it means.
+	assert.True(t, waitLine(tb, `PARAM_MISSPELLED: param \"buyer_postalcode\" is not one the SDK knows: did you mean \"buyer_postcode\"?`),
+		"console: %q", tb.consoleLines())
 	noPageErrors(tb)
 }
 

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"io"
+	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -107,4 +108,29 @@ func TestServesAndStopsOnSIGTERM(t *testing.T) {
 		t.Fatal("the server did not stop on SIGTERM")
 	}
 	assert.NoError(t, cmd.Wait(), "a clean stop exits 0")
+}
+
+func TestWarnsWhenReachableFromOtherMachines(t *testing.T) {
+	// 192.0.2.1 (TEST-NET-1) is never this machine's: the warning is printed, then listening
+	// fails, so the test exposes nothing.
+	var stderr bytes.Buffer
+	cmd := command(t, "-dist", dist(t), "-addr", "192.0.2.1:0")
+	cmd.Stderr = &stderr
+	err := cmd.Run()
+	var exit *exec.ExitError
+	require.ErrorAs(t, err, &exit)
+	for _, want := range []string{"warning", "192.0.2.1:0", "other machines", "/sdk/sandbox/", "docs/trust.md"} {
+		assert.Contains(t, stderr.String(), want)
+	}
+
+	// Loopback says nothing of the kind (a busy port makes it stop where the other one did).
+	busy, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	defer busy.Close()
+	stderr.Reset()
+	cmd = command(t, "-dist", dist(t), "-addr", busy.Addr().String())
+	cmd.Stderr = &stderr
+	require.Error(t, cmd.Run())
+	assert.Contains(t, stderr.String(), "cannot listen")
+	assert.NotContains(t, stderr.String(), "warning")
 }

@@ -224,7 +224,7 @@ func TestDemoLooksAndReads(t *testing.T) {
 			demoPoll(tb, "the ledger lists it", `document.querySelectorAll("#ledger-payments tbody tr").length === 1`)
 			axeCheck(tb, "after a payment", "")
 			demoShot(tb, "3-paid", tc.width, tc.height, true)
-			for _, part := range []string{"#result", "#server", "#ledger-payments"} {
+			for _, part := range []string{"#result", "#certify", "#server", "#ledger-payments"} {
 				eval[bool](tb, `(document.querySelector(`+jsString(part)+`).scrollIntoView({block: "start"}), true)`)
 				demoShot(tb, "4-"+strings.TrimPrefix(part, "#"), tc.width, tc.height, false)
 			}

@@ -201,3 +201,28 @@ func TestDemoYourServerBillingKeysAndClock(t *testing.T) {
 }
 
 func jsInt(n int) string { return strconv.Itoa(n) }
+
+func TestDemoIdentityVerification(t *testing.T) {
+	site := demoLedgerSite(t)
+	tb := newTab(t)
+	openDemo(tb, site+"/")
+	// The guide's settings have no identity-verification setting: the page says so and adds one.
+	demoPoll(tb, "the missing setting is explained", `!document.querySelector("#cert-none").hidden`)
+	assert.True(t, eval[bool](tb, `document.querySelector("#certify-btn").disabled`))
+	tb.do(chromedp.Click(chromedp.CSS("#add-cert-setting")))
+	demoPoll(tb, "the setting is applied", `document.querySelector("#config-status").textContent.includes("4 settings") && !document.querySelector("#certify-btn").disabled`)
+	assert.False(t, eval[bool](tb, `document.querySelector('li[data-setting="3"] .type-tag').hidden`), "the row says it is for identity verification")
+	assert.Contains(t, demoText(tb, "#certify-btn"), "inicis_unified")
+
+	demoType(tb, "#cert-min-age", "19")
+	tb.do(chromedp.Click(chromedp.CSS("#certify-btn")))
+	win := run(tb, imptest.WaitWindow())
+	assert.Equal(t, "popup", win.Mode, "on a PC the real SDK verifies in a popup")
+	tb.do(imptest.Approve())
+	demoPoll(tb, "verified", `document.querySelector("#cert-response").dataset.state === "success"`)
+	demoPoll(tb, "the server's view is shown", `!document.querySelector("#cert-server").hidden`)
+	server := demoText(tb, "#cert-server")
+	assert.Contains(t, server, `"certified": true`)
+	assert.Contains(t, server, "unique_key")
+	assertDemoConsoleClean(t, tb)
+}

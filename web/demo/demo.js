@@ -12,6 +12,7 @@
  *   ledger.js    whether the server keeps a ledger, and records this merchant
  *   server.js    "Your server": credentials, token, verification snippets, the ledger's view
  *   billing.js   billing keys, booked charges and the sandbox clock, in "Your server"
+ *   certify.js   IMP.certification, and GET /certifications/{imp_uid} as the server reads it
  *
  * Stable hooks for tests (ids unless said otherwise; none of them is renamed without notice):
  *   #sdk-status[data-state=loading|ready|failed]
@@ -35,6 +36,8 @@
  *       [data-preview=candidates] tr[data-index][data-status=chosen|rejected|unchecked]
  *       [data-preview=warnings] li[data-code]   [data-use-pg=<suggestion>] did-you-mean fix
  *   #pay[data-verdict=ok|fallback|refused|off]  #pay-note  #pay-status
+ *   #certify-btn #cert-min-age #cert-min-age-note #cert-none (#add-cert-setting)
+ *   #cert-response[data-state=none|success|failure]  #cert-server (GET /certifications/{imp_uid})
  *   #snippet (text: the IMP.request_pay call for the current form)  #copy-snippet
  *   #response[data-state=none|success|failure] (text: the last response as JSON)  #response-summary
  *   #history tbody tr[data-merchant-uid][data-success=true|false]  #forget-page (this page's list only)
@@ -60,6 +63,7 @@ import { renderPay, renderResetControls, wirePay, showRedirectResult } from "./p
 import { renderSnippet, wireSnippet } from "./snippet.js";
 import { probeLedger, renderLedger, checkMerchant } from "./ledger.js";
 import { renderServer, wireServer, refreshServer } from "./server.js";
+import { renderCertify, wireCertify } from "./certify.js";
 
 function renderSDK(s) {
   const st = $("#sdk-status");
@@ -77,6 +81,7 @@ onChange(renderResetControls);
 onChange(renderSnippet);
 onChange(renderLedger);
 onChange(renderServer);
+onChange(renderCertify);
 
 function sdkFailed(message) {
   state.sdk.status = "failed";
@@ -90,6 +95,7 @@ async function start() {
   wirePay();
   wireSnippet();
   wireServer();
+  wireCertify();
   changed();
   if (!window.IMP || !window.IMP.sandbox) {
     sdkFailed("The SDK did not load from /sdk/imp.js. Build it with `make dist` (or start the server with `make run`) and reload.");

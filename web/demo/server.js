@@ -53,6 +53,12 @@ async function rest(method, path, body) {
   }
 }
 
+// restCall is rest for the page's other panels, with a token fetched first when there is none.
+export async function restCall(method, path, body) {
+  if (!state.server.token && !(await getToken())) throw new Error(state.server.error || "no REST credentials for this merchant (see “Your server”)");
+  return rest(method, path, body);
+}
+
 async function restOnce(method, path, body) {
   const headers = {};
   if (state.server.token) headers.Authorization = state.server.token;

@@ -60,7 +60,8 @@ function buildRow(s, i) {
       el("span", { class: "setting-index", text: `#${i}` }),
       el("label", { class: "default-pick" },
         el("input", { type: "radio", name: "default-setting", data: { field: "default" }, "aria-describedby": `setting-${i}-row-error`, "aria-label": `Setting #${i} is the default PG` }),
-        el("span", { class: "default-text" }))),
+        el("span", { class: "default-text" })),
+      el("span", { class: "tag type-tag", text: "identity verification" })),
     field(i, "pg", "PG", pgSel),
     field(i, "mid", "MID (PG merchant ID)", el("input", { spellcheck: "false", autocomplete: "off", placeholder: "e.g. INIpayTest" })),
     field(i, "pay_type", "Pay type", payType),
@@ -137,6 +138,7 @@ export function renderSettings(s) {
     const radio = $("[data-field=default]", row);
     setValue(radio, i === def);
     setText($(".default-text", row), i === def ? "Default" : "Make default");
+    $(".type-tag", row).hidden = set.type !== "certification";
     $("[data-action=up]", row).disabled = i === 0;
     $("[data-action=down]", row).disabled = i === settings.length - 1;
   });
@@ -280,6 +282,9 @@ function edit(ev) {
       const pg = pgByCode.get(s.pg);
       if (pg && pg.simple_pay) s.pay_type = "simple";
       else if (pg && s.pay_type === "simple") s.pay_type = "general";
+      // An identity-verification PG makes a certification setting (IMP.certification uses it).
+      if (pg && pg.certification) s.type = "certification";
+      else if (pg) delete s.type;
     }
   }
   state.undo = null;

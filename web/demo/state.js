@@ -70,6 +70,7 @@ export const state = {
   redirected: false, // this load came back from m_redirect_url
   importError: "",
   jsonDraft: null, // the settings JSON as a person is editing it, until applied
+  certify: { min_age: "", busy: false, response: null, server: null }, // IMP.certification and GET /certifications
   ledger: { probed: false, on: false, info: null, merchant: null },
   // "Your server": REST credentials typed for a merchant other than the demo one (this tab only,
   // never saved), the token, and the ledger's view.

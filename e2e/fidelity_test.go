@@ -6,6 +6,7 @@ package e2e
 import (
 	"net/http/httptest"
 	"net/url"
+	"strings"
 	"testing"
 	"time"
 
@@ -103,4 +104,91 @@ func TestFidelityDocumentedRequests(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestFidelitySaysWhatTheRealServiceHides: each request the real service takes in silence but
+// that is likely a mistake warns, with its code, and is refused with SANDBOX_STRICT in strict
+// mode (payrq.mdx; galaxia.mdx for customer_id; the vat_amount PGs of payrq.mdx).
+func TestFidelitySaysWhatTheRealServiceHides(t *testing.T) {
+	t.Parallel()
+	settings := []map[string]any{
+		{"pg": "html5_inicis", "mid": "INI-1", "pay_type": "general", "default": true},
+		{"pg": "danal_tpay", "mid": "DT-1", "pay_type": "general"},
+		{"pg": "galaxia", "mid": "GX-1", "pay_type": "subscription"},
+	}
+	cases := []struct {
+		name   string
+		params map[string]any
+		code   string
+	}{
+		{"misspelled m_redirect_uri", map[string]any{"m_redirect_uri": "https://shop.example/done"}, "PARAM_MISSPELLED"},
+		{"misspelled noticeUrl", map[string]any{"noticeUrl": "https://shop.example/hook"}, "PARAM_MISSPELLED"},
+		{"name over 40 characters", map[string]any{"name": strings.Repeat("가", 41)}, "NAME_TOO_LONG"},
+		{"phone without digital", map[string]any{"pay_method": "phone"}, "DIGITAL_MISSING"},
+		{"danal vbank without biz_num", map[string]any{"pg": "danal_tpay", "pay_method": "vbank"}, "BIZ_NUM_MISSING"},
+		{"galaxia billing without customer_id", map[string]any{"pg": "galaxia", "customer_uid": "cust_1", "amount": 0}, "CUSTOMER_ID_MISSING"},
+		{"vat_amount on a PG that ignores it", map[string]any{"vat_amount": 90}, "VAT_AMOUNT_IGNORED"},
+	}
+	lenient := shopTab(t, "")
+	configure(lenient, map[string]any{"merchant_code": "imp_hides", "pg_settings": settings})
+	strict := shopTab(t, "")
+	configure(strict, map[string]any{"merchant_code": "imp_hides_strict", "strict": true, "pg_settings": settings})
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			lenient.t, strict.t = t, t
+			lenient.do(imptest.SetOutcome(imptest.Outcome{Result: "paid", DelayMS: new(0)}), imptest.Pay(order(t, c.params)))
+			resp := run(lenient, imptest.Result())
+			require.True(t, resp.Success, "accepted without strict: %s %s", resp.ErrorCode, resp.ErrorMsg)
+			tr := run(lenient, imptest.LastTrace())
+			require.NotNil(t, tr)
+			var warning *imptest.Warning
+			for i, w := range tr.Warnings {
+				if w.Code == c.code {
+					warning = &tr.Warnings[i]
+				}
+			}
+			require.NotNil(t, warning, "no %s among %+v", c.code, tr.Warnings)
+
+			r := payRejected(strict, order(t, c.params))
+			assert.Equal(t, "SANDBOX_STRICT", r.ErrorCode)
+			assert.Equal(t, "strict mode: "+warning.Message, r.ErrorMsg, "the strict refusal says what the warning says")
+		})
+	}
+}
+
+// TestFidelityResponse: what a merchant's code reads from the callback — imp_uid in the real shape
+// (imp_ + 12 digits), the installment the buyer chose (display.card_quota, from
+// 50,000 KRW), and only four fields with response: "minimal" (payrt.mdx).
+func TestFidelityResponse(t *testing.T) {
+	t.Parallel()
+	tb := seedShop(t)
+	tb.do(imptest.Pay(order(t, map[string]any{"amount": 64900, "display": map[string]any{"card_quota": []int{2, 3, 6}}})))
+	run(tb, imptest.WaitWindow())
+	choices := eval[[]string](tb, `[...`+windowDocJS+`.querySelectorAll("[data-impshim=card_quota] option")].map((o) => o.value)`)
+	assert.Equal(t, []string{"0", "2", "3", "6"}, choices, "lump sum and the offered months")
+	eval[any](tb, `(() => { const s = `+windowDocJS+`.querySelector("[data-impshim=card_quota]"); s.value = "3"; s.dispatchEvent(new Event("change", {bubbles: true})); })()`)
+	tb.do(imptest.Approve())
+	resp := run(tb, imptest.Result())
+	require.True(t, resp.Success, "%+v", resp.Raw)
+	assert.Regexp(t, `^imp_\d{12}$`, resp.ImpUID)
+	assert.Equal(t, float64(3), resp.Raw["card_quota"], "the installment chosen in the window")
+
+	// Under 50,000 KRW no installment is offered.
+	tb.do(imptest.Pay(order(t, map[string]any{"amount": 49000, "display": map[string]any{"card_quota": []int{2, 3}}})))
+	run(tb, imptest.WaitWindow())
+	assert.False(t, eval[bool](tb, `(() => { const s = `+windowDocJS+`.querySelector("[data-impshim=card_quota]"); return !!s && s.getClientRects().length > 0; })()`),
+		"an installment choice under 50,000 KRW")
+	tb.do(imptest.Cancel())
+	run(tb, imptest.Result())
+
+	cfg := seedConfig("imp_minimal")
+	cfg["response"] = "minimal"
+	configure(tb, cfg)
+	tb.do(imptest.SetOutcome(imptest.Outcome{Result: "paid", DelayMS: new(0)}), imptest.Pay(order(t, nil)))
+	minimal := run(tb, imptest.Result())
+	keys := []string{}
+	for k := range minimal.Raw {
+		keys = append(keys, k)
+	}
+	assert.ElementsMatch(t, []string{"imp_uid", "merchant_uid", "error_code", "error_msg"}, keys, "%+v", minimal.Raw)
 }

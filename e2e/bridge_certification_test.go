@@ -122,3 +122,22 @@ func TestBridgeCertificationPopupBlockedAndPhoneRedirect(t *testing.T) {
 		assert.Regexp(t, `^imps?_\d{12}$`, q.Get("imp_uid"))
 	})
 }
+
+// The verification window under the CSP the SDK promises to work under (SPEC §2): no inline
+// script or style is needed to build the identity list.
+func TestBridgeCertificationUnderCSP(t *testing.T) {
+	t.Parallel()
+	tb := newTab(t)
+	tb.do(chromedp.Emulate(device.IPhone13)) // the overlay, inside this page's frame tree
+	tb.open("/csp/shop/checkout.html")
+	configure(tb, certConfig())
+	certify(tb, map[string]any{"merchant_uid": "csp-cert-" + strconv.FormatInt(time.Now().UnixNano(), 36)})
+	win := run(tb, imptest.WaitWindow())
+	assert.Equal(t, "iframe", win.Mode)
+	assert.Contains(t, win.Text, "John Smith")
+	tb.do(imptest.Cancel())
+	assert.Equal(t, false, certResult(tb)["success"])
+	for _, l := range tb.consoleLines() {
+		assert.NotContains(t, l, "Content Security Policy")
+	}
+}

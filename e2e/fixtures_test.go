@@ -311,3 +311,35 @@ func TestFixturePayPalButtons(t *testing.T) {
 	assert.True(t, waitLine(tb, "[impshim] IMP.updateLoadUIRequest is not simulated"))
 	noPageErrors(tb)
 }
+
+// TestFixtureCertification: a sign-up page verifies the buyer with IMP.certification (a popup on
+// a PC, cft.mdx), then tells its server the imp_uid; a minor the buyer picks is refused through the callback.
+func TestFixtureCertification(t *testing.T) {
+	t.Parallel()
+	tb := fixtureTab(t, "/fixtures/certification/signup.html", false)
+	tb.click("#verify")
+	win := run(tb, imptest.WaitWindow())
+	assert.Equal(t, "popup", win.Mode, "a PC forces the popup")
+	tb.do(imptest.Approve())
+	status := tb.textOf("#status")
+	assert.Regexp(t, `^본인인증 완료: imps?_\d{12}$`, status)
+	impUID := strings.TrimPrefix(status, "본인인증 완료: ")
+	told := false
+	completions.Range(func(_, body any) bool {
+		told = told || body.(map[string]string)["imp_uid"] == impUID
+		return !told
+	})
+	assert.True(t, told, "the page never told its server the imp_uid")
+	noPageErrors(tb)
+
+	// A minor, chosen in the window by the buyer, is refused by the page's min_age: the page's alert.
+	tb.open("/fixtures/certification/signup.html")
+	tb.click("#verify")
+	run(tb, imptest.WaitWindow())
+	inPopup(tb, chromedp.Evaluate[chromedp.Void](`document.querySelectorAll("[data-impshim=identity]")[1].click()`))
+	tb.do(imptest.Approve())
+	status = tb.textOf("#status")
+	assert.True(t, strings.HasPrefix(status, "인증 실패: "), "%s", status)
+	require.Eventually(t, func() bool { return len(tb.dialogsSeen()) == 1 }, tabTimeout, pollEvery)
+	assert.Equal(t, "alert: 인증에 실패하였습니다. 에러 내용: "+strings.TrimPrefix(status, "인증 실패: "), tb.dialogsSeen()[0])
+}

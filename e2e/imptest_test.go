@@ -57,6 +57,7 @@ func TestImptestSetOutcomeSends(t *testing.T) {
 		{imptest.Outcome{Result: "paid", DelayMS: new(0)}, `{"result":"paid","delay_ms":0}`},
 		{imptest.Outcome{Result: "failed", ErrorCode: "F400", ErrorMsg: "한도초과", DelayMS: new(1500)},
 			`{"result":"failed","error_code":"F400","error_msg":"한도초과","delay_ms":1500}`},
+		{imptest.Outcome{Result: "paid", Identity: new(0), CardQuota: new(3)}, `{"result":"paid","identity":0,"card_quota":3}`},
 	}
 	for _, c := range cases {
 		tb.do(imptest.SetOutcome(c.outcome))

@@ -141,9 +141,14 @@ type ConfigError struct {
 
 // Outcome completes the next window without a click (IMP.sandbox.setOutcome).
 type Outcome struct {
-	Result    string `json:"result"` // "paid", "failed" or "cancelled"
+	Result    string `json:"result"` // "paid", "failed" or "cancelled"; for IMP.certification "paid" is verified
 	ErrorCode string `json:"error_code,omitempty"`
 	ErrorMsg  string `json:"error_msg,omitempty"`
+	// Identity picks the sandbox identity that verifies in IMP.certification's window (an index
+	// into the merchant's identities; nil: the first). CardQuota is the installment plan a payment
+	// window chooses among those it offers (display.card_quota; new(0): lump sum).
+	Identity  *int `json:"identity,omitempty"`
+	CardQuota *int `json:"card_quota,omitempty"`
 	// DelayMS is how long after the window shows it completes: nil for the SDK's default
 	// (250 ms, so a person watching sees it), new(0) for at once.
 	DelayMS *int `json:"delay_ms,omitempty"`

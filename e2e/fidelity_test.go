@@ -23,6 +23,13 @@ func TestFidelitySDKFromTheServerOnAnotherOrigin(t *testing.T) {
 	payWithSDKFromServer(t, "imp10391932", "html5_inicis.MID-b", "MID-b")
 }
 
+// TestFidelityNoMerchantFileOnAnotherOrigin: the server's 404 for merchants/<code>.json must be
+// readable cross-origin, or the page never falls back to the built-in sandbox merchant.
+func TestFidelityNoMerchantFileOnAnotherOrigin(t *testing.T) {
+	t.Parallel()
+	payWithSDKFromServer(t, "imp_no_such_file", "kakaopay", "kakaopay_sandbox")
+}
+
 // payWithSDKFromServer pays on a page of the test site whose imp.js comes from a make run server
 // (another origin), after IMP.init(code): the window must show the given MID.
 func payWithSDKFromServer(t *testing.T, code, pg, mid string) {

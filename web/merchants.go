@@ -6,6 +6,9 @@ import (
 )
 
 func (s *server) serveMerchant(w http.ResponseWriter, r *http.Request, file string) {
+	// Readable by imp.js on a page of any origin, the 404 too: it is how the bridge learns to use
+	// the built-in sandbox merchant, and an unreadable one looks like a network failure (issue 12).
+	w.Header().Set("Access-Control-Allow-Origin", "*")
 	code, ok := strings.CutSuffix(file, ".json")
 	m, found := s.merchants[code]
 	if !ok || !found {
@@ -15,6 +18,5 @@ func (s *server) serveMerchant(w http.ResponseWriter, r *http.Request, file stri
 				"or call IMP.sandbox.configure(config) in the page")
 		return
 	}
-	w.Header().Set("Access-Control-Allow-Origin", "*")
 	serveBytes(w, r, file, m.data, m.etag)
 }

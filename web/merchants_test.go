@@ -25,6 +25,13 @@ func TestServesTheSeedMerchantWithoutKeys(t *testing.T) {
 	require.NoError(t, err, "what the browser gets is a valid merchant file")
 }
 
+func TestMerchantNotFoundIsReadableCrossOrigin(t *testing.T) {
+	h := web.New(web.Options{Dist: fakeDist(t, false)})
+	rec := do(t, h, http.MethodGet, "/sdk/merchants/imp_no_such_file.json", nil, nil)
+	require.Equal(t, http.StatusNotFound, rec.Code)
+	assert.Equal(t, "*", rec.Header().Get("Access-Control-Allow-Origin"), "imp.js on another origin must read the 404 to fall back")
+}
+
 func TestServesLoadedMerchants(t *testing.T) {
 	dir := t.TempDir()
 	shop := `{"merchant_code":"imp555","imp_key":"k","imp_secret":"s555","pg_settings":[{"pg":"paypal","mid":"pp","pay_type":"general"}]}`

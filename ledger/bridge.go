@@ -355,7 +355,7 @@ func (a *API) deposit(r *http.Request) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	a.notify(b.MerchantCode, p, notice)
+	a.announce(b.MerchantCode, p, notice, EventVbankDeposit, "")
 	return struct {
 		Payment Payment `json:"payment"`
 	}{p}, nil

@@ -184,6 +184,9 @@ func TestAttemptIsPaidOnlyAfterTheWindowApproves(t *testing.T) {
 	assert.Equal(t, "NOT_APPROVED", r.Body["error_code"])
 	legacy := paid(uid, "ord-a1", 5000)
 	assert.Equal(t, 409, f.record(legacy).Status)
+	assert.Equal(t, 409, f.do("POST", "/sdk/sandbox/deposit", map[string]any{"merchant_code": DemoMerchant, "imp_uid": uid},
+		"Content-Type", "application/json").Status, "an open card window takes no deposit")
+	assert.Equal(t, 400, f.post("/sandbox/trigger", tok, map[string]any{"event": "vbank.deposit", "imp_uid": uid}).Status)
 	assert.Equal(t, "ready", resp(f.get("/payments/"+uid, tok))["status"])
 
 	r = f.approve(DemoMerchant, uid, "paid", "Origin", windowOriginURL, "Sec-Fetch-Site", "same-origin")

@@ -38,7 +38,8 @@ func (a *API) trigger(r *http.Request, code string) (any, error) {
 	}
 	switch event {
 	case TriggerVbankDeposit:
-		// Store.Deposit refuses an account past its vbank_date on the merchant's clock.
+		// Store.Deposit refuses an account past its vbank_date on the merchant's clock, and
+		// anything but an unpaid virtual account.
 		if p, err := a.store.Payment(r.Context(), code, impUID); err == nil && p.PayMethod != "vbank" {
 			return nil, invalidIn("가상계좌 결제건이 아닙니다.", "payment "+impUID+" was paid by "+p.PayMethod+", not into a virtual account")
 		}

@@ -528,8 +528,9 @@ func (s *Store) Deposit(ctx context.Context, merchantCode, impUID string, now in
 		if err != nil {
 			return err
 		}
-		if p.Status != StatusReady {
-			return conflict("payment " + impUID + " is " + p.Status + ", not ready: only an unpaid virtual account takes a deposit")
+		if p.Status != StatusReady || p.PayMethod != "vbank" {
+			// An open window (ready, by card) takes no deposit either: only the window makes it paid.
+			return conflict("payment " + impUID + " is " + p.Status + " by " + p.PayMethod + ": only an unpaid virtual account takes a deposit")
 		}
 		if p.VbankDate > 0 && now > p.VbankDate {
 			return refused(-1, "입금기한이 지난 가상계좌입니다.", "virtual account "+impUID+"'s deadline vbank_date "+strconv.FormatInt(p.VbankDate, 10)+

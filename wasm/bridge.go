@@ -298,6 +298,8 @@ func (s *state) rules([]js.Value) []byte {
 	b = strs(b, []string{resolver.StatusReady, resolver.StatusPaid, resolver.StatusCancelled, resolver.StatusFailed})
 	b = append(b, `,"window_modes":`...)
 	b = strs(b, []string{resolver.ModeIframe, resolver.ModePopup, resolver.ModeRedirect})
+	b = append(b, `,"carriers":`...)
+	b = strs(b, resolver.Carriers)
 	b = append(b, `,"max_merchant_uid_len":`...)
 	b = jsonv.AppendInt(b, resolver.MaxMerchantUIDLen)
 	return append(b, '}')

@@ -513,6 +513,7 @@ func TestRules(t *testing.T) {
 		PaymentStatuses []string `json:"payment_statuses"`
 		WindowModes     []string `json:"window_modes"`
 		MaxMerchantUID  int      `json:"max_merchant_uid_len"`
+		Carriers        []string `json:"carriers"`
 	}
 	require.NoError(t, json.Unmarshal([]byte(obj.Call("rules").String()), &r))
 	assert.Equal(t, Version, r.Version)
@@ -520,6 +521,7 @@ func TestRules(t *testing.T) {
 	assert.Equal(t, []string{"ready", "paid", "cancelled", "failed"}, r.PaymentStatuses)
 	assert.Equal(t, []string{"iframe", "popup", "redirect"}, r.WindowModes)
 	assert.Equal(t, 40, r.MaxMerchantUID)
+	assert.Equal(t, []string{"SKT", "KTF", "LGT", "MVNO"}, r.Carriers)
 }
 
 func TestModeAlone(t *testing.T) {

@@ -71,7 +71,8 @@
 //	resolve(queryJSON)          {"trace":{…}}; the slow twin of the export below
 //	rules()                     {"version","outcome_results":["paid","failed","cancelled"],
 //	                            "payment_statuses":["ready","paid","cancelled","failed"],
-//	                            "window_modes":["iframe","popup","redirect"],"max_merchant_uid_len":40}
+//	                            "window_modes":["iframe","popup","redirect"],"carriers":["SKT","KTF","LGT","MVNO"],
+//	                            "max_merchant_uid_len":40}
 //	                            the constants JS checks its own API with (setOutcome's result, …)
 //
 // Every warning object (configure's warnings, a trace's warnings) is {"code","message"} and may

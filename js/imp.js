@@ -724,8 +724,11 @@
     }));
     if (ans.error) call('abandon', s.id); // Go keeps a window it refused to complete open
     let resp = ans.error ? errorResponse(ans.error.code, ans.error.message, s.req.merchantUID, s.impUID) : ans.response;
-    if (s.req.ledger === 'legacy' && resp && resp.success) {
-      post('sandbox/payments', { merchant_code: st.merchantCode, request: s.req.snap.value, response: resp });
+    // With "response": "minimal" the callback's object lacks success and status; Go sends the
+    // whole response beside it as record, for the ledger and the announcement.
+    let full = (!ans.error && ans.record) || resp;
+    if (s.req.ledger === 'legacy' && full && full.success) {
+      post('sandbox/payments', { merchant_code: st.merchantCode, request: s.req.snap.value, response: full });
     } else if (s.req.kind === 'certification' && resp && resp.success && ans.identity && await ledgerOn()) {
       // The verified person, for GET /certifications/{imp_uid} (C2.4) — before the callback, so a
       // server that reads it at callback time finds it.
@@ -737,17 +740,18 @@
       if (a && a.ok === false) warn(`the sandbox ledger refused the certification ${s.impUID}: ${a.error_code}: ${a.error_msg}`);
     } else if (s.req.ledger === 'attempts' && s.impUID) {
       const path = `sandbox/attempts/${encodeURIComponent(s.impUID)}/outcome`;
-      const a = await ledgerCall(path, { merchant_code: st.merchantCode, response: resp });
+      const a = await ledgerCall(path, { merchant_code: st.merchantCode, response: full });
       // The server is the authority: a refused outcome (a paid result the window never approved)
       // is what the merchant's callback hears, as its server will.
       if (a && a.ok === false) {
         warn(`the sandbox ledger refused the outcome of ${s.impUID}: ${a.error_code}: ${a.error_msg}`);
         resp = errorResponse(a.error_code, a.error_msg, resp && resp.merchant_uid != null ? resp.merchant_uid : s.req.merchantUID, s.impUID);
+        full = resp;
       }
     }
     if (st.session === s) st.session = null;
     removeSession(s);
-    if (!s.req.redirect) speak(resultText(resp, s.data && s.data.language, s.req.kind));
+    if (!s.req.redirect) speak(resultText(full, s.data && s.data.language, s.req.kind));
     s.req.finish(resp);
   }
 

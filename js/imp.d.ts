@@ -186,6 +186,8 @@ declare namespace IMPShim {
     payment_statuses: string[];
     window_modes: ('iframe' | 'popup' | 'redirect')[];
     max_merchant_uid_len: number;
+    /** The carrier codes IMP.certification takes (SKT, KTF, LGT, MVNO). */
+    carriers: string[];
     [extra: string]: unknown;
   }
 

@@ -578,8 +578,11 @@
   }
 
   function openSession(req, id, answer) {
+    // The verification window offers the carriers the module knows (rules()), not a copy of its own.
+    const data = req.kind === 'certification' && answer.window && st.rules && Array.isArray(st.rules.carriers)
+      ? { ...answer.window, carriers: st.rules.carriers } : answer.window;
     const s = {
-      id, req, nonce: req.nonce, data: answer.window, popup: req.popup, frame: null,
+      id, req, nonce: req.nonce, data, popup: req.popup, frame: null,
       done: false, timers: [], hello: false, impUID: answer.imp_uid || null,
       auto: st.outcome, pendingAuto: null,
       // With a ledger the window page approves through the server before it answers (C2.2).

@@ -53,7 +53,7 @@ function fakeCore(over = {}) {
       next++;
       return JSON.stringify({ ok: true, id: next, imp_uid: `imps_00000000000${next}`, merchant_uid: uid, ...mode, window: { pg: { code: 'html5_inicis' } }, trace: { rule: 'R2', warnings: [{ code: 'PG_MISSING', message: 'pg is missing' }] } });
     },
-    rules() { return JSON.stringify({ version: '0.1.0', outcome_results: core.results || ['paid', 'failed', 'cancelled'], payment_statuses: ['ready', 'paid', 'cancelled', 'failed'] }); },
+    rules() { return JSON.stringify({ version: '0.1.0', outcome_results: core.results || ['paid', 'failed', 'cancelled'], payment_statuses: ['ready', 'paid', 'cancelled', 'failed'], carriers: ['SKT', 'KTF', 'LGT', 'MVNO'] }); },
     certification(text, env) {
       calls.push(['certification', text, env]);
       core.lastRequest = text;
@@ -1119,6 +1119,7 @@ test('IMP.certification on a PC: a popup inside the click, the chosen identity t
   const { win, nonce } = page.session();
   page.post({ impshim: 1, nonce, type: 'hello' }, { source: win });
   assert.equal(win.sent[0].data.data.kind, 'certification');
+  assert.deepEqual(plain(win.sent[0].data.data.carriers), ['SKT', 'KTF', 'LGT', 'MVNO'], "rules()'s carriers go to the window");
   assert.equal(win.sent[0].data.approval, null, 'certifications have no payment approval');
   page.post({ impshim: 1, nonce, type: 'shown' }, { source: win });
   page.post({ impshim: 1, nonce, type: 'result', result: 'paid', identity: 1, carrier: 'MVNO' }, { source: win });

@@ -397,15 +397,17 @@
 
     const select = C('[data-impshim=carrier]');
     select.replaceChildren();
-    for (const c of Object.keys(t.carriers)) {
+    // The carrier codes are the module's (rules().carriers, passed by imp.js); this page only names them.
+    const codes = Array.isArray(d.carriers) ? d.carriers.filter((c) => typeof c === 'string' && c) : Object.keys(t.carriers);
+    for (const c of codes) {
       const o = document.createElement('option');
       o.value = c;
-      o.textContent = t.carriers[c];
+      o.textContent = carrierName(t, c);
       select.appendChild(o);
     }
     const prefill = d.prefill && typeof d.prefill === 'object' ? str(d.prefill.carrier) : '';
     function carrierOf(p) { select.value = str(p && p.carrier) || prefill || 'SKT'; }
-    if (prefill && Object.hasOwn(t.carriers, prefill)) select.value = prefill;
+    if (prefill && codes.includes(prefill)) select.value = prefill;
     else carrierOf(people[0]);
 
     reveal(sheets.certification);

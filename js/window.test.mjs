@@ -427,6 +427,7 @@ const certData = {
     { name: 'John Smith', phone: '01034567890', carrier: 'LGT', birthday: '1985-03-20', gender: 'male', foreigner: true },
   ],
   prefill: { name: '', phone: '', carrier: '' },
+  carriers: ['SKT', 'KTF', 'LGT', 'MVNO', 'NEWCO'],
 };
 const showCert = (extra = {}) => ({ impshim: 1, nonce: NONCE, type: 'show', data: { ...certData, ...extra } });
 
@@ -448,6 +449,8 @@ test('certification: its own sheet, the identities as a choice with the first ch
   assert.equal(ids[2].parent.parent.text.includes('John Smith'), true);
   assert.match(ids[2].parent.parent.text, /외국인/);
   assert.equal(w.$.in(sheet, '[data-impshim=carrier]').value, 'SKT', "the first identity's carrier");
+  assert.deepEqual(w.$.in(sheet, '[data-impshim=carrier]').children.map((o) => [o.value, o.textContent]),
+    [['SKT', 'SKT'], ['KTF', 'KT'], ['LGT', 'LG U+'], ['MVNO', '알뜰폰'], ['NEWCO', 'NEWCO']], "the module's carriers, named where the page knows them");
   assert.equal(w.$.in(sheet, '[data-role=min-age]').textContent, '만 19세 이상만 인증할 수 있습니다.');
   assert.equal(w.$.in(sheet, '[data-role=company]').textContent, '테스트상점에서 요청한 본인인증입니다.');
   assert.equal(w.$.in(sheet, '[data-impshim=approve]').textContent, '인증하기');

@@ -274,11 +274,15 @@ func TestReset(t *testing.T) {
 // TestBridgeTrust: who may call the bridge's endpoints, which need no token (issue 16, point 1;
 // docs/trust.md). The fixture's server is 127.0.0.1:8080.
 func TestBridgeTrust(t *testing.T) {
-	f := newFixture(t, Options{Access: &access.Policy{Origins: []string{"https://shop.test"}}})
-	f.mustRecord(paid(impUID(), "order-t", 1000))
+	ledger := func(t *testing.T) *fixture { // each case on its own ledger
+		f := newFixture(t, Options{Access: &access.Policy{Origins: []string{"https://shop.test"}}})
+		f.mustRecord(paid(impUID(), "order-t", 1000))
+		return f
+	}
 	reset := map[string]any{"merchant_code": DemoMerchant}
 
 	t.Run("preflight", func(t *testing.T) {
+		f := ledger(t)
 		for origin, trusted := range map[string]bool{
 			"http://localhost:3000": true, "http://127.0.0.1:5173": true, "https://shop.test": true,
 			"https://evil.example": false, "null": false,
@@ -296,6 +300,7 @@ func TestBridgeTrust(t *testing.T) {
 		}
 	})
 	t.Run("an untrusted page can neither read, record nor reset", func(t *testing.T) {
+		f := ledger(t)
 		evil := []string{"Origin", "https://evil.example"}
 		r := f.do("GET", "/sdk/sandbox/payments?merchant_code="+DemoMerchant, nil, evil...)
 		assert.Equal(t, 403, r.Status, r.Raw)
@@ -310,6 +315,7 @@ func TestBridgeTrust(t *testing.T) {
 		assert.Equal(t, 1, f.count(DemoMerchant))
 	})
 	t.Run("a text/plain or form POST is refused whatever its origin", func(t *testing.T) {
+		f := ledger(t)
 		for _, ct := range []string{"text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x", ""} {
 			r := f.do("POST", "/sdk/sandbox/reset", `{"merchant_code":"imp10391932"}`, "Content-Type", ct)
 			assert.Equal(t, 415, r.Status, "%q: %s", ct, r.Raw)
@@ -318,6 +324,7 @@ func TestBridgeTrust(t *testing.T) {
 		assert.Equal(t, 1, f.count(DemoMerchant), "nothing was reset")
 	})
 	t.Run("trusted pages, and callers without an Origin, are answered", func(t *testing.T) {
+		f := ledger(t)
 		for _, origin := range []string{"http://localhost:3000", "http://127.0.0.1:8080", "https://shop.test", ""} {
 			r := f.do("GET", "/sdk/sandbox/payments?merchant_code="+DemoMerchant, nil, "Origin", origin)
 			require.Equal(t, 200, r.Status, "%s: %s", origin, r.Raw)

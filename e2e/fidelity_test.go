@@ -165,7 +165,7 @@ func TestFidelitySaysWhatTheRealServiceHides(t *testing.T) {
 
 // TestFidelityResponse: what a merchant's code reads from the callback — imp_uid in the real shape
 // (imp_ + 12 digits), the installment the buyer chose (display.card_quota, from
-// 50,000 KRW), and only four fields with response: "minimal" (payrt.mdx).
+// 50,000 KRW) or card.direct fixed, and only four fields with response: "minimal" (payrt.mdx).
 func TestFidelityResponse(t *testing.T) {
 	t.Parallel()
 	tb := seedShop(t)
@@ -179,6 +179,13 @@ func TestFidelityResponse(t *testing.T) {
 	require.True(t, resp.Success, "%+v", resp.Raw)
 	assert.Regexp(t, `^imp_\d{12}$`, resp.ImpUID)
 	assert.Equal(t, float64(3), resp.Raw["card_quota"], "the installment chosen in the window")
+
+	// card.direct opens the card company's module with fixed months: the response says them.
+	tb.do(imptest.SetOutcome(imptest.Outcome{Result: "paid", DelayMS: new(0)}),
+		imptest.Pay(order(t, map[string]any{"amount": 64900, "card": map[string]any{"direct": map[string]any{"code": "366", "quota": 6}}})))
+	direct := run(tb, imptest.Result())
+	require.True(t, direct.Success, "%+v", direct.Raw)
+	assert.Equal(t, float64(6), direct.Raw["card_quota"], "card.direct's quota")
 
 	// Under 50,000 KRW no installment is offered.
 	tb.do(imptest.Pay(order(t, map[string]any{"amount": 49000, "display": map[string]any{"card_quota": []int{2, 3}}})))

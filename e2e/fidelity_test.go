@@ -206,3 +206,21 @@ func TestFidelityResponse(t *testing.T) {
 	}
 	assert.ElementsMatch(t, []string{"imp_uid", "merchant_uid", "error_code", "error_msg"}, keys, "%+v", minimal.Raw)
 }
+
+// TestFidelityEmbPGProvider: an easy-pay method opened in a PG's own window comes back with
+// emb_pg_provider (issue 12; the V1 OpenAPI's Payment model, nice-v2/payment-caution.mdx's sample
+// callback); a card payment has none.
+func TestFidelityEmbPGProvider(t *testing.T) {
+	t.Parallel()
+	tb := seedShop(t)
+	for _, c := range []struct{ method, want string }{{"samsungpay", "samsungpay"}, {"kakaopay", "kakaopay"}, {"card", ""}} {
+		tb.do(imptest.SetOutcome(imptest.Outcome{Result: "paid", DelayMS: new(0)}), imptest.Pay(order(t, map[string]any{"pay_method": c.method})))
+		resp := run(tb, imptest.Result())
+		require.True(t, resp.Success, "%s: %+v", c.method, resp.Raw)
+		if c.want == "" {
+			assert.NotContains(t, resp.Raw, "emb_pg_provider", c.method)
+		} else {
+			assert.Equal(t, c.want, resp.Raw["emb_pg_provider"], c.method)
+		}
+	}
+}

@@ -84,6 +84,13 @@ func TestBridgeCertificationSignUp(t *testing.T) {
 	assert.NotEmpty(t, minor["error_code"])
 	assert.NotEmpty(t, minor["error_msg"])
 
+	// popup: false on a PC: the in-page overlay (docs/sdk.md §9), the same selectors.
+	certify(tb, map[string]any{"merchant_uid": uid + "-overlay", "popup": false})
+	overlay := run(tb, imptest.WaitWindow())
+	assert.Equal(t, "iframe", overlay.Mode, "popup: false keeps the verification in the page")
+	tb.do(imptest.Approve())
+	assert.Equal(t, true, certResult(tb)["success"])
+
 	// English with language "en".
 	certify(tb, map[string]any{"merchant_uid": uid + "-en", "language": "en"})
 	en := run(tb, imptest.WaitWindow())

@@ -319,7 +319,7 @@ func TestFixtureCertification(t *testing.T) {
 	tb := fixtureTab(t, "/fixtures/certification/signup.html", false)
 	tb.click("#verify")
 	win := run(tb, imptest.WaitWindow())
-	assert.Equal(t, "popup", win.Mode, "a PC forces the popup")
+	assert.Equal(t, "popup", win.Mode, "a PC opens the popup the page asks for")
 	tb.do(imptest.Approve())
 	status := tb.textOf("#status")
 	assert.Regexp(t, `^본인인증 완료: imps?_\d{12}$`, status)

@@ -58,7 +58,7 @@ declare namespace IMPShim {
     company?: string;
     /** With a mobile user agent the page navigates there with imp_uid, merchant_uid and success in the query. */
     m_redirect_url?: string;
-    /** On a PC the window is always a popup, as with the real SDK: call IMP.certification from a click handler. */
+    /** On a PC the window is a popup by default, as with the real SDK (call IMP.certification from a click handler); false shows it in the page. */
     popup?: boolean;
     /** "en" shows the window in English; Korean otherwise. */
     language?: 'ko' | 'en' | (string & {});

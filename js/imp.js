@@ -798,7 +798,7 @@
       const ans = call('mode', req.snap.text, browserEnv(), req.kind);
       if (!ans.error) return ans.mode === 'popup';
     }
-    return req.kind === 'certification' || top.popup === true;
+    return top.popup === true || (req.kind === 'certification' && top.popup !== false);
   }
 
   // redirectTo navigates to m_redirect_url with the result in its query: imp_success for a
@@ -886,7 +886,7 @@
       if (ans.trace) warnAll(ans.trace.warnings);
       call('abandon', ans.id);
       req.finish(errorResponse('POPUP_BLOCKED', req.kind === 'certification'
-        ? `${TAG} the browser blocked the identity-verification popup (on a PC it always opens in a popup, as with the real SDK); call IMP.certification directly from a click handler`
+        ? `${TAG} the browser blocked the identity-verification popup (on a PC it opens in a popup, as with the real SDK; popup: false shows it in the page instead); call IMP.certification directly from a click handler`
         : `${TAG} the browser blocked the payment popup; call IMP.request_pay directly from a click handler (or drop popup: true to use the in-page window)`, req.merchantUID));
       return;
     }
@@ -951,7 +951,7 @@
     };
     // The popup must open now, while the click's user gesture still holds. Go decides the mode;
     // once the module is loaded it is asked here and now, else a popup opens on the chance (a
-    // payment with popup: true, every certification on a PC) and is closed if Go says otherwise.
+    // payment with popup: true, a certification on a PC unless popup: false) and is closed if Go says otherwise.
     if (!st.session && mayBePopup(req, top)) {
       let w = null;
       try { w = window.open(windowURL(req.nonce, 'popup'), `impshim_${req.nonce}`, 'popup,width=480,height=760'); } catch { w = null; }

@@ -83,15 +83,14 @@ func (r *Request) minAge() (int, bool, *Error) {
 	}
 }
 
-// CertificationWindowMode decides how the verification window opens, as the real SDK does
-// (cft.mdx: on a PC popup: true is forced; on a mobile browser m_redirect_url redirects):
-// redirect for a mobile browser with an http(s) m_redirect_url; else a popup on a PC or when
-// params.popup is true; else (mobile, no redirect URL) an overlay.
+// CertificationWindowMode decides how the verification window opens. The real SDK forces a popup
+// on a PC (cft.mdx: "PC: popup: true 옵션이 강제 적용됨") and redirects a mobile browser to
+// m_redirect_url; impshim opens a popup on a PC by default too, but keeps the in-page overlay
+// for an explicit popup: false (docs/sdk.md §9), so a headless test can choose either. On a
+// mobile browser it is the payment window's rule: redirect with an http(s) m_redirect_url, else
+// a popup only for popup: true, else the overlay.
 func (r *Request) CertificationWindowMode(userAgent string) (mode, redirectURL string) {
-	if !MobileUserAgent(userAgent) {
-		return ModePopup, ""
-	}
-	return r.WindowMode(userAgent, false)
+	return r.WindowMode(userAgent, !MobileUserAgent(userAgent))
 }
 
 // Open assigns the imp_uid the real service would create when the window opens.

@@ -205,10 +205,11 @@ func TestCheckCertification(t *testing.T) {
 	require.NotNil(t, err)
 	assert.Equal(t, CodeSandboxStrict, err.Code)
 
-	// window modes: popup on a PC whatever popup says; redirect on mobile with a URL
+	// window modes: a popup on a PC unless popup: false asks for the overlay; redirect on mobile with a URL
 	for _, tc := range []struct{ params, ua, mode string }{
 		{`{}`, "", ModePopup},
-		{`{"popup":false}`, "Mozilla/5.0 (X11; Linux x86_64)", ModePopup},
+		{`{"popup":false}`, "Mozilla/5.0 (X11; Linux x86_64)", ModeIframe},
+		{`{"popup":true}`, "Mozilla/5.0 (X11; Linux x86_64)", ModePopup},
 		{`{"m_redirect_url":"https://shop.example/cert"}`, "", ModePopup},
 		{`{"m_redirect_url":"https://shop.example/cert"}`, iPhone, ModeRedirect},
 		{`{"popup":true}`, iPhone, ModePopup},

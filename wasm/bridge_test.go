@@ -537,7 +537,8 @@ func TestModeAlone(t *testing.T) {
 		{"desktop", `{"m_redirect_url":"https://shop.example/done"}`, env("Mozilla/5.0 (X11)"), js.Undefined(), "iframe", ""},
 		{"popup", `{"popup":true}`, js.Undefined(), js.Undefined(), "popup", ""},
 		{"certification is a popup by default", `{}`, env("Mozilla/5.0 (X11)"), "certification", "popup", ""},
-		{"certification on a PC is a popup even with popup false", `{"popup":false}`, js.Undefined(), "certification", "popup", ""},
+		{"certification on a PC is a popup by default", `{}`, js.Undefined(), "certification", "popup", ""},
+		{"certification on a PC with popup false is the overlay", `{"popup":false}`, js.Undefined(), "certification", "iframe", ""},
 		{"certification on a phone without a URL", `{"popup":false}`, env(iPhone), "certification", "iframe", ""},
 		{"not http(s)", `{"m_redirect_url":"javascript:alert(1)"}`, env(iPhone), js.Undefined(), "iframe", ""},
 		{"not JSON", `{`, env(iPhone), js.Undefined(), "iframe", ""},
@@ -581,11 +582,11 @@ func TestCertificationFlow(t *testing.T) {
 	assert.Len(t, cfg.Config["identities"], 2, "the config answer keeps the identities")
 
 	env := mustJSON(t, map[string]any{"user_agent": "Mozilla/5.0 (X11; Linux x86_64)", "now_ms": 1764130000000})
-	a := decode(t, obj.Call("certification", `{"merchant_uid":"c-1","min_age":19,"popup":false}`, env))
+	a := decode(t, obj.Call("certification", `{"merchant_uid":"c-1","min_age":19}`, env))
 	require.True(t, *a.OK, "%+v", a)
 	assert.Regexp(t, `^imp_\d{12}$`, a.ImpUID)
 	assert.Equal(t, "c-1", a.MerchantUID)
-	assert.Equal(t, "popup", a.Mode, "a PC gets a popup whatever popup says")
+	assert.Equal(t, "popup", a.Mode, "a PC gets a popup by default")
 	assert.Equal(t, "certification", a.Window["kind"])
 	assert.Equal(t, "danal", a.Window["pg"])
 	assert.Equal(t, 19.0, a.Window["min_age"])

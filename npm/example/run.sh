@@ -1,7 +1,7 @@
 #!/bin/sh
 # make npm-test: install the packed impshim into a copy of this project, next to @playwright/test
 # from the npm registry (pinned by package-lock.json; no browser download: the system Chromium),
-# type-check it with tsc --strict, and run the example specs plus npm/README.md's quick start.
+# type-check it with tsc --strict, and run the example specs plus the quick starts of npm/README.md and README.md.
 #   sh npm/example/run.sh npm/out/impshim-<version>.tgz
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
@@ -23,13 +23,15 @@ cd "$work"
 npm ci --prefer-offline --loglevel=error
 npm install --no-save --prefer-offline --loglevel=error "$tgz"
 
-# The README's quick start, exactly as written, is one more spec.
+# The quick starts of npm/README.md and of the repository's README, exactly as written, are two more specs.
 node -e '
-const md = require("fs").readFileSync(process.argv[1], "utf8");
-const m = /<!-- quickstart -->\s*```ts\n([\s\S]*?)```/.exec(md);
-if (!m) { console.error("npm/README.md has no quick start block after <!-- quickstart -->"); process.exit(1); }
-require("fs").writeFileSync("tests/quickstart.spec.ts", m[1]);
-' "$here/../README.md"
+const fs = require("fs");
+for (const [file, spec] of [[process.argv[1], "quickstart.spec.ts"], [process.argv[2], "quickstart-readme.spec.ts"]]) {
+  const m = /<!-- quickstart -->\s*```ts\n([\s\S]*?)```/.exec(fs.readFileSync(file, "utf8"));
+  if (!m) { console.error(file + " has no quick start block after <!-- quickstart -->"); process.exit(1); }
+  fs.writeFileSync("tests/" + spec, m[1]);
+}
+' "$here/../README.md" "$here/../../README.md"
 
 npx tsc --noEmit -p .
 PORT=$(node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')

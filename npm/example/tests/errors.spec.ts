@@ -49,10 +49,10 @@ test('no window open: result says to approve the open one; setOutcome refuses wh
   await page.goto('/checkout.html');
   await expect(imp.approve()).rejects.toThrow(/approve: no payment window is open: no payment window opened: did the page call IMP.request_pay/);
   await page.click('#buy');
-  await imp.waitWindow();
+  await imp.waitWindow({ timeout: 10000 });
   await expect(imp.result()).rejects.toThrow(/a payment window is open \(kakaopay \S+, iframe\): approve\(\), fail\(\) or cancel\(\) it first/);
   await expect(imp.setOutcome({ result: 'paid' })).rejects.toThrow(/window is already open/);
-  await imp.cancel();
+  await imp.cancel({ timeout: 10000 });
 });
 
 test('window busy: a second request_pay while the window is open gets WINDOW_BUSY', async ({ page }) => {
@@ -80,6 +80,6 @@ test('install after the page loaded: the message says to install first', async (
   await expect(imp.waitWindow()).rejects.toThrow(/has the SDK tag \(https:\/\/cdn\.iamport\.kr\/v1\/iamport\.js\) but loaded it before impshim\.install routed it: call install before page\.goto/);
   await page.reload();
   await page.click('#buy');
-  await imp.cancel();
-  expect((await imp.result()).error_code).toBe('USER_CANCEL');
+  await imp.cancel({ timeout: 10000 }); // a reload: the SDK loads again, which a busy machine may take longer than 1 s for
+  expect((await imp.result({ timeout: 10000 })).error_code).toBe('USER_CANCEL');
 });

@@ -73,7 +73,7 @@ fuzz:
 cover:
 	$(GO) test -coverprofile=/tmp/impshim-cover.out ./resolver/ && $(GO) tool cover -func=/tmp/impshim-cover.out | tail -1
 
-## bench: size, cold start, resolve and window latency as ratios (SPEC §8).
+## bench: size, cold start, resolve and window latency as ratios (docs/sdk.md §8).
 bench: dist browser
 	IMPSHIM_WASMFLAGS='$(WASMFLAGS)' $(GO) run ./bench -dist "$(DIST)"
 

@@ -296,7 +296,7 @@ func TestPrintTableAndJSON(t *testing.T) {
 	require.NoError(t, err)
 	var generic map[string]any
 	require.NoError(t, json.Unmarshal(data, &generic))
-	// SPEC §8's keys, exactly as named there.
+	// docs/sdk.md §8's keys, exactly as named there.
 	for _, key := range []string{"size_bytes.wasm.raw", "size_bytes.wasm.gzip", "size_bytes.wasm.brotli",
 		"size_bytes.floor.raw", "size_bytes.floor.gzip", "size_bytes.floor.brotli",
 		"cold_start_ms.impshim", "cold_start_ms.floor",

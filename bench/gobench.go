@@ -18,7 +18,7 @@ type GoBench struct {
 	AllocsPerOp int64   `json:"allocs_per_op"`
 }
 
-// runGoBench runs the resolver's Go benchmarks, as SPEC §8 asks
+// runGoBench runs the resolver's Go benchmarks, as docs/sdk.md §8 asks
 // (go test -run '^$' -bench . -benchmem ./resolver/), together with the
 // bench package's own BenchmarkResolve on the configs the browser half times.
 func runGoBench(goCmd, moduleDir string) ([]GoBench, error) {

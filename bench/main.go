@@ -1,6 +1,6 @@
 // Command bench is `make bench`: impshim's size, cold start, resolve and
 // window latency, each beside a floor or reference so the figures read as
-// ratios (SPEC §8). It prints a table and writes bench/out/results.json.
+// ratios (docs/sdk.md §8). It prints a table and writes bench/out/results.json.
 //
 // It reports figures, not pass/fail: a slow machine gives slow numbers and a
 // zero exit; only real errors (no browser, no dist/, a broken SDK) fail it.

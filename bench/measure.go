@@ -140,7 +140,7 @@ func (b *bench) firstLoad(browser context.Context, res *Results) error {
 	return nil
 }
 
-// Config mirrors SPEC §3's merchant JSON, for the configs the bench sends.
+// Config mirrors docs/sdk.md §3's merchant JSON, for the configs the bench sends.
 type benchConfig struct {
 	MerchantCode string         `json:"merchant_code"`
 	PGSettings   []benchSetting `json:"pg_settings"`
@@ -154,7 +154,7 @@ type benchSetting struct {
 	Label   string `json:"label,omitempty"`
 }
 
-// seedConfig is the seed page's three settings (SPEC §3).
+// seedConfig is the seed page's three settings (docs/sdk.md §3).
 func seedConfig() benchConfig {
 	return benchConfig{MerchantCode: "imp10391932", PGSettings: []benchSetting{
 		{PG: "html5_inicis", MID: "MID-a", PayType: "general", Default: true, Label: "KG INICIS"},

@@ -10,7 +10,7 @@ import (
 	"text/tabwriter"
 )
 
-// Results is bench/out/results.json. The first five fields are SPEC §8's keys;
+// Results is bench/out/results.json. The first five fields are docs/sdk.md §8's keys;
 // the rest add context (ratios, spreads, environment).
 type Results struct {
 	Size           SizeResults   `json:"size_bytes"`

@@ -3,7 +3,7 @@
 // your sources; no module is exported — imp.js defines the global `IMP`.
 
 declare namespace IMPShim {
-  /** Parameters of IMP.request_pay (SPEC §5). Unknown extra fields are accepted and ignored. */
+  /** Parameters of IMP.request_pay (docs/sdk.md §5). Unknown extra fields are accepted and ignored. */
   interface RequestPayParams {
     /** "{pg code}" or "{pg code}.{MID}"; missing/unknown → the default setting (rule R3). */
     pg?: string;
@@ -43,7 +43,7 @@ declare namespace IMPShim {
     [extra: string]: unknown;
   }
 
-  /** Parameters of IMP.certification (SPEC §9). */
+  /** Parameters of IMP.certification (docs/sdk.md §9). */
   interface CertificationParams {
     /** A certification setting's "{pg code}" or "{pg code}.{MID}" (inicis_unified, danal); missing → the certification default. */
     pg?: string;
@@ -84,7 +84,7 @@ declare namespace IMPShim {
     /** A function of the real IMP object that impshim does not simulate (IMP.loadUI). */
     | 'NOT_SIMULATED';
 
-  /** The response passed to the callback and resolved by the Promise (SPEC §7). */
+  /** The response passed to the callback and resolved by the Promise (docs/sdk.md §7). */
   interface Response {
     success: boolean;
     imp_success: boolean;
@@ -126,7 +126,7 @@ declare namespace IMPShim {
     [extra: string]: unknown;
   }
 
-  /** One PG setting of the merchant's "admin console" (SPEC §3). */
+  /** One PG setting of the merchant's "admin console" (docs/sdk.md §3). */
   interface PGSetting {
     pg: string;
     mid: string;
@@ -191,7 +191,7 @@ declare namespace IMPShim {
     [extra: string]: unknown;
   }
 
-  /** Which setting `pg` picked, and why (SPEC §4). */
+  /** Which setting `pg` picked, and why (docs/sdk.md §4). */
   interface Trace {
     input: string;
     code: string;

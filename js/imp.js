@@ -802,7 +802,7 @@
   }
 
   // redirectTo navigates to m_redirect_url with the result in its query: imp_success for a
-  // payment, success for a certification (SPEC §6, §9).
+  // payment, success for a certification (docs/sdk.md §6, §9).
   function redirectTo(base, resp, kind) {
     const u = new URL(base);
     u.searchParams.append('imp_uid', resp.imp_uid == null ? '' : String(resp.imp_uid));

@@ -51,7 +51,7 @@ func TestCatalogEntries(t *testing.T) {
 	}
 }
 
-// TestCatalogSpecMinimums: SPEC §4 and §5 name these facts outright.
+// TestCatalogSpecMinimums: docs/sdk.md §4 and §5 name these facts outright.
 func TestCatalogSpecMinimums(t *testing.T) {
 	inicis, _ := Lookup("html5_inicis")
 	for _, m := range []string{"card", "trans", "vbank", "phone"} {

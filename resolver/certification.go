@@ -28,9 +28,9 @@ type Certification struct {
 	req         Request
 }
 
-// CheckCertification runs IMP.certification's checks in order — params (SPEC §9: min_age,
+// CheckCertification runs IMP.certification's checks in order — params (docs/sdk.md §9: min_age,
 // m_redirect_url, copyable values), merchant_uid, then resolution among the settings of type
-// "certification" by the rules of SPEC §4 (none → F1001; strict mode refuses a fallback). The
+// "certification" by the rules of docs/sdk.md §4 (none → F1001; strict mode refuses a fallback). The
 // Trace is returned whenever resolution was reached.
 func (m *Merchant) CheckCertification(req Request, env Env) (*Certification, Trace, *Error) {
 	noTrace := Trace{Index: -1}

@@ -8,7 +8,7 @@ import (
 	"github.com/impshim/impshim/internal/jsonv"
 )
 
-// Check runs SPEC §5 checks 2–7 in order; the first failure is returned. The Trace is
+// Check runs docs/sdk.md §5 checks 2–7 in order; the first failure is returned. The Trace is
 // returned whenever resolution was reached (check 5 onwards), also on failure.
 func (m *Merchant) Check(req Request, paid PaidSet, env Env) (*Payment, Trace, *Error) {
 	noTrace := Trace{Index: -1}
@@ -16,7 +16,7 @@ func (m *Merchant) Check(req Request, paid PaidSet, env Env) (*Payment, Trace, *
 		return nil, noTrace, e
 	}
 	// Resolution is pure and runs first, because an absent currency's meaning depends on the
-	// PG (PayPal: USD); its trace is only returned from check 5 on, in SPEC §5's order.
+	// PG (PayPal: USD); its trace is only returned from check 5 on, in docs/sdk.md §5's order.
 	tr := m.Resolve(req.Query())
 	pg, known := Lookup(tr.Setting.PG)
 	if !known {
@@ -118,7 +118,7 @@ func (m *Merchant) Check(req Request, paid PaidSet, env Env) (*Payment, Trace, *
 	return p, tr, nil
 }
 
-// merchantUID is check 4 of SPEC §5: merchant_uid, or the real SDK's default when absent.
+// merchantUID is check 4 of docs/sdk.md §5: merchant_uid, or the real SDK's default when absent.
 func (r *Request) merchantUID(env Env) (string, *Error) {
 	switch v := r.params.Get("merchant_uid"); v.Kind {
 	case jsonv.Absent:
@@ -133,7 +133,7 @@ func (r *Request) merchantUID(env Env) (string, *Error) {
 	}
 }
 
-// checkStrict is check 5 of SPEC §5, in its order: SANDBOX_STRICT, then F1001.
+// checkStrict is check 5 of docs/sdk.md §5, in its order: SANDBOX_STRICT, then F1001.
 func (m *Merchant) checkStrict(tr *Trace, stringAmount bool, amountText string) *Error {
 	if m.cfg.Strict && stringAmount {
 		return &Error{Code: CodeSandboxStrict, Message: "strict mode: amount is the string " + strconv.Quote(amountText) + "; pass a number"}
@@ -181,7 +181,7 @@ func currencyNotAccepted(pg PG, currency string) *Error {
 	return &Error{Code: CodeCurrencyNotSupported, Message: msg}
 }
 
-// checkParams is check 2 of SPEC §5.
+// checkParams is check 2 of docs/sdk.md §5.
 func (r *Request) checkParams() *Error {
 	for _, mem := range r.params.Members {
 		if why, ok := unserializable(&mem.Value); ok {
@@ -304,7 +304,7 @@ func (r *Request) amountNumber() (f float64, isString bool, err *Error) {
 	}
 }
 
-// amount is check 3 of SPEC §5. It returns the value, its canonical text, and whether the
+// amount is check 3 of docs/sdk.md §5. It returns the value, its canonical text, and whether the
 // merchant sent it as a digit string.
 func (r *Request) amount(currency string) (float64, string, bool, *Error) {
 	f, isString, e := r.amountNumber()

@@ -8,7 +8,7 @@ import (
 	"github.com/impshim/impshim/internal/jsonv"
 )
 
-// Setting is one row of the merchant's PG settings in the admin console (SPEC §3).
+// Setting is one row of the merchant's PG settings in the admin console (docs/sdk.md §3).
 type Setting struct {
 	PG, MID, PayType, Type, ChannelKey, Label string // Type "" means "payment"
 	Default                                   bool
@@ -64,7 +64,7 @@ const (
 	TypeCertification = "certification"
 )
 
-// ParseConfig reads the admin-console JSON (SPEC §3). Unknown fields (imp_key, imp_secret, …)
+// ParseConfig reads the admin-console JSON (docs/sdk.md §3). Unknown fields (imp_key, imp_secret, …)
 // are ignored. It reports every value of the wrong JSON type, with its index and field; the
 // rules about values (empty pg, duplicates, …) are NewMerchant's job.
 func ParseConfig(data []byte) (Config, []ConfigError) {
@@ -140,7 +140,7 @@ func ParseConfig(data []byte) (Config, []ConfigError) {
 	return cfg, errs
 }
 
-// Validate checks every rule of SPEC §3 and returns every error (not just the first), and a
+// Validate checks every rule of docs/sdk.md §3 and returns every error (not just the first), and a
 // warning for each PG code the catalog does not know.
 func (c Config) Validate() ([]ConfigError, []Warning) {
 	errs := validateIdentities(c.Identities)
@@ -259,7 +259,7 @@ func hasSpace(s string) bool {
 	return strings.IndexFunc(s, unicode.IsSpace) >= 0
 }
 
-// BuiltInConfig is the built-in merchant of SPEC §3: one setting per catalog code, mid
+// BuiltInConfig is the built-in merchant of docs/sdk.md §3: one setting per catalog code, mid
 // "<code>_sandbox", pay_type from the catalog, html5_inicis the default.
 func BuiltInConfig(merchantCode string) Config {
 	cfg := Config{MerchantCode: merchantCode, Settings: make([]Setting, 0, len(catalog))}

@@ -60,7 +60,7 @@ func TestParseConfigTypeErrors(t *testing.T) {
 	}
 }
 
-// TestValidate: every SPEC §3 rule, and every error reported at once.
+// TestValidate: every docs/sdk.md §3 rule, and every error reported at once.
 func TestValidate(t *testing.T) {
 	tests := []struct {
 		name     string

@@ -2,14 +2,14 @@ package resolver
 
 import "github.com/impshim/impshim/internal/jsonv"
 
-// Error is a failed request (SPEC §7); Code is a stable string.
+// Error is a failed request (docs/sdk.md §7); Code is a stable string.
 type Error struct {
 	Code, Message string
 }
 
 func (e *Error) Error() string { return e.Code + ": " + e.Message }
 
-// Error codes (SPEC §7).
+// Error codes (docs/sdk.md §7).
 const (
 	CodeNotInitialized        = "NOT_INITIALIZED"
 	CodeMerchantConfig        = "MERCHANT_CONFIG"

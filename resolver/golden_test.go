@@ -90,7 +90,7 @@ func TestTraceGolden(t *testing.T) {
 	}
 }
 
-// naiveResolve is SPEC §4 written as plainly as it reads, for checking Resolve on merchants
+// naiveResolve is docs/sdk.md §4 written as plainly as it reads, for checking Resolve on merchants
 // too large for goldens: the chosen index, the rule, the why_not of every passed-over
 // setting, and the codes of the warnings in order.
 func naiveResolve(settings []Setting, q Query) (index int, rule string, considered []Considered, warnings []string) {

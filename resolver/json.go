@@ -6,7 +6,7 @@ import (
 	"github.com/impshim/impshim/internal/jsonv"
 )
 
-// AppendJSON appends the trace in the SPEC §4 shape (+ "error" when Err is set).
+// AppendJSON appends the trace in the docs/sdk.md §4 shape (+ "error" when Err is set).
 func (t *Trace) AppendJSON(b []byte) []byte {
 	b = append(b, `{"input":`...)
 	b = jsonv.AppendString(b, t.Input)

@@ -8,7 +8,7 @@ import "slices"
 type Merchant struct {
 	cfg Config
 	// byType[t] lists setting indices of type t (0 payment, 1 certification) in console order;
-	// its first element is that type's default (SPEC §4).
+	// its first element is that type's default (docs/sdk.md §4).
 	byType [2][]int
 	// codes are the distinct configured pg codes, in console order, for did-you-mean.
 	codes []string

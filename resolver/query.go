@@ -70,7 +70,7 @@ func queryFromParams(v *jsonv.Value) (Query, *Error) {
 }
 
 // Query is what Resolve reads from the request. request_pay only ever resolves among payment
-// settings (SPEC §4), so params.type, whatever it says, does not change the type.
+// settings (docs/sdk.md §4), so params.type, whatever it says, does not change the type.
 func (r *Request) Query() Query {
 	q, _ := queryFromParams(&r.params)
 	q.Type = TypePayment

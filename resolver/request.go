@@ -18,7 +18,7 @@ type Request struct {
 }
 
 // ParseRequest reads the bridge's snapshot JSON. It fails (INVALID_PARAMS) only when the text
-// is not JSON or not an object; the checks of SPEC §5 are Check's job.
+// is not JSON or not an object; the checks of docs/sdk.md §5 are Check's job.
 func ParseRequest(data []byte) (Request, *Error) {
 	v, err := jsonv.Parse(data)
 	if err != nil {
@@ -61,7 +61,7 @@ func (r *Request) stringOr(name, def string) (s, badType string) {
 // MerchantUID is merchant_uid when it is a string, else "" (for error responses).
 func (r *Request) MerchantUID() string { return r.str("merchant_uid") }
 
-// Language is "en" when the merchant asked for English, else "ko" (SPEC §6).
+// Language is "en" when the merchant asked for English, else "ko" (docs/sdk.md §6).
 func (r *Request) Language() string {
 	if strings.HasPrefix(strings.ToLower(r.str("language")), "en") {
 		return "en"

@@ -42,7 +42,7 @@ func testEnv() Env {
 	}
 }
 
-// TestCheck: SPEC §5 checks 2–7, in order: when a request breaks several rules, the earliest
+// TestCheck: docs/sdk.md §5 checks 2–7, in order: when a request breaks several rules, the earliest
 // check answers.
 func TestCheck(t *testing.T) {
 	tests := []struct {

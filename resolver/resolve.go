@@ -8,7 +8,7 @@ type Considered struct {
 	WhyNot string
 }
 
-// Trace explains one resolution (SPEC §4).
+// Trace explains one resolution (docs/sdk.md §4).
 type Trace struct {
 	Input      string
 	Code, MID  string
@@ -42,7 +42,7 @@ const (
 	noCode                   // pg has nothing before its '.'
 )
 
-// Resolve picks the setting for q by the rules R0–R3 of SPEC §4 and explains the choice:
+// Resolve picks the setting for q by the rules R0–R3 of docs/sdk.md §4 and explains the choice:
 // filter by type, match the channel key, match pg, fall back to the default.
 func (m *Merchant) Resolve(q Query) Trace {
 	t := Trace{Input: q.PG, Index: -1}

@@ -9,7 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// seedConfig is the seed pages' example (SPEC §3): INICIS general (default), INICIS
+// seedConfig is the seed pages' example (docs/sdk.md §3): INICIS general (default), INICIS
 // subscription, Kakao Pay simple.
 const seedConfig = `{
   "merchant_code": "imp10391932",
@@ -78,7 +78,7 @@ func warningCodes(ws []Warning) []string {
 }
 
 // TestResolve is the one table of every example: the seed pages' wording (000 English console
-// guide, 001 "Integrating Multiple PGs" with its html_inicis typo) and SPEC §4's list, then every
+// guide, 001 "Integrating Multiple PGs" with its html_inicis typo) and docs/sdk.md §4's list, then every
 // rule, warning, type filter and ordering case. A new case is one line.
 func TestResolve(t *testing.T) {
 	tests := []struct {
@@ -91,7 +91,7 @@ func TestResolve(t *testing.T) {
 		warnings []string
 		msg      string // substring of the first warning's message
 	}{
-		// Seed 000/001 and SPEC §4 examples.
+		// Seed 000/001 and docs/sdk.md §4 examples.
 		{"seed: kakaopay opens Kakao Pay", "", `"kakaopay"`, "R2", 2, false, nil, ""},
 		{"seed: html5_inicis is the first INICIS setting", "", `"html5_inicis"`, "R2", 0, false, nil, ""},
 		{"seed: html5_inicis.MID-a general window", "", `"html5_inicis.MID-a"`, "R1", 0, false, nil, ""},
@@ -199,7 +199,7 @@ func TestResolve(t *testing.T) {
 	}
 }
 
-// TestTraceSpecExample checks the trace of SPEC §4's example field by field, in its JSON form.
+// TestTraceSpecExample checks the trace of docs/sdk.md §4's example field by field, in its JSON form.
 func TestTraceSpecExample(t *testing.T) {
 	m := mustMerchant(t, seedConfig)
 	tr := m.Resolve(Query{PG: "html_inicis"})
@@ -489,7 +489,7 @@ func TestWithArticle(t *testing.T) {
 }
 
 // TestWarningTexts pins what a person reads for each cause, written out by hand from the
-// rules (SPEC §4 and the README's table), not copied from the code's output.
+// rules (docs/sdk.md §4 and the README's table), not copied from the code's output.
 func TestWarningTexts(t *testing.T) {
 	const fellBack = `no setting matched, so the default setting #0 (html5_inicis.MID-a) was used (the real service does the same to avoid lost sales); fix pg so it names a configured setting`
 	m := mustMerchant(t, seedConfig)

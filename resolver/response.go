@@ -2,7 +2,7 @@ package resolver
 
 import "github.com/impshim/impshim/internal/jsonv"
 
-// Response is the object the merchant's callback receives (SPEC §7). Field names follow the
+// Response is the object the merchant's callback receives (docs/sdk.md §7). Field names follow the
 // i'mport "Payment response parameters" page (https://portone.gitbook.io/docs-en/sdk/javascript-sdk/undefined-1,
 // fetched with the search tool): success/imp_success, imp_uid (null when validation failed),
 // merchant_uid, pay_method, paid_amount, status (ready|paid|failed), name, pg_provider, pg_tid,

@@ -47,10 +47,10 @@ func ValidOutcomeResult(s string) bool {
 }
 
 // MaxMerchantUIDLen is the real service's limit on merchant_uid, in Unicode code points
-// (SPEC §5).
+// (docs/sdk.md §5).
 const MaxMerchantUIDLen = 40
 
-// CheckMerchantUID is the rule for a merchant_uid given as a string (check 4 of SPEC §5): not
+// CheckMerchantUID is the rule for a merchant_uid given as a string (check 4 of docs/sdk.md §5): not
 // empty, at most MaxMerchantUIDLen code points. It returns INVALID_MERCHANT_UID or nil.
 func CheckMerchantUID(s string) *Error {
 	if s == "" {
@@ -91,7 +91,7 @@ func ValidIMPUID(s string) bool {
 	return len(digits) == impUIDDigits && isDigits(digits)
 }
 
-// MobileUserAgent reports whether the SDK treats a browser as mobile (SPEC §6): that is what
+// MobileUserAgent reports whether the SDK treats a browser as mobile (docs/sdk.md §6): that is what
 // turns m_redirect_url into a redirect, and what the ledger records as channel "mobile".
 func MobileUserAgent(ua string) bool {
 	for _, marker := range [...]string{"Mobi", "Android", "iPhone", "iPad"} {
@@ -199,7 +199,7 @@ func ConsoleOrder(settings []Setting) []int {
 	return order
 }
 
-// Window modes: how a request's mock window opens (SPEC §6).
+// Window modes: how a request's mock window opens (docs/sdk.md §6).
 const (
 	ModeIframe   = "iframe"   // an overlay on the page
 	ModePopup    = "popup"    // a separate browser window

@@ -8,7 +8,7 @@ import (
 	"github.com/impshim/impshim/internal/jsonv"
 )
 
-// Warning is a diagnostic that does not stop anything; Code is a stable string (SPEC §4).
+// Warning is a diagnostic that does not stop anything; Code is a stable string (docs/sdk.md §4).
 // Suggestions are the fixes a page can apply without reading Message (the demo's one-click
 // "did you mean"); most warnings have none.
 type Warning struct {
@@ -34,7 +34,7 @@ func suggestPGs(pgs []string) []Suggestion {
 	return out
 }
 
-// Warning codes (SPEC §4).
+// Warning codes (docs/sdk.md §4).
 const (
 	WarnPGMissing           = "PG_MISSING"
 	WarnPGUnknownCode       = "PG_UNKNOWN_CODE"

@@ -101,7 +101,7 @@ func (s *state) configure(args []js.Value) []byte {
 }
 
 // builtIn(code) is the protocol's sandbox(code): it installs the built-in sandbox merchant
-// (SPEC §3).
+// (docs/sdk.md §3).
 func (s *state) builtIn(args []js.Value) []byte {
 	code, e := argString(args, 0, "merchant code", 1024)
 	if e != nil {
@@ -355,7 +355,7 @@ func (s *state) resolveJSON(b []byte, query []byte) []byte {
 	return append(b, '}')
 }
 
-// appendConfigJSON writes a config in the SPEC §3 shape, the way a merchant would write it.
+// appendConfigJSON writes a config in the docs/sdk.md §3 shape, the way a merchant would write it.
 func appendConfigJSON(b []byte, c resolver.Config) []byte {
 	b = append(b, '{')
 	b = jsonv.AppendKey(b, "merchant_code")

@@ -12,8 +12,8 @@
 //	                            success replaces the merchant; failure keeps the previous one.
 //	                            console_order: setting indices as the admin console lists them and
 //	                            resolution walks them (the default first, then list order)
-//	sandbox(merchantCode)       the built-in sandbox merchant (SPEC §3); answers like configure
-//	request(paramsJSON, envJSON?)  checks 2–7 of SPEC §5; envJSON is
+//	sandbox(merchantCode)       the built-in sandbox merchant (docs/sdk.md §3); answers like configure
+//	request(paramsJSON, envJSON?)  checks 2–7 of docs/sdk.md §5; envJSON is
 //	                            {"user_agent": navigator.userAgent, "now_ms": Date.now()} (both
 //	                            optional; no env = a desktop page, Go reads the clock itself):
 //	                            {"ok":false,"response":{…},"trace":{…}?,"mode":…,"redirect_url"?}
@@ -29,7 +29,7 @@
 //	                            alone, for answers the bridge gives without a request (WINDOW_BUSY,
 //	                            NOT_INITIALIZED, MERCHANT_CONFIG, uncopyable params); kind
 //	                            "certification" follows certification's rule below
-//	certification(paramsJSON, envJSON?)  IMP.certification (SPEC §9): checks params (min_age a
+//	certification(paramsJSON, envJSON?)  IMP.certification (docs/sdk.md §9): checks params (min_age a
 //	                            whole number of years or absent, merchant_uid, m_redirect_url),
 //	                            resolves among the settings of type "certification" by the §4 rules
 //	                            (none → F1001), answers like request:

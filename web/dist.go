@@ -44,7 +44,7 @@ func contentType(name string) string {
 }
 
 // CSP is sent with every HTML page web serves (the demo and the SDK's window page). The SDK
-// promises to work under it (SPEC §2), so serving it here keeps that promise tested.
+// promises to work under it (docs/sdk.md §2), so serving it here keeps that promise tested.
 const CSP = "script-src 'self' 'wasm-unsafe-eval'; object-src 'none'; base-uri 'self'"
 
 // DemoCSP is CSP for the demo page, which no other site may frame: a framed demo could be

@@ -57,7 +57,7 @@ async function benchResolve({ config, catalog, inputs, calls, rounds }) {
     return { mismatches, warningDiffs };
   }
 
-  // Every warning also goes to console.warn (SPEC §4); muted while timing so
+  // Every warning also goes to console.warn (docs/sdk.md §4); muted while timing so
   // both sides are measured doing resolution, not console I/O.
   const warn = console.warn;
   console.warn = () => {};

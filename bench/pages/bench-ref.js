@@ -1,4 +1,4 @@
-// A plain-JS reference of SPEC §4's resolution rules, used only by `make bench`
+// A plain-JS reference of docs/sdk.md §4's resolution rules, used only by `make bench`
 // as the yardstick for IMP.sandbox.resolve. It builds the same trace (rule,
 // chosen setting, considered list, warning codes with did-you-mean) so that the
 // Go resolver is compared with equal work, and bench-driver.js checks that it

@@ -177,7 +177,9 @@ func demoShot(tb *tab, name string, width, height int64, full bool) {
 	}
 	dir := filepath.Join(artifactsRoot(), unsafeName.ReplaceAllString(tb.t.Name(), "_"))
 	require.NoError(tb.t, os.MkdirAll(dir, 0o755))
-	file := func(suffix string) string { return filepath.Join(dir, fmt.Sprintf("%s-%dx%d%s.png", name, width, height, suffix)) }
+	file := func(suffix string) string {
+		return filepath.Join(dir, fmt.Sprintf("%s-%dx%d%s.png", name, width, height, suffix))
+	}
 	if !full {
 		require.NoError(tb.t, os.WriteFile(file(""), run(tb, chromedp.CaptureScreenshot()), 0o644))
 		return

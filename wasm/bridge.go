@@ -155,34 +155,64 @@ func (s *state) request(args []js.Value) []byte {
 		return s.failedRequestJSON("", perr, nil, resolver.ModeIframe, "")
 	}
 	mode, redirectURL := req.WindowMode(benv.UserAgent, false)
+	env := s.envFor(benv)
+	p, tr, cerr := s.merchant.Check(req, s.paid, env)
+	if cerr != nil {
+		return s.failedRequestJSON(req.MerchantUID(), cerr, reached(tr), mode, redirectURL)
+	}
+	p.Open(env)
+	return s.opened(window{payment: p}, p.ImpUID, p.MerchantUID, mode, redirectURL, p.AppendWindowJSON, &tr)
+}
+
+// envFor is the module's Env with the page's clock when the bridge sent it, so that a request
+// and its window read one "now".
+func (s *state) envFor(benv resolver.BrowserEnv) resolver.Env {
 	env := s.env
 	if benv.HasNow {
 		now := benv.NowMS
 		env.Now = func() int64 { return now }
 	}
-	p, tr, cerr := s.merchant.Check(req, s.paid, env)
-	if cerr != nil {
-		var trp *resolver.Trace
-		if tr.Rule != "" || tr.Err != nil {
-			trp = &tr
-		}
-		return s.failedRequestJSON(req.MerchantUID(), cerr, trp, mode, redirectURL)
+	return env
+}
+
+// reached is the trace to report with a refusal: only when resolution ran.
+func reached(tr resolver.Trace) *resolver.Trace {
+	if tr.Rule != "" || tr.Err != nil {
+		return &tr
 	}
-	p.Open(env)
+	return nil
+}
+
+// opened remembers an opened window under a new id and answers {"ok":true,"id","imp_uid",
+// "merchant_uid","mode","redirect_url"?,"window","trace"} — the same shape for a payment and a
+// certification.
+func (s *state) opened(w window, impUID, merchantUID, mode, redirectURL string, appendWindow func([]byte) []byte, tr *resolver.Trace) []byte {
 	s.nextID++
 	id := s.nextID
-	s.pending[id] = window{payment: p}
+	s.pending[id] = w
 	b := append(make([]byte, 0, 1024), `{"ok":true,"id":`...)
 	b = jsonv.AppendInt(b, int64(id))
 	b = append(b, `,"imp_uid":`...)
-	b = jsonv.AppendString(b, p.ImpUID)
+	b = jsonv.AppendString(b, impUID)
 	b = append(b, `,"merchant_uid":`...)
-	b = jsonv.AppendString(b, p.MerchantUID)
+	b = jsonv.AppendString(b, merchantUID)
 	b = appendMode(b, mode, redirectURL)
 	b = append(b, `,"window":`...)
-	b = p.AppendWindowJSON(b)
+	b = appendWindow(b)
 	b = append(b, `,"trace":`...)
 	b = tr.AppendJSON(b)
+	return append(b, '}')
+}
+
+// refused answers {"ok":false,"response":…,"trace":…?,"mode":…}: a check failed before any window.
+func refused(appendResponse func([]byte) []byte, tr *resolver.Trace, mode, redirectURL string) []byte {
+	b := append(make([]byte, 0, 512), `{"ok":false,"response":`...)
+	b = appendResponse(b)
+	if tr != nil {
+		b = append(b, `,"trace":`...)
+		b = tr.AppendJSON(b)
+	}
+	b = appendMode(b, mode, redirectURL)
 	return append(b, '}')
 }
 
@@ -213,14 +243,7 @@ func appendMode(b []byte, mode, redirectURL string) []byte {
 func (s *state) failedRequestJSON(merchantUID string, err *resolver.Error, tr *resolver.Trace, mode, redirectURL string) []byte {
 	resp := resolver.ErrorResponse(merchantUID, "", err)
 	resp.Minimal = s.merchant != nil && s.merchant.MinimalResponse()
-	b := append(make([]byte, 0, 512), `{"ok":false,"response":`...)
-	b = resp.AppendJSON(b)
-	if tr != nil {
-		b = append(b, `,"trace":`...)
-		b = tr.AppendJSON(b)
-	}
-	b = appendMode(b, mode, redirectURL)
-	return append(b, '}')
+	return refused(resp.AppendJSON, tr, mode, redirectURL)
 }
 
 // complete(id, outcome) closes request id's window with {result, error_code, error_msg} and

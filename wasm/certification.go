@@ -3,10 +3,8 @@
 package main
 
 import (
-	"strconv"
 	"syscall/js"
 
-	"github.com/impshim/impshim/internal/jsonv"
 	"github.com/impshim/impshim/resolver"
 )
 
@@ -27,47 +25,18 @@ func (s *state) certification(args []js.Value) []byte {
 	}
 	failed := func(merchantUID string, err *resolver.Error, tr *resolver.Trace, mode, redirectURL string) []byte {
 		resp := resolver.CertificationErrorResponse(merchantUID, err)
-		b := append(make([]byte, 0, 512), `{"ok":false,"response":`...)
-		b = resp.AppendJSON(b)
-		if tr != nil {
-			b = append(b, `,"trace":`...)
-			b = tr.AppendJSON(b)
-		}
-		b = appendMode(b, mode, redirectURL)
-		return append(b, '}')
+		return refused(resp.AppendJSON, tr, mode, redirectURL)
 	}
 	req, perr := resolver.ParseRequest([]byte(text))
 	if perr != nil {
 		return failed("", perr, nil, resolver.ModePopup, "")
 	}
 	mode, redirectURL := req.CertificationWindowMode(benv.UserAgent)
-	env := s.env
-	if benv.HasNow {
-		now := benv.NowMS
-		env.Now = func() int64 { return now }
-	}
+	env := s.envFor(benv)
 	c, tr, cerr := s.merchant.CheckCertification(req, env)
 	if cerr != nil {
-		var trp *resolver.Trace
-		if tr.Rule != "" || tr.Err != nil {
-			trp = &tr
-		}
-		return failed(req.MerchantUID(), cerr, trp, mode, redirectURL)
+		return failed(req.MerchantUID(), cerr, reached(tr), mode, redirectURL)
 	}
 	c.Open(env)
-	s.nextID++
-	id := s.nextID
-	s.pending[id] = window{cert: c}
-	b := append(make([]byte, 0, 1024), `{"ok":true,"id":`...)
-	b = strconv.AppendInt(b, int64(id), 10)
-	b = append(b, `,"imp_uid":`...)
-	b = jsonv.AppendString(b, c.ImpUID)
-	b = append(b, `,"merchant_uid":`...)
-	b = jsonv.AppendString(b, c.MerchantUID)
-	b = appendMode(b, mode, redirectURL)
-	b = append(b, `,"window":`...)
-	b = c.AppendWindowJSON(b)
-	b = append(b, `,"trace":`...)
-	b = tr.AppendJSON(b)
-	return append(b, '}')
+	return s.opened(window{cert: c}, c.ImpUID, c.MerchantUID, mode, redirectURL, c.AppendWindowJSON, &tr)
 }

@@ -251,10 +251,12 @@ func (pg PG) defaultCurrency() string {
 	return pg.DefaultCurrency
 }
 
-// defaultMethod is the pay_method of a request that names none: the PG's first method, card
-// for most (toss_brandpay, paypal_v2 and danal list their own first).
+// defaultMethod is the pay_method of a request that names none: "card", as the real SDK's
+// default (docs/sdk.md §5), wherever the PG takes cards; else the PG's first method
+// (toss_brandpay takes only toss_brandpay), so that leaving it out never answers
+// PAY_METHOD_NOT_SUPPORTED.
 func (pg PG) defaultMethod() string {
-	if len(pg.Methods) == 0 {
+	if len(pg.Methods) == 0 || slices.Contains(pg.Methods, "card") {
 		return "card"
 	}
 	return pg.Methods[0]

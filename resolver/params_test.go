@@ -42,10 +42,10 @@ func TestDocumentedRequestsPass(t *testing.T) {
 		{`{"pg":"tosspayments","pay_method":"applepay","amount":1000}`, "applepay", "KRW", nil},
 		{`{"pg":"nice_v2","pay_method":"naverpay_card","amount":1000}`, "naverpay_card", "KRW", nil},
 		{`{"pg":"paypal","amount":10.5}`, "card", "USD", nil},
-		{`{"pg":"paypal_v2","amount":10.5}`, "paypal", "USD", nil},
+		{`{"pg":"paypal_v2","amount":10.5}`, "card", "USD", nil}, // card, the SDK default, which PayPal takes
 		{`{"pg":"eximbay","amount":14.2}`, "card", "USD", nil},
 		{`{"pg":"html5_inicis","amount":1000,"currency":"krw"}`, "card", "KRW", []string{WarnCurrencyLowerCase}},
-		{`{"pg":"paypal_v2","amount":10.5,"currency":"usd"}`, "paypal", "USD", []string{WarnCurrencyLowerCase}},
+		{`{"pg":"paypal_v2","amount":10.5,"currency":"usd"}`, "card", "USD", []string{WarnCurrencyLowerCase}},
 	} {
 		req, perr := ParseRequest([]byte(tc.params))
 		require.Nil(t, perr)

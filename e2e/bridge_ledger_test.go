@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/chromedp"
 	"github.com/impshim/impshim/e2e/imptest"
 	"github.com/impshim/impshim/ledger"
 	"github.com/impshim/impshim/web"
@@ -110,4 +111,34 @@ func TestBridgeLedgerCancelledAndAutomatedAttempts(t *testing.T) {
 	require.Equal(t, http.StatusOK, restCall(t, "GET", base+"/payments/"+paid.ImpUID, token, nil, &got))
 	assert.Equal(t, "paid", got.Status)
 	assert.Equal(t, 3000.0, got.Amount)
+}
+
+// imptest.IssueBillingKey registers a card in the page, and the key is on the server when it
+// returns (issue 13: "imptest can issue a billing key in a test").
+func TestImptestIssueBillingKey(t *testing.T) {
+	t.Parallel()
+	base, token := ledgerServer(t)
+	tb := newTab(t)
+	openDemo(tb, base+"/")
+	customerUID := "imptest_" + strconv.FormatInt(time.Now().UnixNano(), 36)
+
+	rsp := run(tb, imptest.IssueBillingKey(imptest.BillingKey{PG: "html5_inicis.MID-b", CustomerUID: customerUID,
+		Params: map[string]any{"buyer_name": "홍길동"}}))
+	assert.Equal(t, customerUID, rsp.CustomerUID)
+	var key struct {
+		PGID         string `json:"pg_id"`
+		CustomerName string `json:"customer_name"`
+	}
+	require.Equal(t, http.StatusOK, restCall(t, "GET", base+"/subscribe/customers/"+customerUID, token, nil, &key),
+		"the key is on the server when IssueBillingKey returns")
+	assert.Equal(t, "MID-b", key.PGID)
+	assert.Equal(t, "홍길동", key.CustomerName)
+
+	// A refusal comes back as an error that names the code.
+	_, err := chromedp.Run(tb.ctx, imptest.IssueBillingKey(imptest.BillingKey{PG: "html5_inicis.MID-b", CustomerUID: customerUID,
+		Params: map[string]any{"merchant_uid": 12}}))
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "INVALID_MERCHANT_UID")
+	_, err = chromedp.Run(tb.ctx, imptest.IssueBillingKey(imptest.BillingKey{PG: "html5_inicis.MID-b"}))
+	assert.ErrorContains(t, err, "needs a CustomerUID")
 }

@@ -21,6 +21,7 @@ func TestImptestDiagnostics(t *testing.T) {
 	cancel()
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "no visible [data-impshim=window]")
+	assert.ErrorIs(t, err, context.DeadlineExceeded, "a merchant's test can tell a timeout from a failure")
 
 	_, err = chromedp.Run(tb.ctx, imptest.Result())
 	require.Error(t, err)

@@ -24,6 +24,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"time"
 
 	"github.com/chromedp/cdproto/runtime"
@@ -300,7 +301,7 @@ func Result() chromedp.Action[Response] {
 				return DecodeResponse(st.Response)
 			}
 			if err := sleep(ctx, 25*time.Millisecond); err != nil {
-				return Response{}, errors.New("imptest: no response to request_pay yet: " + err.Error())
+				return Response{}, fmt.Errorf("imptest: no response to request_pay yet: %w", err)
 			}
 		}
 	}
@@ -314,10 +315,10 @@ func DecodeResponse(raw []byte) (Response, error) {
 	}
 	// Raw keeps what the struct cannot: nulls (imp_uid before a window opened) and extra fields.
 	if err := json.Unmarshal(raw, &r.Raw); err != nil {
-		return r, errors.New("imptest: the response is not an object: " + err.Error())
+		return r, fmt.Errorf("imptest: the response is not an object: %w", err)
 	}
 	if err := json.Unmarshal(raw, &r); err != nil {
-		return r, errors.New("imptest: decoding the response: " + err.Error())
+		return r, fmt.Errorf("imptest: decoding the response: %w", err)
 	}
 	return r, nil
 }
@@ -335,5 +336,5 @@ func wrap(what string, err error) error {
 	if err == nil {
 		return nil
 	}
-	return errors.New("imptest: " + what + ": " + err.Error())
+	return fmt.Errorf("imptest: %s: %w", what, err)
 }

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"net/url"
@@ -217,7 +218,7 @@ func Answer() chromedp.Action[Response] {
 			if missing {
 				why = "the page has no window.IMP: does it load the i'mport SDK (" + strings.Join(SDKURLs, ", ") + "), and did Route run before it loaded?"
 			}
-			return Response{}, errors.New("imptest: " + why + ": " + err.Error())
+			return Response{}, fmt.Errorf("imptest: %s: %w", why, err)
 		}
 		for {
 			raw, err := chromedp.Evaluate[[]byte](`(() => {

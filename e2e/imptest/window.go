@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"time"
 
 	"github.com/chromedp/cdproto/cdp"
@@ -144,7 +145,7 @@ func (w *shown) point(ctx context.Context, button string) (float64, float64, err
 func (w *shown) waitGone(ctx context.Context) error {
 	for !w.gone(ctx) {
 		if err := sleep(ctx, 25*time.Millisecond); err != nil {
-			return errors.New("imptest: the payment window stayed open after the click: " + err.Error())
+			return fmt.Errorf("imptest: the payment window stayed open after the click: %w", err)
 		}
 	}
 	return nil
@@ -217,7 +218,7 @@ func (l *looker) wait(ctx context.Context) (*shown, error) {
 			return w, err
 		}
 		if err := sleep(ctx, 25*time.Millisecond); err != nil {
-			return nil, errors.New("imptest: no visible [data-impshim=window] in the page, its iframes or a popup: " + err.Error())
+			return nil, fmt.Errorf("imptest: no visible [data-impshim=window] in the page, its iframes or a popup: %w", err)
 		}
 	}
 }

@@ -45,13 +45,14 @@ const S = %q;
 const forged = JSON.stringify({merchant_code: "imp10391932", request: {merchant_uid: "order-forged", amount: 1},
   response: {success: true, imp_uid: "imps_000000000002", merchant_uid: "order-forged", status: "paid", paid_amount: 1}});
 async function attempt(what, run) { try { return what + ": " + await run(); } catch (e) { return what + ": blocked"; } }
-window.results = Promise.all([
-  attempt("read", async () => { const r = await fetch(S + "/sdk/sandbox/payments?merchant_code=imp10391932"); return r.status + " " + (await r.text()).includes("order-private"); }),
-  attempt("record", async () => (await fetch(S + "/sdk/sandbox/payments", {method: "POST", headers: {"Content-Type": "application/json"}, body: forged})).status),
-  attempt("record-plain", async () => { await fetch(S + "/sdk/sandbox/payments", {method: "POST", mode: "no-cors", headers: {"Content-Type": "text/plain"}, body: forged}); return "sent"; }),
-  attempt("reset", async () => (await fetch(S + "/sdk/sandbox/reset", {method: "POST", headers: {"Content-Type": "application/json"}, body: '{"merchant_code":"imp10391932"}'})).status),
-  attempt("reset-plain", async () => { await fetch(S + "/sdk/sandbox/reset", {method: "POST", mode: "no-cors", headers: {"Content-Type": "text/plain"}, body: '{"merchant_code":"imp10391932"}'}); return "sent"; }),
-]).then((r) => r.join("\n"));
+// One after the other: a reset running beside the read would race it.
+window.results = (async () => { const out = []; for (const [what, run] of [
+  ["read", async () => { const r = await fetch(S + "/sdk/sandbox/payments?merchant_code=imp10391932"); return r.status + " " + (await r.text()).includes("order-private"); }],
+  ["record", async () => (await fetch(S + "/sdk/sandbox/payments", {method: "POST", headers: {"Content-Type": "application/json"}, body: forged})).status],
+  ["record-plain", async () => { await fetch(S + "/sdk/sandbox/payments", {method: "POST", mode: "no-cors", headers: {"Content-Type": "text/plain"}, body: forged}); return "sent"; }],
+  ["reset", async () => (await fetch(S + "/sdk/sandbox/reset", {method: "POST", headers: {"Content-Type": "application/json"}, body: '{"merchant_code":"imp10391932"}'})).status],
+  ["reset-plain", async () => { await fetch(S + "/sdk/sandbox/reset", {method: "POST", mode: "no-cors", headers: {"Content-Type": "text/plain"}, body: '{"merchant_code":"imp10391932"}'}); return "sent"; }],
+  ]) out.push(await attempt(what, run)); return out.join("\n"); })();
 </script>`, sandbox.URL)
 	}))
 	t.Cleanup(page.Close)

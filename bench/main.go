@@ -32,21 +32,22 @@ var pages embed.FS
 const defaultWasmFlags = `-trimpath -ldflags="-s -w"`
 
 type options struct {
-	dist      string
-	out       string
-	loads     int
-	calls     int
-	rounds    int
-	windows   int
-	wasmOpt   string
-	goBench   bool
-	only      map[string]bool
-	warmups   int
-	noCode    bool // skip the non-stripped builds behind the code-size listing
-	shot      string
-	moduleDir string
-	goCmd     string
-	flags     []string
+	dist       string
+	out        string
+	loads      int
+	calls      int
+	rounds     int
+	coldRounds int
+	windows    int
+	wasmOpt    string
+	goBench    bool
+	only       map[string]bool
+	warmups    int
+	noCode     bool // skip the non-stripped builds behind the code-size listing
+	shot       string
+	moduleDir  string
+	goCmd      string
+	flags      []string
 }
 
 func main() {
@@ -56,6 +57,7 @@ func main() {
 	flag.IntVar(&o.loads, "loads", 15, "fresh page loads per cold-start median (at least 15)")
 	flag.IntVar(&o.calls, "calls", 10000, "resolve calls per timed round (at least 10,000)")
 	flag.IntVar(&o.rounds, "rounds", 5, "timed resolve rounds; the median round is reported")
+	flag.IntVar(&o.coldRounds, "cold-rounds", 300, "configures for the cold resolve figure, each followed by one call per input (a third of them for 200 settings)")
 	flag.IntVar(&o.windows, "windows", 60, "request_pay → window samples (at least 50)")
 	flag.StringVar(&o.wasmOpt, "wasm-opt", "-Oz", "also measure impshim.wasm after `wasm-opt <level>` when wasm-opt is on PATH; \"off\" to skip")
 	flag.BoolVar(&o.goBench, "gobench", true, "run the resolver's Go benchmarks")

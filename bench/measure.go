@@ -212,6 +212,7 @@ type resolveOut struct {
 	PerInput     []InputTiming `json:"perInput"`
 	GoUS         float64       `json:"go_us"`
 	JSUS         float64       `json:"js_us"`
+	ColdUS       float64       `json:"cold_us"`
 }
 
 func (b *bench) resolve(browser context.Context, res *Results) error {
@@ -237,8 +238,9 @@ func (b *bench) resolve(browser context.Context, res *Results) error {
 	if err := chromedp.Do(ctx, chromedp.Navigate(url)); err != nil {
 		return errors.New(url + ": " + err.Error())
 	}
-	measure := func(cfg benchConfig, inputs []string) (resolveOut, error) {
-		arg, _ := json.Marshal(map[string]any{"config": cfg, "catalog": catalog, "inputs": inputs, "calls": b.o.calls, "rounds": b.o.rounds})
+	measure := func(cfg benchConfig, inputs []string, coldRounds int) (resolveOut, error) {
+		arg, _ := json.Marshal(map[string]any{"config": cfg, "catalog": catalog, "inputs": inputs, "calls": b.o.calls, "rounds": b.o.rounds,
+			"coldRounds": coldRounds})
 		tctx, cancel := context.WithTimeout(ctx, 5*time.Minute)
 		defer cancel()
 		out, err := chromedp.Run(tctx, chromedp.Evaluate[resolveOut]("benchResolve("+string(arg)+")", chromedp.EvalAwaitPromise))
@@ -258,11 +260,13 @@ func (b *bench) resolve(browser context.Context, res *Results) error {
 		}
 		return out, nil
 	}
-	small, err := measure(seedConfig(), seedInputs)
+	// Cold rounds each configure the merchant again (to empty the answer caches): fewer for the
+	// big config, whose configure costs more.
+	small, err := measure(seedConfig(), seedInputs, max(b.o.coldRounds, 1))
 	if err != nil {
 		return err
 	}
-	big, err := measure(large, res.Resolve.Inputs200)
+	big, err := measure(large, res.Resolve.Inputs200, max(b.o.coldRounds/3, 1))
 	if err != nil {
 		return err
 	}
@@ -276,6 +280,8 @@ func (b *bench) resolve(browser context.Context, res *Results) error {
 	}
 	res.Resolve.Go3, res.Resolve.JS3 = round3(small.GoUS), round3(small.JSUS)
 	res.Resolve.Go200, res.Resolve.JS200 = round3(big.GoUS), round3(big.JSUS)
+	res.Resolve.Go3Cold, res.Resolve.Go200Cold = round3(small.ColdUS), round3(big.ColdUS)
+	res.Resolve.ColdRounds = b.o.coldRounds
 	return nil
 }
 

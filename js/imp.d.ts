@@ -242,8 +242,12 @@ declare namespace IMPShim {
     readonly version: string;
     /** Sets the merchant's PG settings; counts as IMP.init(config.merchant_code). Never rejects; a rejected config keeps the previous one. */
     configure(config: MerchantConfig): Promise<ConfigureResult>;
-    /** The trace for a pg string or a params object, without opening a window. Throws before `ready`. */
-    resolve(pgOrParams: string | RequestPayParams | null): Trace;
+    /**
+     * The trace for a pg string or a params object, without opening a window. Throws before `ready`.
+     * Read-only: the same query under the same config answers the same deeply frozen object from a
+     * bounded cache (configure empties it); writing to it throws in strict mode. Copy it to change it.
+     */
+    resolve(pgOrParams: string | RequestPayParams | null): Readonly<Trace>;
     /** The trace of the last request_pay that reached resolution, else null. */
     lastTrace(): Trace | null;
     /** Completes the next request that opens a window, without a click. Throws TypeError on a bad outcome (a bad result set before `ready` fails the next request_pay with INVALID_PARAMS instead); null clears it. */

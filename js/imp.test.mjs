@@ -967,6 +967,92 @@ test('setOutcome completes the window 250 ms after it shows unless delay_ms says
   }
 });
 
+// countingExports wraps fakeExports so a test sees how many queries crossed into "Go".
+function countingExports(answer) {
+  const ex = fakeExports(answer);
+  const inner = ex.impshim_resolve;
+  ex.crossings = 0;
+  ex.impshim_resolve = (n) => { ex.crossings++; return inner(n); };
+  return ex;
+}
+
+test('resolve answers a repeated query from a JS-side cache with the same deeply frozen trace; configure empties it', async () => {
+  const exports = countingExports((q) => ({ trace: { input: JSON.parse(q), rule: 'R3', setting: { index: 0, pg: 'html5_inicis' },
+    considered: [{ index: 0, why_not: 'x' }], warnings: [{ code: 'PG_MISSING', message: 'm', suggestions: [{ pg: 'a', label: 'b' }] }] } }));
+  const page = makePage({ exports });
+  const { IMP } = page;
+  await IMP.sandbox.configure(seed);
+  const first = IMP.sandbox.resolve('nice');
+  assert.equal(exports.crossings, 1);
+  const again = IMP.sandbox.resolve('nice');
+  assert.equal(again, first, 'a hit is the same object');
+  assert.equal(exports.crossings, 1, 'a hit does not cross into WASM');
+  for (const o of [first, first.setting, first.considered, first.considered[0], first.warnings, first.warnings[0], first.warnings[0].suggestions[0]]) {
+    assert.ok(Object.isFrozen(o), `frozen: ${JSON.stringify(o)}`);
+  }
+  // This module is strict: writing to a trace throws and changes nothing the next caller sees.
+  assert.throws(() => { first.rule = 'R1'; }, TypeError);
+  assert.throws(() => { first.setting.pg = 'kakaopay'; }, TypeError);
+  assert.throws(() => { first.warnings.push({ code: 'X' }); }, { name: 'TypeError' }); // the page realm's push
+  assert.throws(() => { delete first.considered[0].why_not; }, TypeError);
+  // Sloppy-mode code (a page script without "use strict") does nothing instead.
+  vm.runInContext('(t) => { t.rule = "R1"; t.setting.pg = "kakaopay"; }', vm.createContext({}))(first);
+  assert.equal(IMP.sandbox.resolve('nice').rule, 'R3');
+  assert.equal(IMP.sandbox.resolve('nice').setting.pg, 'html5_inicis');
+
+  // A params object is keyed by its snapshot: an equal object is a hit, a string of the same text is not.
+  const p1 = IMP.sandbox.resolve({ pg: 'kakaopay', amount: 1000 });
+  assert.equal(IMP.sandbox.resolve({ pg: 'kakaopay', amount: 1000 }), p1);
+  assert.deepEqual(plain(p1.input), { pg: 'kakaopay', amount: 1000 });
+  const asText = IMP.sandbox.resolve('{"pg":"kakaopay","amount":1000}');
+  assert.notEqual(asText, p1);
+  assert.equal(asText.input, '{"pg":"kakaopay","amount":1000}');
+  assert.equal(exports.crossings, 3);
+
+  await IMP.sandbox.configure(seed);
+  const after = IMP.sandbox.resolve('nice');
+  assert.notEqual(after, first, 'a new config answers afresh');
+  assert.equal(exports.crossings, 4);
+  IMP.sandbox.resolve({ pg: 'kakaopay', amount: 1000 });
+  assert.equal(exports.crossings, 5, 'configure empties the params cache too');
+});
+
+test('the resolve cache is bounded in entries, in answer bytes and in query length; errors are not kept', async () => {
+  let pad = '';
+  const exports = countingExports((q) => (q === '"boom"' ? { error: { code: 'INTERNAL', message: 'boom' } } : { trace: { input: JSON.parse(q), rule: 'R2', warnings: [], pad } }));
+  const { IMP } = makePage({ exports });
+  await IMP.sandbox.configure(seed);
+  for (let i = 0; i < 300; i++) IMP.sandbox.resolve(`pg${i}`);
+  assert.equal(exports.crossings, 300);
+  for (let i = 300 - 256; i < 300; i++) IMP.sandbox.resolve(`pg${i}`);
+  assert.equal(exports.crossings, 300, 'the newest 256 are kept');
+  IMP.sandbox.resolve('pg0');
+  assert.equal(exports.crossings, 301, 'the oldest went first');
+
+  const long = 'x'.repeat(2000);
+  IMP.sandbox.resolve(long);
+  IMP.sandbox.resolve(long);
+  assert.equal(exports.crossings, 303, 'a long query is not kept');
+
+  assert.throws(() => IMP.sandbox.resolve('boom'), /boom/);
+  assert.throws(() => IMP.sandbox.resolve('boom'), /boom/);
+  assert.equal(exports.crossings, 305, 'an error answer is not kept');
+
+  // About 100 KB answers: at most ten fit in the cache's MiB.
+  await IMP.sandbox.configure(seed);
+  pad = 'p'.repeat(100_000);
+  const base = exports.crossings;
+  for (let i = 0; i < 20; i++) IMP.sandbox.resolve(`big${i}`);
+  for (let i = 19; i >= 0; i--) IMP.sandbox.resolve(`big${i}`);
+  const kept = 40 - (exports.crossings - base);
+  assert.ok(kept >= 1 && kept <= 10, `${kept} big answers were kept`);
+  // An answer above an eighth of the budget is never kept.
+  pad = 'p'.repeat(200_000);
+  IMP.sandbox.resolve('huge');
+  IMP.sandbox.resolve('huge');
+  assert.equal(exports.crossings - base, 40 - kept + 2);
+});
+
 test("resolve writes each distinct warning once per config; request_pay writes its warnings every time", async () => {
   const fallback = { code: 'FELL_BACK_TO_DEFAULT', message: 'fell back to the default setting' };
   const warns = {

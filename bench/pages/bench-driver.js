@@ -31,7 +31,7 @@ function warningCodes(trace) {
 
 // benchResolve times IMP.sandbox.resolve against RefResolver on the same
 // inputs, after checking that both pick the same setting by the same rule.
-async function benchResolve({ config, catalog, inputs, calls, rounds }) {
+async function benchResolve({ config, catalog, inputs, calls, rounds, coldRounds }) {
   await IMP.sandbox.ready;
   const conf = await IMP.sandbox.configure(config);
   if (!conf || !conf.ok) {
@@ -65,6 +65,7 @@ async function benchResolve({ config, catalog, inputs, calls, rounds }) {
   const goRounds = [];
   const jsRounds = [];
   const perInput = [];
+  let cold = 0;
   try {
     const k = inputs.length;
     const goCall = (i) => { const t = IMP.sandbox.resolve(inputs[i % k]); sink += t.setting ? t.setting.index : -1; };
@@ -84,10 +85,27 @@ async function benchResolve({ config, catalog, inputs, calls, rounds }) {
       }
       perInput.push({ input, go: median(go), js: median(js) });
     }
+    cold = await coldResolve(config, inputs, coldRounds, (t) => { sink += t.setting ? t.setting.index : -1; });
   } finally {
     console.warn = warn;
   }
-  return { mismatches, warningDiffs, go_us: median(goRounds), js_us: median(jsRounds), goRounds, jsRounds, perInput, sink };
+  return { mismatches, warningDiffs, go_us: median(goRounds), js_us: median(jsRounds), cold_us: cold, goRounds, jsRounds, perInput, sink };
+}
+
+// coldResolve is µs per first call of an input under a config: configure (which empties every
+// answer cache, JS and Go) then each input once, timed as a block, rounds times. A block lasts
+// less than the coarsened timer's resolution allows to time alone, so the blocks' times are
+// summed over all rounds (the timer's jitter averages out) rather than taking a median.
+async function coldResolve(config, inputs, rounds, use) {
+  let us = 0;
+  for (let r = 0; r < rounds; r++) {
+    const conf = await IMP.sandbox.configure(config);
+    if (!conf || !conf.ok) throw new Error("IMP.sandbox.configure failed between cold rounds: " + JSON.stringify(conf));
+    const t0 = performance.now();
+    for (const input of inputs) use(IMP.sandbox.resolve(input));
+    us += (performance.now() - t0) * 1000;
+  }
+  return us / (rounds * inputs.length);
 }
 
 // frames lists the iframes of the page, including those inside open shadow roots.

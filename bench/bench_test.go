@@ -280,13 +280,14 @@ func TestPrintTableAndJSON(t *testing.T) {
 	r.Resolve = ResolveResult{Go3: 5, JS3: 0.5, Go200: 30, JS200: 3, Go3Cold: 8, Go200Cold: 60}
 	r.Window = WindowResult{P50: 40, P95: 80, First: 90, Requests: 60}
 	r.FirstLoadBytes = 1234
+	r.Headless = HeadlessResult{PaymentsPerS: 19.5, CallbackP50: 26.25, InPagePerS: 33.5, Payments: 100}
 	r.computeRatios()
 	assert.Equal(t, map[string]float64{"size_raw": 1.053, "size_gzip": 1.034, "size_brotli": 1.023,
 		"cold_start": 1.3, "resolve_3": 10, "resolve_200": 10, "resolve_3_cold": 16, "resolve_200_cold": 20}, r.Ratios)
 
 	var out bytes.Buffer
 	printTable(&out, r)
-	for _, want := range []string{"1.02×", "meets ≤ 1.10×", "130.0 ms", "1.30×", "5.00 µs/call", "meets ≤ 10 µs", "8.00 µs/call", "60.00 µs/call", "p50 40.0 ms", "1234"} {
+	for _, want := range []string{"1.02×", "meets ≤ 1.10×", "130.0 ms", "1.30×", "5.00 µs/call", "meets ≤ 10 µs", "8.00 µs/call", "60.00 µs/call", "19.5/s via imptest", "p50 26.2 ms", "p50 40.0 ms", "1234"} {
 		assert.Contains(t, out.String(), want)
 	}
 
@@ -303,7 +304,7 @@ func TestPrintTableAndJSON(t *testing.T) {
 		"resolve_us.go_3", "resolve_us.go_200", "resolve_us.js_3", "resolve_us.js_200",
 		"window_visible_ms.p50", "window_visible_ms.p95", "first_load_bytes",
 		// issue 17's additions
-		"resolve_us.go_3_cold", "resolve_us.go_200_cold"} {
+		"resolve_us.go_3_cold", "resolve_us.go_200_cold", "headless.payments_per_s", "headless.callback_p50_ms"} {
 		var v any = generic
 		for _, part := range strings.Split(key, ".") {
 			m, ok := v.(map[string]any)

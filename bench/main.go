@@ -38,6 +38,7 @@ type options struct {
 	calls      int
 	rounds     int
 	coldRounds int
+	payments   int
 	windows    int
 	wasmOpt    string
 	goBench    bool
@@ -62,7 +63,8 @@ func main() {
 	flag.StringVar(&o.wasmOpt, "wasm-opt", "-Oz", "also measure impshim.wasm after `wasm-opt <level>` when wasm-opt is on PATH; \"off\" to skip")
 	flag.BoolVar(&o.goBench, "gobench", true, "run the resolver's Go benchmarks")
 	flag.StringVar(&o.shot, "screenshot", "bench/out/window.png", "PNG of the bench page with a mock window open (\"\" to skip)")
-	only := flag.String("only", "", "comma-separated sections to run (cold,first,resolve,window,gobench); sizes always run")
+	flag.IntVar(&o.payments, "payments", 100, "headless payments (setOutcome delay_ms 0) per figure (at least 20)")
+	only := flag.String("only", "", "comma-separated sections to run (cold,first,resolve,window,headless,gobench); sizes always run")
 	flag.Parse()
 	if *only != "" {
 		o.only = map[string]bool{}
@@ -73,6 +75,7 @@ func main() {
 	o.loads = max(o.loads, 15)
 	o.calls = max(o.calls, 10000)
 	o.windows = max(o.windows, 50)
+	o.payments = max(o.payments, 20)
 	o.rounds = max(o.rounds, 1)
 	o.warmups = 2
 	o.goCmd = envOr("GO", "go")
@@ -223,6 +226,12 @@ func run(o options) (*Results, error) {
 		step(fmt.Sprintf("request_pay → window visible: %d requests", o.windows))
 		if err := b.window(browser, res); err != nil {
 			fail("window", err)
+		}
+	}
+	if o.runs("headless") {
+		step(fmt.Sprintf("headless payments: %d through imptest, %d in the page", o.payments, o.payments))
+		if err := b.headless(browser, res); err != nil {
+			fail("headless", err)
 		}
 	}
 	stop()

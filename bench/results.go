@@ -19,6 +19,8 @@ type Results struct {
 	Window         WindowResult  `json:"window_visible_ms"`
 	FirstLoadBytes int64         `json:"first_load_bytes"`
 
+	Headless HeadlessResult `json:"headless"`
+
 	FirstLoadFiles map[string]int64   `json:"first_load_files,omitempty"`
 	ReadyLoadBytes int64              `json:"ready_load_bytes"`
 	Ratios         map[string]float64 `json:"ratios"`
@@ -206,6 +208,10 @@ func printTable(w io.Writer, r *Results) {
 	wv := r.Window
 	row(fmt.Sprintf("request_pay → window visible, %d reqs", wv.Requests), "p50 "+ms(wv.P50), "p95 "+ms(wv.P95)+", first "+ms(wv.First), "",
 		target(wv.P50 > 0 && wv.P50 <= 50, "p50 ≤ 50 ms"))
+	h := r.Headless
+	row(fmt.Sprintf("headless payments (delay_ms 0), %d", h.Payments), fmt.Sprintf("%.1f/s via imptest", h.PaymentsPerS),
+		fmt.Sprintf("%.1f/s in the page", h.InPagePerS), "", "")
+	row("  request_pay → callback", "p50 "+ms(h.CallbackP50), "p95 "+ms(h.CallbackP95), "", "")
 	row("dist/ bytes before first IMP call", fmt.Sprint(r.FirstLoadBytes), fmt.Sprintf("%d until ready", r.ReadyLoadBytes), "", "")
 	tw.Flush()
 

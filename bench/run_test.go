@@ -37,7 +37,7 @@ func TestBenchRunsAgainstSDK(t *testing.T) {
 	defer func(l int) { brotliLevel = l }(brotliLevel)
 	brotliLevel = 1
 	shot := filepath.Join(t.TempDir(), "window.png")
-	res, err := run(options{dist: dist, loads: 1, calls: 100, rounds: 1, windows: 3, wasmOpt: "off",
+	res, err := run(options{dist: dist, loads: 1, calls: 100, rounds: 1, windows: 3, payments: 3, wasmOpt: "off",
 		goCmd: "go", shot: shot, noCode: true})
 	require.NoError(t, err)
 	require.NotNil(t, res)
@@ -59,6 +59,11 @@ func TestBenchRunsAgainstSDK(t *testing.T) {
 		assert.Greater(t, v, 0.0)
 	}
 	assert.Len(t, res.Resolve.PerInput, res.Resolve.Checked)
+
+	assert.Equal(t, 3, res.Headless.Payments)
+	assert.Greater(t, res.Headless.PaymentsPerS, 0.0)
+	assert.Greater(t, res.Headless.InPagePerS, 0.0)
+	assert.Greater(t, res.Headless.CallbackP50, 0.0)
 
 	assert.Equal(t, 3, res.Window.Requests)
 	assert.Greater(t, res.Window.P50, 0.0)

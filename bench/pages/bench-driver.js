@@ -219,3 +219,32 @@ async function benchWindow({ config, count, delayMs }) {
 
 window.benchResolve = benchResolve;
 window.benchWindow = benchWindow;
+
+// benchHeadless completes count payments one after the other, as a headless test does with
+// setOutcome({result: "paid", delay_ms: 0}), and returns ms from request_pay to its callback for
+// each, and the whole loop's ms.
+async function benchHeadless({ config, count }) {
+  await IMP.sandbox.ready;
+  const conf = await IMP.sandbox.configure(config);
+  if (!conf || !conf.ok) {
+    throw new Error("IMP.sandbox.configure rejected the bench config: " + JSON.stringify(conf));
+  }
+  const run = Date.now();
+  const samples = [];
+  const t0 = performance.now();
+  for (let i = 0; i < count; i++) {
+    IMP.sandbox.setOutcome({ result: "paid", delay_ms: 0 });
+    const start = performance.now();
+    const resp = await new Promise((resolve) => {
+      IMP.request_pay({
+        pg: "html5_inicis", pay_method: "card", merchant_uid: `headless_${run}_${i}`,
+        name: "bench order", amount: 1000, buyer_name: "Bench",
+      }, resolve);
+    });
+    samples.push(performance.now() - start);
+    if (!resp || resp.success !== true) throw new Error(`payment ${i} did not succeed: ${JSON.stringify(resp)}`);
+  }
+  return { samples, total_ms: performance.now() - t0 };
+}
+
+window.benchHeadless = benchHeadless;

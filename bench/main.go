@@ -49,6 +49,7 @@ type options struct {
 	moduleDir  string
 	goCmd      string
 	flags      []string
+	rest       restOptions
 }
 
 func main() {
@@ -64,7 +65,16 @@ func main() {
 	flag.BoolVar(&o.goBench, "gobench", true, "run the resolver's Go benchmarks")
 	flag.StringVar(&o.shot, "screenshot", "bench/out/window.png", "PNG of the bench page with a mock window open (\"\" to skip)")
 	flag.IntVar(&o.payments, "payments", 100, "headless payments (setOutcome delay_ms 0) per figure (at least 20)")
-	only := flag.String("only", "", "comma-separated sections to run (cold,first,resolve,window,headless,gobench); sizes always run")
+	only := flag.String("only", "", "comma-separated sections to run (cold,first,resolve,window,headless,gobench,rest); sizes always run, except with -only rest alone")
+	flag.IntVar(&o.rest.small, "rest-small", 1000, "payments in the small ledger of the growth rows")
+	flag.IntVar(&o.rest.large, "rest-large", 100000, "payments in the large ledger (growth and REST rows)")
+	flag.IntVar(&o.rest.conns, "rest-conns", 32, "the REST load generator's connections for reads")
+	flag.IntVar(&o.rest.writers, "rest-writers", 6, "… and concurrent writers for cancels and recording")
+	flag.DurationVar(&o.rest.span, "rest-span", 2*time.Second, "how long one REST read row runs")
+	flag.IntVar(&o.rest.maxRequests, "rest-max", 200000, "at most this many requests per REST read row")
+	flag.IntVar(&o.rest.writes, "rest-writes", 600, "writes per write row")
+	flag.IntVar(&o.rest.samples, "rest-samples", 200, "sequential samples per growth row")
+	flag.StringVar(&o.rest.profile, "rest-profile", "", "write a CPU profile (pprof) of the REST read rows here")
 	flag.Parse()
 	if *only != "" {
 		o.only = map[string]bool{}
@@ -82,7 +92,10 @@ func main() {
 
 	res, err := run(o)
 	if res != nil {
-		printTable(os.Stdout, res)
+		if !o.serverOnly() {
+			printTable(os.Stdout, res)
+		}
+		printServerTable(os.Stdout, res)
 		if werr := writeJSON(o.out, res); werr != nil {
 			err = errors.Join(err, werr)
 		} else {
@@ -112,6 +125,26 @@ func run(o options) (*Results, error) {
 	if o.moduleDir, err = moduleDir(o.goCmd); err != nil {
 		return nil, err
 	}
+	res := &Results{}
+	res.Env = Env{GoVersion: runtime.Version(), CPUs: runtime.NumCPU(), Date: time.Now().UTC().Format(time.RFC3339), LoadBefore: loadAvg()}
+	defer func() { res.Env.LoadAfter = loadAvg() }()
+	fail := func(section string, err error) {
+		res.Errors = append(res.Errors, section+": "+err.Error())
+	}
+	// The server half needs neither the SDK nor a browser: it runs first, and alone with -only rest.
+	if o.runs("rest") && o.rest.large > 0 {
+		if err := restBench(o.rest, res); err != nil {
+			fail("rest", err)
+		}
+	}
+	if o.serverOnly() {
+		res.computeRatios()
+		if len(res.Errors) > 0 {
+			return res, fmt.Errorf("%d section(s) failed: see the ERROR lines above", len(res.Errors))
+		}
+		return res, nil
+	}
+
 	wasmPath := filepath.Join(o.dist, "impshim.wasm")
 	if _, err := os.Stat(filepath.Join(o.dist, "imp.js")); err != nil {
 		return nil, errors.New("no SDK in " + o.dist + ": run `make dist` first (or `make bench`, which does)")
@@ -126,14 +159,7 @@ func run(o options) (*Results, error) {
 	}
 	defer os.RemoveAll(tmp)
 
-	res := &Results{}
-	res.Env = Env{GoVersion: runtime.Version(), Browser: browserVersion(bin), CPUs: runtime.NumCPU(),
-		WasmFlags: strings.Join(o.flags, " "), Dist: o.dist, Date: time.Now().UTC().Format(time.RFC3339),
-		LoadBefore: loadAvg()}
-	defer func() { res.Env.LoadAfter = loadAvg() }()
-	fail := func(section string, err error) {
-		res.Errors = append(res.Errors, section+": "+err.Error())
-	}
+	res.Env.Browser, res.Env.WasmFlags, res.Env.Dist = browserVersion(bin), strings.Join(o.flags, " "), o.dist
 
 	// Sizes: impshim.wasm, the hello-world built now with the same flags, and wasm-opt's output.
 	step("sizes")
@@ -297,6 +323,9 @@ func codeSizes(o options, tmp string) (CodeSize, error) {
 
 // runs reports whether section is selected (every section when -only is not given).
 func (o options) runs(section string) bool { return o.only == nil || o.only[section] }
+
+// serverOnly reports whether -only names the server section alone (no SDK, no browser).
+func (o options) serverOnly() bool { return len(o.only) == 1 && o.only["rest"] }
 
 // loadAvg is /proc/loadavg's 1-minute figure: a busy machine explains slow numbers.
 func loadAvg() string {

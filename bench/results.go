@@ -27,6 +27,9 @@ type Results struct {
 	Code           CodeSize           `json:"code_size"`
 	GoBench        []GoBench          `json:"go_bench"`
 	Env            Env                `json:"env"`
+	// RestRPS and LedgerGrowth are the server half (rest.go).
+	RestRPS      map[string]float64 `json:"rest_rps,omitempty"`
+	LedgerGrowth map[string]float64 `json:"ledger_growth,omitempty"`
 	Notes          []string           `json:"notes,omitempty"`
 	Errors         []string           `json:"errors,omitempty"`
 }

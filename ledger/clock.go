@@ -25,7 +25,7 @@ const maxClockOffset = 100 * 365 * 24 * 3600
 // ClockOffset is how many seconds the merchant's clock runs ahead of real time.
 func (s *Store) ClockOffset(ctx context.Context, merchantCode string) (int64, error) {
 	var off int64
-	err := s.db.QueryRowContext(ctx, "SELECT offset_s FROM clocks WHERE merchant_code = ?", merchantCode).Scan(&off)
+	err := (reads{s}).QueryRowContext(ctx, "SELECT offset_s FROM clocks WHERE merchant_code = ?", merchantCode).Scan(&off)
 	if err == sql.ErrNoRows {
 		return 0, nil
 	}
@@ -69,16 +69,15 @@ func (s *Store) ResetClock(ctx context.Context, merchantCode string) error {
 	})
 }
 
-// TokenExpiry is the merchant a token belongs to and when it expires (on that merchant's
-// clock); "" for an unknown token.
-func (s *Store) TokenExpiry(ctx context.Context, token string) (string, int64, error) {
-	var code string
-	var exp int64
-	err := s.db.QueryRowContext(ctx, "SELECT merchant_code, expired_at FROM tokens WHERE token = ?", token).Scan(&code, &exp)
+// TokenExpiry is the merchant a token belongs to, when it expires (on that merchant's clock)
+// and that clock's offset; "" for an unknown token. One query, for every REST request.
+func (s *Store) TokenExpiry(ctx context.Context, token string) (code string, expiredAt, clockOffset int64, err error) {
+	err = (reads{s}).QueryRowContext(ctx, `SELECT t.merchant_code, t.expired_at, COALESCE(c.offset_s, 0)
+		FROM tokens t LEFT JOIN clocks c ON c.merchant_code = t.merchant_code WHERE t.token = ?`, token).Scan(&code, &expiredAt, &clockOffset)
 	if err == sql.ErrNoRows {
-		return "", 0, nil
+		return "", 0, 0, nil
 	}
-	return code, exp, err
+	return code, expiredAt, clockOffset, err
 }
 
 // clockOf is the merchant's sandbox clock: real time plus its offset.

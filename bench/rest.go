@@ -448,7 +448,6 @@ func fixedLoad(conns, count int, fn func(i int) error) ([]float64, time.Duration
 	return lat, time.Since(t0), firstErr
 }
 
-
 // printServerTable prints the REST and growth rows with the goals.
 func printServerTable(w io.Writer, r *Results) {
 	if len(r.RestRPS) == 0 && len(r.LedgerGrowth) == 0 {

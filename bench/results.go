@@ -30,8 +30,8 @@ type Results struct {
 	// RestRPS and LedgerGrowth are the server half (rest.go).
 	RestRPS      map[string]float64 `json:"rest_rps,omitempty"`
 	LedgerGrowth map[string]float64 `json:"ledger_growth,omitempty"`
-	Notes          []string           `json:"notes,omitempty"`
-	Errors         []string           `json:"errors,omitempty"`
+	Notes        []string           `json:"notes,omitempty"`
+	Errors       []string           `json:"errors,omitempty"`
 }
 
 type SizeResults struct {

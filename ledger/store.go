@@ -106,6 +106,10 @@ func Open(path string) (*Store, error) {
 		db.Close()
 		return nil, fmt.Errorf("ledger: preparing %s (is it an impshim ledger?): %w", path, err)
 	}
+	if err := addCounts(context.Background(), db); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("ledger: counting the payments of %s: %w", path, err)
+	}
 	return &Store{db: db}, nil
 }
 
@@ -278,8 +282,16 @@ func (s *Store) List(ctx context.Context, merchantCode string, q ListQuery) ([]P
 	if err != nil {
 		return nil, 0, err
 	}
+	countArgs := args
+	if q.MerchantUID == "" && q.From == 0 && q.To == 0 {
+		// The whole of the merchant's payments, or those of one status: payment_counts has it.
+		count, countArgs = "SELECT COALESCE(SUM(n), 0) FROM payment_counts WHERE merchant_code = ?", []any{merchantCode}
+		if q.Status != "" && q.Status != "all" {
+			count, countArgs = count+" AND status = ?", append(countArgs, q.Status)
+		}
+	}
 	var total int
-	if err := (reads{s}).QueryRowContext(ctx, count, args...).Scan(&total); err != nil {
+	if err := (reads{s}).QueryRowContext(ctx, count, countArgs...).Scan(&total); err != nil {
 		return nil, 0, err
 	}
 	rows, err := (reads{s}).QueryContext(ctx, pageSQL, append(args, q.Limit, (q.Page-1)*q.Limit)...)

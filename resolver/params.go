@@ -51,7 +51,7 @@ func (r *Request) misspelledParams() []Warning {
 		nk := []rune(normalParam(key))
 		for _, known := range documentedParams {
 			nd := []rune(normalParam(known))
-			if len(nd) < 4 || abs(len(nd)-len(nk)) > maxSuggestDistance || editDistance(nk, nd) > maxSuggestDistance {
+			if len(nd) < 4 || abs(len(nd)-len(nk)) > maxSuggestDistance || editDistance(nk, nd, maxSuggestDistance) > maxSuggestDistance {
 				continue
 			}
 			ws = append(ws, Warning{Code: WarnParamMisspelled, Message: "param " + strconv.Quote(key) + " is not one the SDK knows: did you mean " +

@@ -362,8 +362,27 @@ func TestEditDistance(t *testing.T) {
 		{"카카오페이", "카카오패이", 1}, // runes, not bytes
 	}
 	for _, tt := range tests {
-		assert.Equal(t, tt.want, editDistance([]rune(tt.a), []rune(tt.b)), "%q %q", tt.a, tt.b)
-		assert.Equal(t, tt.want, editDistance([]rune(tt.b), []rune(tt.a)), "symmetric: %q %q", tt.b, tt.a)
+		a, b := []rune(tt.a), []rune(tt.b)
+		assert.Equal(t, tt.want, editDistance(a, b, 100), "%q %q", tt.a, tt.b)
+		assert.Equal(t, tt.want, editDistance(b, a, 100), "symmetric: %q %q", tt.b, tt.a)
+		// With a limit: the distance when within it, else limit+1 (the early exit).
+		for limit := range 4 {
+			assert.Equal(t, min(tt.want, limit+1), editDistance(a, b, limit), "%q %q limit %d", tt.a, tt.b, limit)
+		}
+	}
+}
+
+// The early exit agrees with the whole table for every pair of catalog codes and their typos.
+func TestEditDistanceLimitMatchesTheWholeTable(t *testing.T) {
+	words := append([]string{"html_inicis", "kakao_pay", "nicee", "tosspayment", "", "x"}, catalogCodes()...)
+	for _, x := range words {
+		for _, y := range words {
+			a, b := []rune(x), []rune(y)
+			full := editDistance(a, b, len(a)+len(b))
+			for limit := range 4 {
+				require.Equal(t, min(full, limit+1), editDistance(a, b, limit), "%q %q limit %d", x, y, limit)
+			}
+		}
 	}
 }
 

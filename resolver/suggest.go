@@ -40,7 +40,7 @@ func suggest(s string, primary, secondary []string) []string {
 		if !usable || !utf8.ValidString(c) || n > maxEditRunes || abs(n-len(target)) > maxSuggestDistance {
 			continue
 		}
-		if d := editDistance(target, []rune(c)); d <= maxSuggestDistance {
+		if d := editDistance(target, []rune(c), maxSuggestDistance); d <= maxSuggestDistance {
 			found = append(found, cand{c, 1 + d})
 		}
 	}
@@ -56,14 +56,20 @@ func suggest(s string, primary, secondary []string) []string {
 // editDistance is the optimal-string-alignment distance between a and b: insertions,
 // deletions, substitutions and adjacent transpositions (the commonest typo) count one each.
 // Only the last three rows of the table are needed (a transposition looks two rows back).
-func editDistance(a, b []rune) int {
+// Callers only ask whether it is within limit: once two rows in a row are all over limit, no
+// later cell can come back under it (a cell adds to one of the row above or the cell to its left,
+// a transposition to one two rows up), so it answers limit+1 without filling the rest — suggest
+// compares every catalog code on a cold resolve, most of them far off after three letters.
+func editDistance(a, b []rune, limit int) int {
 	rows := make([]int, 3*(len(b)+1))
 	prev2, prev, cur := rows[:len(b)+1], rows[len(b)+1:2*(len(b)+1)], rows[2*(len(b)+1):]
 	for j := range prev {
 		prev[j] = j // the distance between a[:0] and b[:j]
 	}
+	prevMin := 0
 	for i := 1; i <= len(a); i++ {
 		cur[0] = i
+		rowMin := i
 		for j := 1; j <= len(b); j++ {
 			cost := 1
 			if a[i-1] == b[j-1] {
@@ -73,10 +79,15 @@ func editDistance(a, b []rune) int {
 			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
 				cur[j] = min(cur[j], prev2[j-2]+1)
 			}
+			rowMin = min(rowMin, cur[j])
 		}
+		if rowMin > limit && prevMin > limit {
+			return limit + 1
+		}
+		prevMin = rowMin
 		prev2, prev, cur = prev, cur, prev2
 	}
-	return prev[len(b)]
+	return min(prev[len(b)], limit+1)
 }
 
 func abs(n int) int {

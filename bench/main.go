@@ -70,7 +70,7 @@ func main() {
 	flag.IntVar(&o.rest.large, "rest-large", 100000, "payments in the large ledger (growth and REST rows)")
 	flag.IntVar(&o.rest.conns, "rest-conns", 32, "the REST load generator's connections for reads")
 	flag.IntVar(&o.rest.writers, "rest-writers", 6, "… and concurrent writers for cancels and recording")
-	flag.DurationVar(&o.rest.span, "rest-span", 2*time.Second, "how long one REST read row runs")
+	flag.DurationVar(&o.rest.span, "rest-span", 3*time.Second, "how long one REST read row runs (ledger and floor each, in rounds)")
 	flag.IntVar(&o.rest.maxRequests, "rest-max", 200000, "at most this many requests per REST read row")
 	flag.IntVar(&o.rest.writes, "rest-writes", 600, "writes per write row")
 	flag.IntVar(&o.rest.samples, "rest-samples", 200, "sequential samples per growth row")

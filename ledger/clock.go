@@ -58,24 +58,38 @@ func (s *Store) MoveClock(ctx context.Context, merchantCode string, now, realNow
 			ON CONFLICT (merchant_code) DO UPDATE SET offset_s = excluded.offset_s`, merchantCode, now-realNow)
 		return err
 	})
+	if err == nil {
+		s.auth.clockSet(merchantCode, now-realNow)
+	}
 	return moved, err
 }
 
 // ResetClock puts the merchant back on real time.
 func (s *Store) ResetClock(ctx context.Context, merchantCode string) error {
-	return s.tx(ctx, func(tx *sql.Tx) error {
+	err := s.tx(ctx, func(tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, "DELETE FROM clocks WHERE merchant_code = ?", merchantCode)
 		return err
 	})
+	if err == nil {
+		s.auth.clockSet(merchantCode, 0)
+	}
+	return err
 }
 
 // TokenExpiry is the merchant a token belongs to, when it expires (on that merchant's clock)
 // and that clock's offset; "" for an unknown token. One query, for every REST request.
 func (s *Store) TokenExpiry(ctx context.Context, token string) (code string, expiredAt, clockOffset int64, err error) {
+	code, expiredAt, clockOffset, gen, ok := s.auth.lookup(token)
+	if ok {
+		return code, expiredAt, clockOffset, nil
+	}
 	err = (reads{s}).QueryRowContext(ctx, `SELECT t.merchant_code, t.expired_at, COALESCE(c.offset_s, 0)
 		FROM tokens t LEFT JOIN clocks c ON c.merchant_code = t.merchant_code WHERE t.token = ?`, token).Scan(&code, &expiredAt, &clockOffset)
 	if err == sql.ErrNoRows {
 		return "", 0, 0, nil
+	}
+	if err == nil {
+		s.auth.learn(gen, token, code, expiredAt, clockOffset)
 	}
 	return code, expiredAt, clockOffset, err
 }

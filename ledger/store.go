@@ -31,6 +31,7 @@ type Store struct {
 	write sync.Mutex
 	// stmts: query text → *sql.Stmt (stmts.go).
 	stmts sync.Map
+	auth  authCache
 }
 
 const schema = `
@@ -84,8 +85,10 @@ func Open(path string) (*Store, error) {
 				return nil, errors.New("ledger: cannot create " + path + ": the directory " + dir + " does not exist; create it or pass another -db")
 			}
 		}
-		// WAL lets the many readers of GET /payments proceed while one writer records.
-		dsn = "file:" + path + "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_txlock=immediate"
+		// WAL lets the many readers of GET /payments proceed while one writer records. mmap
+		// lets the connections read pages straight from the OS's cache instead of a pread and
+		// a copy each (page reads were a tenth of a GET at 100,000 payments: make bench).
+		dsn = "file:" + path + "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_pragma=mmap_size(268435456)&_txlock=immediate"
 	}
 	db, err := sql.Open("sqlite", dsn)
 	if err != nil {
@@ -536,6 +539,9 @@ func (s *Store) IssueToken(ctx context.Context, merchantCode string, now, ttl in
 			t.AccessToken, merchantCode, t.ExpiredAt)
 		return err
 	})
+	if err == nil {
+		s.auth.issued(merchantCode, now, t.AccessToken, t.ExpiredAt)
+	}
 	return t, err
 }
 

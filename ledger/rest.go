@@ -108,15 +108,12 @@ func (a *API) find(r *http.Request, code string) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	q.MerchantUID, q.Page, q.Limit = r.PathValue("merchant_uid"), 1, 1
-	list, _, err := a.store.List(r.Context(), code, q)
-	if err != nil {
-		return nil, err
-	}
-	if len(list) == 0 {
+	q.MerchantUID = r.PathValue("merchant_uid")
+	p, err := a.store.First(r.Context(), code, q)
+	if errors.Is(err, ErrNotFound) {
 		return nil, notFoundIn(msgPaymentNotFound, "no payment with merchant_uid "+quote(q.MerchantUID)+" for this merchant")
 	}
-	return list[0], nil
+	return p, err
 }
 
 // paged is the list answer of the real API.

@@ -297,9 +297,31 @@ func (s *Store) List(ctx context.Context, merchantCode string, q ListQuery) ([]P
 	if err := (reads{s}).QueryRowContext(ctx, count, countArgs...).Scan(&total); err != nil {
 		return nil, 0, err
 	}
-	rows, err := (reads{s}).QueryContext(ctx, pageSQL, append(args, q.Limit, (q.Page-1)*q.Limit)...)
+	list, err := s.page(ctx, pageSQL, append(args, q.Limit, (q.Page-1)*q.Limit))
+	return list, total, err
+}
+
+// First is the first payment List would give (its page 1 of 1), without counting them all:
+// GET /payments/find/{merchant_uid}. ErrNotFound when there is none.
+func (s *Store) First(ctx context.Context, merchantCode string, q ListQuery) (Payment, error) {
+	_, pageSQL, args, err := listSQL(merchantCode, q)
 	if err != nil {
-		return nil, 0, err
+		return Payment{}, err
+	}
+	list, err := s.page(ctx, pageSQL, append(args, 1, 0))
+	if err == nil && len(list) == 0 {
+		err = ErrNotFound
+	}
+	if err != nil {
+		return Payment{}, err
+	}
+	return list[0], nil
+}
+
+func (s *Store) page(ctx context.Context, query string, args []any) ([]Payment, error) {
+	rows, err := (reads{s}).QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
 	}
 	defer rows.Close()
 	list := []Payment{}
@@ -307,14 +329,14 @@ func (s *Store) List(ctx context.Context, merchantCode string, q ListQuery) ([]P
 		var doc string
 		var p Payment
 		if err := rows.Scan(&doc); err != nil {
-			return nil, 0, err
+			return nil, err
 		}
 		if err := json.Unmarshal([]byte(doc), &p); err != nil {
-			return nil, 0, err
+			return nil, err
 		}
 		list = append(list, p)
 	}
-	return list, total, rows.Err()
+	return list, rows.Err()
 }
 
 // listSQL is List's count and page queries (the page's takes LIMIT and OFFSET after args).

@@ -26,8 +26,7 @@ type state struct {
 	pending  map[int]window // requests whose window is open, by id
 	nextID   int
 	env      resolver.Env
-	memo     resolveMemo // answers of the resolve export for merchant (memo.go)
-	scratch  []byte      // where the resolve export encodes a miss; reused
+	scratch  []byte // where the resolve export encodes its answer; reused
 }
 
 // window is an open mock window: a payment's or a certification's.
@@ -116,7 +115,6 @@ func (s *state) install(cfg resolver.Config) []byte {
 		return configErrorsJSON(errs)
 	}
 	s.merchant = m
-	s.memo.reset()
 	b := append(make([]byte, 0, 512), `{"ok":true,"warnings":`...)
 	b = resolver.AppendWarningsJSON(b, warns)
 	b = append(b, `,"config":`...)
@@ -353,14 +351,12 @@ func (s *state) resolve(args []js.Value) []byte {
 	return s.resolveJSON(nil, []byte(text))
 }
 
-// resolveMemoized answers like resolveJSON, from the memo when it can. The answer is a memo
-// entry or s.scratch: read it before the next call, never write to it.
-func (s *state) resolveMemoized(query []byte) []byte {
-	if ans := s.memo.get(s.merchant, query); ans != nil {
-		return ans
-	}
+// resolveScratch answers like resolveJSON, into s.scratch: read it before the next call.
+// Repeated queries do not get here: imp.js keeps the answers it has parsed (frozen, per config),
+// so a Go-side memo of the same answers would only copy every miss once more.
+func (s *state) resolveScratch(query []byte) []byte {
 	s.scratch = s.resolveJSON(s.scratch[:0], query)
-	return s.memo.put(s.merchant, query, s.scratch)
+	return s.scratch
 }
 
 // resolveJSON appends the answer to query, {"trace":…} or {"error":…}, to b.

@@ -90,6 +90,6 @@
 //	out = impshim_output()          at this address: new Uint8Array(mem.buffer, out, len)
 //
 // Re-read exports.mem.buffer after every call: memory may grow and replace it. The answer bytes are
-// read-only (they may be a remembered answer: a query seen before under the same merchant is
-// answered from a memo, memo.go) and valid until the next call.
+// valid until the next call. imp.js keeps the traces it has parsed per (merchant config, query) and
+// asks Go only for a query it has not answered since the last configure.
 package main

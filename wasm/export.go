@@ -14,8 +14,7 @@ import "unsafe"
 const maxInput = 4 << 20
 
 // inBuf is where JS writes the query. outBuf is the last answer, which impshim_output points
-// at: either a memo entry (immutable: nothing writes through it) or page.scratch, the buffer a
-// miss is encoded into and which the next miss overwrites (JS has copied the answer out by then).
+// at: page.scratch, which the next call overwrites (JS has copied the answer out by then).
 var inBuf, outBuf []byte
 
 // impshimInput returns the address of an input buffer that holds at least n bytes, or 0 when n
@@ -37,8 +36,8 @@ func impshimInput(n uint32) uint32 {
 }
 
 // impshimResolve resolves the query in the first n bytes of the input buffer and returns the
-// length of the JSON answer, {"trace":…} or {"error":…}, now at impshim_output. A query seen
-// before under the same merchant is answered from the memo without allocating.
+// length of the JSON answer, {"trace":…} or {"error":…}, now at impshim_output. imp.js asks
+// only for queries it has not answered under this merchant (it keeps the parsed traces).
 //
 //go:wasmexport impshim_resolve
 func impshimResolve(n uint32) uint32 {
@@ -55,7 +54,7 @@ func resolveInto(n uint32) (out []byte) {
 	if int(n) > len(inBuf) {
 		return errorJSON("INTERNAL", "[impshim] bridge bug: resolve input is longer than the buffer it was given")
 	}
-	return page.resolveMemoized(inBuf[:n])
+	return page.resolveScratch(inBuf[:n])
 }
 
 // impshimOutput returns the address of the last answer.

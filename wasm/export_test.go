@@ -8,7 +8,6 @@ import (
 	"syscall/js"
 	"testing"
 
-	"github.com/impshim/impshim/resolver"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -24,7 +23,7 @@ func exportRaw(t *testing.T, query string) string {
 	return string(outBuf[:size])
 }
 
-// reference is the answer without the memo.
+// reference is the answer of resolveJSON itself, into a fresh buffer.
 func reference(s *state, query string) string {
 	return string(s.resolveJSON(nil, []byte(query)))
 }
@@ -51,7 +50,7 @@ func largeConfig(n int) string {
 	return b.String()
 }
 
-var memoQueries = []string{
+var exportQueries = []string{
 	`"kakaopay"`, `"html5_inicis"`, `"html5_inicis.MID-a"`, `"html5_inicis.MID-b"`,
 	`"html_inicis"`, `"kakaopay.MID-x"`, `""`, `null`, `"nice"`, `"totally_unknown_pg"`,
 	`"HTML5_INICIS"`, `"kakao"`, `"html5_inicis."`, `"alipay.MID-6"`, `"payco.MID-5"`,
@@ -75,48 +74,32 @@ func withFreshCore(t *testing.T) {
 	page = newState()
 }
 
-func TestMemoGivesTheSameAnswers(t *testing.T) {
+// The export answers exactly what resolveJSON does, for every kind of query, with answers of
+// different lengths interleaved so a shorter answer after a longer one must not show stale bytes
+// of the reused scratch buffer.
+func TestExportGivesTheSameAnswers(t *testing.T) {
 	withFreshCore(t)
 	for _, cfg := range []string{seedConfig, largeConfig(200)} {
 		configureCore(t, cfg)
-		// Three passes: the first fills the memo, the others are hits, interleaved so that
-		// every hit follows a different answer in the output buffer.
 		for pass := range 3 {
-			for _, q := range memoQueries {
+			for _, q := range exportQueries {
 				assert.Equal(t, reference(page, q), exportRaw(t, q), "pass %d, query %s", pass, q)
 			}
 		}
-		assert.Equal(t, len(memoQueries), page.memo.len(), "every query is remembered once")
 	}
+	long := `{"pg":"kakaopay","name":"` + strings.Repeat("y", 5000) + `"}`
+	assert.Equal(t, reference(page, long), exportRaw(t, long))
 }
 
-func TestMemoEntriesSurviveLaterMisses(t *testing.T) {
+func TestExportFollowsTheMerchant(t *testing.T) {
 	withFreshCore(t)
-	configureCore(t, largeConfig(200))
-	want := reference(page, `"html_inicis"`)
-	require.Equal(t, want, exportRaw(t, `"html_inicis"`))
-	// Misses (kept and not kept: over memoMaxInput) encode into the scratch buffer; the hit's
-	// entry, which outBuf pointed at, must be untouched.
-	require.Equal(t, want, exportRaw(t, `"html_inicis"`))
-	exportRaw(t, `"kakaopay.MID-x"`)
-	exportRaw(t, `{"pg":"kakaopay","name":"`+strings.Repeat("x", 2*memoMaxInput)+`"}`)
-	exportRaw(t, `[1,2`)
-	assert.Equal(t, want, exportRaw(t, `"html_inicis"`))
-}
-
-func TestMemoIsClearedWhenTheMerchantChanges(t *testing.T) {
-	withFreshCore(t)
-	// No merchant yet: the error is not remembered.
 	require.Contains(t, exportRaw(t, `"kakaopay"`), "NOT_INITIALIZED")
 	configureCore(t, seedConfig)
 	assert.Equal(t, "MID-c", decode(t, exportRaw(t, `"kakaopay"`)).Trace["setting"].(map[string]any)["mid"])
-	require.Equal(t, 1, page.memo.len())
-
 	configureCore(t, strings.Replace(seedConfig, "MID-c", "MID-z", 1))
-	assert.Zero(t, page.memo.len(), "configure empties the memo")
 	assert.Equal(t, "MID-z", decode(t, exportRaw(t, `"kakaopay"`)).Trace["setting"].(map[string]any)["mid"])
 
-	// A rejected config keeps the merchant, and its memo stays valid.
+	// A rejected config keeps the merchant.
 	a := decode(t, string(page.configure([]js.Value{js.ValueOf(`{"merchant_code":"x","pg_settings":[]}`)})))
 	require.False(t, *a.OK)
 	assert.Equal(t, "MID-z", decode(t, exportRaw(t, `"kakaopay"`)).Trace["setting"].(map[string]any)["mid"])
@@ -127,73 +110,10 @@ func TestMemoIsClearedWhenTheMerchantChanges(t *testing.T) {
 	after := exportRaw(t, `"kakaopay"`)
 	assert.NotEqual(t, before, after)
 	assert.Equal(t, reference(page, `"kakaopay"`), after)
-
-	// Even if the merchant were swapped without install, entries of another merchant are
-	// never served: the memo checks its owner (a nil merchant would not reach that check).
-	require.Positive(t, page.memo.len())
-	cfg, errs := resolver.ParseConfig([]byte(strings.Replace(seedConfig, "MID-c", "MID-y", 1)))
-	require.Empty(t, errs)
-	other, cerrs, _ := resolver.NewMerchant(cfg)
-	require.Empty(t, cerrs)
-	page.merchant = other
-	got := exportRaw(t, `"kakaopay"`)
-	assert.Equal(t, "MID-y", decode(t, got).Trace["setting"].(map[string]any)["mid"], "an answer for the previous merchant was served")
-	assert.Equal(t, reference(page, `"kakaopay"`), got)
-}
-
-func TestMemoIsBounded(t *testing.T) {
-	withFreshCore(t)
-	// The seed merchant's answers are small: the entry count binds. The 200-setting merchant's
-	// fallbacks list every setting (~12 KB each): the byte budget binds first.
-	for _, cfg := range []string{seedConfig, largeConfig(200)} {
-		configureCore(t, cfg)
-		for i := range 3 * memoEntries {
-			q := `"unknown_pg_` + strconv.Itoa(i) + `"`
-			got := exportRaw(t, q)
-			if i%97 == 0 {
-				assert.Equal(t, reference(page, q), got)
-			}
-			require.LessOrEqual(t, page.memo.len(), memoEntries)
-			require.LessOrEqual(t, page.memo.bytes, memoBytes)
-		}
-		total := 0
-		for k, v := range page.memo.entries {
-			total += len(k) + len(v)
-		}
-		assert.Equal(t, total, page.memo.bytes, "the byte count matches the entries")
-		if cfg == seedConfig {
-			assert.Equal(t, memoEntries, page.memo.len())
-		} else {
-			assert.Greater(t, page.memo.bytes, memoBytes*3/4, "the byte budget is used")
-		}
-	}
-
-	long := `{"pg":"kakaopay","name":"` + strings.Repeat("y", memoMaxInput) + `"}`
-	n := page.memo.len()
-	assert.Equal(t, reference(page, long), exportRaw(t, long))
-	assert.Equal(t, n, page.memo.len(), "a query over memoMaxInput is not remembered")
-}
-
-func TestMemoHitDoesNotAllocate(t *testing.T) {
-	withFreshCore(t)
-	for _, cfg := range []string{seedConfig, largeConfig(200)} {
-		configureCore(t, cfg)
-		for _, q := range []string{`"html_inicis"`, `"kakaopay"`, `"totally_unknown_pg"`, `{"pg":"kakaopay","pay_method":"card"}`} {
-			exportRaw(t, q) // miss: remembered
-			require.NotZero(t, impshimInput(uint32(len(q))))
-			n := uint32(copy(inBuf, q))
-			allocs := testing.AllocsPerRun(200, func() {
-				if impshimResolve(n) == 0 || impshimOutput() == 0 {
-					panic("no answer")
-				}
-			})
-			assert.Zero(t, allocs, "a memo hit for %s allocates", q)
-		}
-	}
 }
 
 // BenchmarkResolveExport is the Go side of impshim_resolve alone (no TextEncoder, no JSON.parse):
-// a memo hit against a first-time input (the memo emptied before every call).
+// what a cold IMP.sandbox.resolve costs in Go (imp.js answers repeats itself).
 func BenchmarkResolveExport(b *testing.B) {
 	saved := page
 	defer func() { page = saved }()
@@ -205,16 +125,9 @@ func BenchmarkResolveExport(b *testing.B) {
 			page.configure([]js.Value{js.ValueOf(c.config)})
 			impshimInput(uint32(len(q)))
 			n := uint32(copy(inBuf, q))
-			b.Run(c.name+"/"+q+"/hit", func(b *testing.B) {
+			b.Run(c.name+"/"+q, func(b *testing.B) {
 				b.ReportAllocs()
 				for b.Loop() {
-					impshimResolve(n)
-				}
-			})
-			b.Run(c.name+"/"+q+"/miss", func(b *testing.B) {
-				b.ReportAllocs()
-				for b.Loop() {
-					page.memo.reset()
 					impshimResolve(n)
 				}
 			})

@@ -206,6 +206,16 @@ func updatePayment(ctx context.Context, tx *sql.Tx, p Payment, now int64) error 
 	if err != nil {
 		return err
 	}
+	// SQLite rewrites the entries of every index on a column the SET names, changed or not: a
+	// partial cancel (status and paid_at as they were) names only what it changes.
+	res, err := tx.ExecContext(ctx, `UPDATE payments SET updated_at = ?, doc = ? WHERE imp_uid = ? AND status = ? AND paid_at = ?`,
+		now, string(doc), p.ImpUID, p.Status, p.PaidAt)
+	if err != nil {
+		return err
+	}
+	if n, err := res.RowsAffected(); err != nil || n > 0 {
+		return err
+	}
 	_, err = tx.ExecContext(ctx, `UPDATE payments SET status = ?, paid_at = ?, updated_at = ?, doc = ? WHERE imp_uid = ?`,
 		p.Status, p.PaidAt, now, string(doc), p.ImpUID)
 	return err

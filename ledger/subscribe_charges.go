@@ -6,7 +6,6 @@ package ledger
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"strconv"
 )
 
@@ -111,23 +110,7 @@ func (s *Store) CustomerPayments(ctx context.Context, merchantCode, customerUID 
 	if err := s.db.QueryRowContext(ctx, "SELECT COUNT(*) FROM payments WHERE "+where, merchantCode, customerUID).Scan(&total); err != nil {
 		return nil, 0, err
 	}
-	rows, err := s.db.QueryContext(ctx, "SELECT doc FROM payments WHERE "+where+" ORDER BY started_at DESC, seq DESC LIMIT ? OFFSET ?",
-		merchantCode, customerUID, limit, (page-1)*limit)
-	if err != nil {
-		return nil, 0, err
-	}
-	defer rows.Close()
-	list := []Payment{}
-	for rows.Next() {
-		var doc string
-		var p Payment
-		if err := rows.Scan(&doc); err != nil {
-			return nil, 0, err
-		}
-		if err := json.Unmarshal([]byte(doc), &p); err != nil {
-			return nil, 0, err
-		}
-		list = append(list, p)
-	}
-	return list, total, rows.Err()
+	list, err := s.page(ctx, "SELECT doc FROM payments WHERE "+where+" ORDER BY started_at DESC, seq DESC LIMIT ? OFFSET ?",
+		[]any{merchantCode, customerUID, limit, (page - 1) * limit})
+	return list, total, err
 }

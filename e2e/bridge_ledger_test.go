@@ -28,15 +28,22 @@ type ledgerPayment struct {
 	FailReason  *string `json:"fail_reason"`
 }
 
-// ledgerServer is `make run`'s server with an in-memory ledger, and a REST token for the demo merchant.
-func ledgerServer(t *testing.T) (url, token string) {
+// ledgerSite is make run's server in-process: the demo page, dist/ and an in-memory ledger.
+func ledgerSite(t *testing.T, opts ledger.Options) *httptest.Server {
 	t.Helper()
 	store, err := ledger.Open(":memory:")
 	require.NoError(t, err)
-	api := ledger.NewAPI(store, nil, ledger.Options{})
+	api := ledger.NewAPI(store, nil, opts)
 	t.Cleanup(func() { api.Close(); store.Close() })
 	srv := httptest.NewServer(web.New(web.Options{Dist: distDir, Backend: api}))
 	t.Cleanup(srv.Close)
+	return srv
+}
+
+// ledgerServer is `make run`'s server with an in-memory ledger, and a REST token for the demo merchant.
+func ledgerServer(t *testing.T) (url, token string) {
+	t.Helper()
+	srv := ledgerSite(t, ledger.Options{})
 	var tok struct {
 		AccessToken string `json:"access_token"`
 	}

@@ -18,7 +18,6 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/impshim/impshim/ledger"
-	"github.com/impshim/impshim/web"
 )
 
 // webhookSink is the merchant's notice_url: it keeps every JSON body posted to it.
@@ -83,12 +82,7 @@ func restCall(t *testing.T, method, url, token string, body any, into any) int {
 
 func TestLedgerVerifyCancelAndWebhooks(t *testing.T) {
 	t.Parallel()
-	store, err := ledger.Open(":memory:")
-	require.NoError(t, err)
-	api := ledger.NewAPI(store, nil, ledger.Options{WebhookBackoff: 10 * time.Millisecond})
-	t.Cleanup(func() { api.Close(); store.Close() })
-	srv := httptest.NewServer(web.New(web.Options{Dist: distDir, Backend: api}))
-	t.Cleanup(srv.Close)
+	srv := ledgerSite(t, ledger.Options{WebhookBackoff: 10 * time.Millisecond})
 	sink := &webhookSink{}
 	hook := httptest.NewServer(sink)
 	t.Cleanup(hook.Close)

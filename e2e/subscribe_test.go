@@ -17,17 +17,11 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/impshim/impshim/ledger"
-	"github.com/impshim/impshim/web"
 )
 
 func TestBillingKeyIssuedInTheBrowserThenChargedAndScheduled(t *testing.T) {
 	t.Parallel()
-	store, err := ledger.Open(":memory:")
-	require.NoError(t, err)
-	api := ledger.NewAPI(store, nil, ledger.Options{WebhookBackoff: 10 * time.Millisecond})
-	t.Cleanup(func() { api.Close(); store.Close() })
-	srv := httptest.NewServer(web.New(web.Options{Dist: distDir, Backend: api}))
-	t.Cleanup(srv.Close)
+	srv := ledgerSite(t, ledger.Options{WebhookBackoff: 10 * time.Millisecond})
 	sink := &webhookSink{}
 	hook := httptest.NewServer(sink)
 	t.Cleanup(hook.Close)

@@ -137,13 +137,9 @@ func configErrorsJSON(errs []resolver.ConfigError) []byte {
 // Success: the window opens: {"ok":true,"id":…,"imp_uid":…,"merchant_uid":…,"mode":…,
 // "redirect_url"?,"window":…,"trace":…}. env is optional (an older bridge sends none).
 func (s *state) request(args []js.Value) []byte {
-	text, e := argString(args, 0, "request_pay's params", maxText)
-	if e != nil {
-		return badArg(e)
-	}
-	benv, berr := browserEnv(args, 1)
-	if berr != nil {
-		return errorJSON(berr.Code, "[impshim] "+berr.Message)
+	text, benv, refusal := paramsAndEnv(args, "request_pay's params")
+	if refusal != nil {
+		return refusal
 	}
 	if s.merchant == nil {
 		return errorJSON(resolver.CodeNotInitialized, "[impshim] call IMP.init(\"your merchant code\") (or IMP.sandbox.configure(config)) before IMP.request_pay")
@@ -212,6 +208,20 @@ func refused(appendResponse func([]byte) []byte, tr *resolver.Trace, mode, redir
 	}
 	b = appendMode(b, mode, redirectURL)
 	return append(b, '}')
+}
+
+// paramsAndEnv reads the (params snapshot, env) pair that request, certification and mode
+// take; a bad argument comes back as the answer to give instead.
+func paramsAndEnv(args []js.Value, what string) (string, resolver.BrowserEnv, []byte) {
+	text, e := argString(args, 0, what, maxText)
+	if e != nil {
+		return "", resolver.BrowserEnv{}, badArg(e)
+	}
+	benv, berr := browserEnv(args, 1)
+	if berr != nil {
+		return "", resolver.BrowserEnv{}, errorJSON(berr.Code, "[impshim] "+berr.Message)
+	}
+	return text, benv, nil
 }
 
 // browserEnv reads the optional env argument i: undefined or null is a desktop page whose

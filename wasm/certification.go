@@ -12,13 +12,9 @@ import (
 // {"ok":false,"response":…,"trace":…?,"mode":…}. Success: {"ok":true,"id":…,"imp_uid":…,
 // "merchant_uid":…,"mode":…,"redirect_url"?,"window":…,"trace":…}.
 func (s *state) certification(args []js.Value) []byte {
-	text, e := argString(args, 0, "certification's params", maxText)
-	if e != nil {
-		return badArg(e)
-	}
-	benv, berr := browserEnv(args, 1)
-	if berr != nil {
-		return errorJSON(berr.Code, "[impshim] "+berr.Message)
+	text, benv, refusal := paramsAndEnv(args, "certification's params")
+	if refusal != nil {
+		return refusal
 	}
 	if s.merchant == nil {
 		return errorJSON(resolver.CodeNotInitialized, "[impshim] call IMP.init(\"your merchant code\") (or IMP.sandbox.configure(config)) before IMP.certification")

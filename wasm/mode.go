@@ -11,22 +11,20 @@ import (
 // mode(paramsJSON, envJSON?, kind?) answers {"ok":true,"mode":…,"redirect_url"?} alone, for the answers the
 // bridge gives without a request reaching Go (WINDOW_BUSY, NOT_INITIALIZED, MERCHANT_CONFIG,
 // params it could not copy): a mobile page still navigates to its m_redirect_url, decided here
-// like every other answer. kind "certification" follows the certification rule (a popup on a PC, CertificationWindowMode).
+// like every other answer. kind "certification" follows CertificationWindowMode (a popup on a PC unless popup: false).
 // Params that do not parse answer "iframe".
 func (s *state) mode(args []js.Value) []byte {
-	text, e := argString(args, 0, "params", maxText)
-	if e != nil {
-		return badArg(e)
-	}
-	benv, berr := browserEnv(args, 1)
-	if berr != nil {
-		return errorJSON(berr.Code, "[impshim] "+berr.Message)
+	text, benv, refusal := paramsAndEnv(args, "params")
+	if refusal != nil {
+		return refusal
 	}
 	kind := ""
 	if v := arg(args, 2); v.Type() != js.TypeUndefined && v.Type() != js.TypeNull {
-		if kind, e = argString(args, 2, "kind", 64); e != nil {
+		k, e := argString(args, 2, "kind", 64)
+		if e != nil {
 			return badArg(e)
 		}
+		kind = k
 	}
 	mode, redirectURL := resolver.ModeIframe, ""
 	if req, perr := resolver.ParseRequest([]byte(text)); perr == nil {

@@ -88,6 +88,7 @@ func TestBridgeCertificationSignUp(t *testing.T) {
 	certify(tb, map[string]any{"merchant_uid": uid + "-overlay", "popup": false})
 	overlay := run(tb, imptest.WaitWindow())
 	assert.Equal(t, "iframe", overlay.Mode, "popup: false keeps the verification in the page")
+	tb.snapshot("certification-overlay")
 	tb.do(imptest.Approve())
 	assert.Equal(t, true, certResult(tb)["success"])
 

@@ -409,6 +409,10 @@ func (a *API) restPublic(h func(*http.Request) (any, error)) http.Handler {
 			}
 			status, v = max(s.status, status), s.v
 		}
+		if d, ok := v.(storedPayment); ok {
+			writeBody(w, status, d.okEnvelope())
+			return
+		}
 		writeJSON(w, status, envelope{Code: 0, Response: v})
 	})
 }
@@ -547,6 +551,10 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 		status = http.StatusInternalServerError
 		b = []byte(`{"code":-1,"message":"the sandbox ledger could not encode its answer","response":null}` + "\n")
 	}
+	writeBody(w, status, b)
+}
+
+func writeBody(w http.ResponseWriter, status int, b []byte) {
 	h := w.Header()
 	h.Set("Content-Type", "application/json; charset=utf-8")
 	h.Set("Cache-Control", "no-store")

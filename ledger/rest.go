@@ -74,7 +74,7 @@ func (a *API) payment(r *http.Request, code string) (any, error) {
 	if _, err := includeSandbox(r); err != nil {
 		return nil, err
 	}
-	p, err := a.store.Payment(r.Context(), code, r.PathValue("imp_uid"))
+	p, err := a.store.paymentAnswer(r.Context(), code, r.PathValue("imp_uid"))
 	if errors.Is(err, ErrNotFound) {
 		// GET /payments/cancel is a cancel sent with the wrong method, not an imp_uid "cancel".
 		if wrong := wrongMethod(a.mux, r, "GET /payments/{imp_uid}"); wrong != nil {
@@ -109,7 +109,7 @@ func (a *API) find(r *http.Request, code string) (any, error) {
 		return nil, err
 	}
 	q.MerchantUID = r.PathValue("merchant_uid")
-	p, err := a.store.First(r.Context(), code, q)
+	p, err := a.store.firstAnswer(r.Context(), code, q)
 	if errors.Is(err, ErrNotFound) {
 		return nil, notFoundIn(msgPaymentNotFound, "no payment with merchant_uid "+quote(q.MerchantUID)+" for this merchant")
 	}

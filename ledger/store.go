@@ -32,6 +32,9 @@ type Store struct {
 	// stmts: query text → *sql.Stmt (stmts.go).
 	stmts sync.Map
 	auth  authCache
+	// rawDocs: every payment document is in the current form (docform.go), so reads may
+	// answer the stored bytes.
+	rawDocs bool
 }
 
 const schema = `
@@ -113,7 +116,12 @@ func Open(path string) (*Store, error) {
 		db.Close()
 		return nil, fmt.Errorf("ledger: counting the payments of %s: %w", path, err)
 	}
-	return &Store{db: db}, nil
+	current, err := syncDocs(context.Background(), db)
+	if err != nil {
+		db.Close()
+		return nil, fmt.Errorf("ledger: rewriting the payments of %s in this version's form: %w", path, err)
+	}
+	return &Store{db: db, rawDocs: current}, nil
 }
 
 // Close closes the database.
@@ -186,7 +194,7 @@ func (s *Store) Record(ctx context.Context, r Record, now int64) (changed bool, 
 }
 
 func insertPayment(ctx context.Context, tx *sql.Tx, code string, p Payment, notice []string, now int64) error {
-	doc, err := json.Marshal(p)
+	doc, err := paymentDoc(p)
 	if err != nil {
 		return err
 	}
@@ -202,7 +210,7 @@ func insertPayment(ctx context.Context, tx *sql.Tx, code string, p Payment, noti
 }
 
 func updatePayment(ctx context.Context, tx *sql.Tx, p Payment, now int64) error {
-	doc, err := json.Marshal(p)
+	doc, err := paymentDoc(p)
 	if err != nil {
 		return err
 	}
@@ -329,24 +337,68 @@ func (s *Store) First(ctx context.Context, merchantCode string, q ListQuery) (Pa
 }
 
 func (s *Store) page(ctx context.Context, query string, args []any) ([]Payment, error) {
+	docs, err := s.docs(ctx, query, args)
+	if err != nil {
+		return nil, err
+	}
+	list := make([]Payment, len(docs))
+	for i, doc := range docs {
+		if err := json.Unmarshal([]byte(doc), &list[i]); err != nil {
+			return nil, err
+		}
+	}
+	return list, nil
+}
+
+// docs runs a query of payment documents (SELECT doc …).
+func (s *Store) docs(ctx context.Context, query string, args []any) ([]string, error) {
 	rows, err := (reads{s}).QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	list := []Payment{}
+	var docs []string
 	for rows.Next() {
 		var doc string
-		var p Payment
 		if err := rows.Scan(&doc); err != nil {
 			return nil, err
 		}
-		if err := json.Unmarshal([]byte(doc), &p); err != nil {
-			return nil, err
-		}
-		list = append(list, p)
+		docs = append(docs, doc)
 	}
-	return list, rows.Err()
+	return docs, rows.Err()
+}
+
+// paymentAnswer is what GET /payments/{imp_uid} answers: Payment's result, as the stored
+// document (storedPayment) when the ledger's documents are all in the current form.
+func (s *Store) paymentAnswer(ctx context.Context, merchantCode, impUID string) (any, error) {
+	if !s.rawDocs {
+		return s.Payment(ctx, merchantCode, impUID)
+	}
+	var doc string
+	err := (reads{s}).QueryRowContext(ctx, `SELECT doc FROM payments WHERE imp_uid = ? AND merchant_code = ?`, impUID, merchantCode).Scan(&doc)
+	if err == sql.ErrNoRows {
+		return nil, notFound("no payment with imp_uid " + strconv.Quote(impUID) + " for this merchant")
+	}
+	return storedPayment(doc), err
+}
+
+// firstAnswer is First's result as paymentAnswer gives Payment's (GET /payments/find/…).
+func (s *Store) firstAnswer(ctx context.Context, merchantCode string, q ListQuery) (any, error) {
+	if !s.rawDocs {
+		return s.First(ctx, merchantCode, q)
+	}
+	_, pageSQL, args, err := listSQL(merchantCode, q)
+	if err != nil {
+		return nil, err
+	}
+	docs, err := s.docs(ctx, pageSQL, append(args, 1, 0))
+	if err == nil && len(docs) == 0 {
+		err = ErrNotFound
+	}
+	if err != nil {
+		return nil, err
+	}
+	return storedPayment(docs[0]), nil
 }
 
 // listSQL is List's count and page queries (the page's takes LIMIT and OFFSET after args).

@@ -196,8 +196,20 @@ func (s *Store) IssueBillingKeyFromAttempt(ctx context.Context, merchantCode str
 // "payment.scheduled".
 func (s *Store) MarkIssuingPayment(ctx context.Context, merchantCode, impUID string) error {
 	return s.tx(ctx, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, `UPDATE payments SET doc = json_set(doc, '$.customer_uid_usage', 'issue')
-			WHERE merchant_code = ? AND imp_uid = ?`, merchantCode, impUID)
+		// In Go, not with SQLite's json_set: the document stays in paymentDoc's form (docform.go).
+		p, _, _, err := loadPayment(ctx, tx, "imp_uid = ? AND merchant_code = ?", impUID, merchantCode)
+		if errors.Is(err, ErrNotFound) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		p.CustomerUIDUsage = "issue"
+		doc, err := paymentDoc(p)
+		if err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `UPDATE payments SET doc = ? WHERE imp_uid = ?`, string(doc), impUID)
 		return err
 	})
 }

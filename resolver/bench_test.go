@@ -78,3 +78,25 @@ func BenchmarkResolveJSONWorst(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkResolveSeedInput is the JSON path per input of make bench's 3-setting cold row (the
+// seed's settings and examples), each alone: which rule or diagnostic costs what. Run it under
+// GOOS=js GOARCH=wasm too (go_js_wasm_exec): WASM's costs are not native's.
+func BenchmarkResolveSeedInput(b *testing.B) {
+	m, errs, _ := NewMerchant(Config{MerchantCode: "imp10391932", Settings: []Setting{
+		{PG: "html5_inicis", MID: "MID-a", PayType: "general", Default: true, Label: "KG INICIS"},
+		{PG: "html5_inicis", MID: "MID-b", PayType: "subscription"},
+		{PG: "kakaopay", MID: "MID-c", PayType: "simple"}}})
+	require.Empty(b, errs)
+	for _, in := range []string{`"kakaopay"`, `"html5_inicis"`, `"html5_inicis.MID-a"`, `"html5_inicis.MID-b"`, `"nice"`, `"kakaopay.MID-x"`, `""`, `"html_inicis"`} {
+		b.Run(in, func(b *testing.B) {
+			buf := make([]byte, 0, 64<<10)
+			b.ReportAllocs()
+			for b.Loop() {
+				q, _ := ParseQuery([]byte(in))
+				tr := m.Resolve(q)
+				buf = tr.AppendJSON(buf[:0])
+			}
+		})
+	}
+}

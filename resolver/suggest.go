@@ -1,7 +1,6 @@
 package resolver
 
 import (
-	"slices"
 	"strings"
 	"unicode/utf8"
 )
@@ -19,75 +18,214 @@ const maxEditRunes = 64
 // suggest returns the candidates close to s — equal ignoring case, or within edit distance 2 —
 // best first: case-only differences, then by distance; on a tie, primary candidates (what the
 // merchant configured) before secondary ones (the catalog), each in its own order.
+//
+// It runs on every cold resolve of a mistyped pg, once per catalog code, and WASM pays dearly for
+// each allocation, so it allocates only its answer: it keeps the best three as it goes (a stable
+// insertion, so the order is the stable sort's), compares ASCII text as bytes, and holds its
+// runes and table rows in fixed arrays. suggestReference in the tests is the plain version it
+// must agree with.
 func suggest(s string, primary, secondary []string) []string {
-	type cand struct {
-		text string
-		rank int // 0: differs only in case; else 1 + edit distance
+	var best [maxSuggestions]candidate
+	found := 0
+	var target editText
+	var rows [3 * (maxEditRunes + 1)]int
+	usable := target.load(s)
+	for _, list := range [2][]string{primary, secondary} {
+		for _, c := range list {
+			if c == s || seen(best[:found], c) {
+				continue
+			}
+			rank, ok := target.rank(s, c, usable, rows[:])
+			if !ok {
+				continue
+			}
+			// after every candidate of a rank as good (stable), before the first worse one
+			at := found
+			for at > 0 && best[at-1].rank > rank {
+				at--
+			}
+			if at == maxSuggestions {
+				continue
+			}
+			if found < maxSuggestions {
+				found++
+			}
+			copy(best[at+1:found], best[at:found-1])
+			best[at] = candidate{c, rank}
+		}
 	}
-	var found []cand
-	target := []rune(s)
-	usable := utf8.ValidString(s) && len(target) <= maxEditRunes
-	for _, c := range slices.Concat(primary, secondary) {
-		if c == s || slices.ContainsFunc(found, func(f cand) bool { return f.text == c }) {
-			continue
-		}
-		if strings.EqualFold(c, s) {
-			found = append(found, cand{c, 0})
-			continue
-		}
-		n := utf8.RuneCountInString(c)
-		// Each edit changes the length by one at most: far shorter or longer is too far.
-		if !usable || !utf8.ValidString(c) || n > maxEditRunes || abs(n-len(target)) > maxSuggestDistance {
-			continue
-		}
-		if d := editDistance(target, []rune(c), maxSuggestDistance); d <= maxSuggestDistance {
-			found = append(found, cand{c, 1 + d})
-		}
-	}
-	// stable: candidates of one rank keep their order, primary first
-	slices.SortStableFunc(found, func(x, y cand) int { return x.rank - y.rank })
-	out := []string{}
-	for _, f := range found[:min(len(found), maxSuggestions)] {
-		out = append(out, f.text)
+	out := make([]string, found)
+	for i := range out {
+		out[i] = best[i].text
 	}
 	return out
 }
 
-// editDistance is the optimal-string-alignment distance between a and b: insertions,
-// deletions, substitutions and adjacent transpositions (the commonest typo) count one each.
-// Only the last three rows of the table are needed (a transposition looks two rows back).
-// Callers only ask whether it is within limit: once two rows in a row are all over limit, no
-// later cell can come back under it (a cell adds to one of the row above or the cell to its left,
-// a transposition to one two rows up), so it answers limit+1 without filling the rest — suggest
-// compares every catalog code on a cold resolve, most of them far off after three letters.
-func editDistance(a, b []rune, limit int) int {
-	rows := make([]int, 3*(len(b)+1))
-	prev2, prev, cur := rows[:len(b)+1], rows[len(b)+1:2*(len(b)+1)], rows[2*(len(b)+1):]
-	for j := range prev {
-		prev[j] = j // the distance between a[:0] and b[:j]
+// candidate is a suggestion and its rank: 0 when it differs only in case, else 1 + edit distance.
+type candidate struct {
+	text string
+	rank int
+}
+
+func seen(found []candidate, c string) bool {
+	for _, f := range found {
+		if f.text == c {
+			return true
+		}
+	}
+	return false
+}
+
+// editText is a string prepared for editDistance: its bytes when it is ASCII (every PG code and
+// MID the catalog and merchants use), else its runes.
+type editText struct {
+	ascii bool
+	n     int // length in runes
+	bytes [maxEditRunes]byte
+	runes [maxEditRunes]rune
+}
+
+// load prepares s and reports whether it can be compared at all: valid UTF-8 of at most
+// maxEditRunes runes.
+func (t *editText) load(s string) bool {
+	t.ascii = isASCII(s)
+	if t.ascii {
+		t.n = len(s)
+		if t.n > maxEditRunes {
+			return false
+		}
+		copy(t.bytes[:], s)
+		return true
+	}
+	if !utf8.ValidString(s) {
+		return false
+	}
+	t.n = utf8.RuneCountInString(s)
+	if t.n > maxEditRunes {
+		return false
+	}
+	i := 0
+	for _, r := range s {
+		t.runes[i] = r
+		i++
+	}
+	return true
+}
+
+// rank is candidate c's rank against the target t (loaded from s), and whether it is close
+// enough to suggest at all.
+func (t *editText) rank(s, c string, usable bool, rows []int) (int, bool) {
+	if strings.EqualFold(c, s) {
+		return 0, true
+	}
+	if !usable {
+		return 0, false
+	}
+	ascii := isASCII(c)
+	n := len(c)
+	if !ascii {
+		if !utf8.ValidString(c) {
+			return 0, false
+		}
+		n = utf8.RuneCountInString(c)
+	}
+	// Each edit changes the length by one at most: far shorter or longer is too far.
+	if n > maxEditRunes || abs(n-t.n) > maxSuggestDistance {
+		return 0, false
+	}
+	var d int
+	if ascii && t.ascii {
+		var b [maxEditRunes]byte
+		copy(b[:], c)
+		d = distance(t.bytes[:t.n], b[:n], maxSuggestDistance, rows)
+	} else {
+		var other editText
+		other.load(c)
+		d = distance(t.runeSlice(), other.runeSlice(), maxSuggestDistance, rows)
+	}
+	if d > maxSuggestDistance {
+		return 0, false
+	}
+	return 1 + d, true
+}
+
+// runeSlice is the text as runes (converting the ASCII bytes when need be).
+func (t *editText) runeSlice() []rune {
+	if t.ascii {
+		for i := range t.n {
+			t.runes[i] = rune(t.bytes[i])
+		}
+	}
+	return t.runes[:t.n]
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}
+
+// editDistance is the optimal-string-alignment distance between a and b, or limit+1 when it
+// is over limit: insertions, deletions, substitutions and adjacent transpositions (the
+// commonest typo) count one each.
+func editDistance(a, b []rune, limit int) int { return distance(a, b, limit, nil) }
+
+// distance is editDistance over bytes (ASCII text) or runes, in rows (3*(len(b)+1) ints, or
+// nil for new ones): suggest passes one scratch for all its candidates.
+//
+// Callers only ask whether it is within limit, so it fills only the band of the table within
+// limit of the diagonal (a cell further off is over limit: each step off the diagonal is an
+// edit) and counts the cells outside as limit+1; and once two rows in a row are all over limit,
+// no later cell can come back under it (a cell adds to one of the row above or the cell to its
+// left, a transposition to one two rows up), so it answers limit+1 without filling the rest.
+// Only the last three rows are kept (a transposition looks two rows back).
+func distance[T byte | rune](a, b []T, limit int, rows []int) int {
+	over := limit + 1
+	if abs(len(a)-len(b)) > limit {
+		return over
+	}
+	w := len(b) + 1
+	if len(rows) < 3*w {
+		rows = make([]int, 3*w)
+	}
+	prev2, prev, cur := rows[:w], rows[w:2*w], rows[2*w:3*w]
+	for j := range min(w, limit+2) {
+		prev[j] = min(j, over) // the distance between a[:0] and b[:j]
 	}
 	prevMin := 0
 	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		rowMin := i
-		for j := 1; j <= len(b); j++ {
+		lo, hi := max(1, i-limit), min(len(b), i+limit)
+		if lo == 1 {
+			cur[0] = min(i, over)
+		} else {
+			cur[lo-1] = over
+		}
+		rowMin := cur[lo-1]
+		for j := lo; j <= hi; j++ {
 			cost := 1
 			if a[i-1] == b[j-1] {
 				cost = 0
 			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+			c := min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
 			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
-				cur[j] = min(cur[j], prev2[j-2]+1)
+				c = min(c, prev2[j-2]+1)
 			}
-			rowMin = min(rowMin, cur[j])
+			cur[j] = c
+			rowMin = min(rowMin, c)
+		}
+		if hi < len(b) {
+			cur[hi+1] = over // the next row's band reaches one further
 		}
 		if rowMin > limit && prevMin > limit {
-			return limit + 1
+			return over
 		}
 		prevMin = rowMin
 		prev2, prev, cur = prev, cur, prev2
 	}
-	return min(prev[len(b)], limit+1)
+	return min(prev[len(b)], over)
 }
 
 func abs(n int) int {

@@ -100,41 +100,31 @@ func (c *Certification) Open(env Env) { c.ImpUID = NewIMPUID(env.Rand) }
 // {"kind":"certification","pg","name","name_ko","mid","label","color","imp_uid","merchant_uid",
 // "identities":[…],"min_age":n|null,"language","company","prefill":{"name","phone","carrier"}}.
 func (c *Certification) AppendWindowJSON(b []byte) []byte {
-	b = append(b, `{"kind":"certification","pg":`...)
-	b = jsonv.AppendString(b, c.PG.Code)
-	b = append(b, `,"name":`...)
-	b = jsonv.AppendString(b, c.PG.Name)
-	b = append(b, `,"name_ko":`...)
-	b = jsonv.AppendString(b, c.PG.NameKO)
-	b = append(b, `,"mid":`...)
-	b = jsonv.AppendString(b, c.Setting.MID)
-	b = append(b, `,"label":`...)
-	b = jsonv.AppendString(b, c.Setting.Label)
-	b = append(b, `,"color":`...)
-	b = jsonv.AppendString(b, c.PG.Color)
-	b = append(b, `,"imp_uid":`...)
-	b = appendStringOrNull(b, c.ImpUID)
-	b = append(b, `,"merchant_uid":`...)
-	b = jsonv.AppendString(b, c.MerchantUID)
-	b = append(b, `,"identities":`...)
-	b = jsonv.AppendArray(b, c.Identities, func(b []byte, id Identity) []byte { return id.AppendJSON(b) })
-	b = append(b, `,"min_age":`...)
+	w := jsonv.Writer{B: append(b, '{')}
+	w.Str("kind", TypeCertification)
+	w.Str("pg", c.PG.Code)
+	w.Str("name", c.PG.Name)
+	w.Str("name_ko", c.PG.NameKO)
+	w.Str("mid", c.Setting.MID)
+	w.Str("label", c.Setting.Label)
+	w.Str("color", c.PG.Color)
+	w.StrOrNull("imp_uid", c.ImpUID)
+	w.Str("merchant_uid", c.MerchantUID)
+	w.Key("identities")
+	w.B = jsonv.AppendArray(w.B, c.Identities, func(b []byte, id Identity) []byte { return id.AppendJSON(b) })
 	if c.HasMinAge {
-		b = strconv.AppendInt(b, int64(c.MinAge), 10)
+		w.Int("min_age", int64(c.MinAge))
 	} else {
-		b = append(b, "null"...)
+		w.Raw("min_age", "null")
 	}
-	b = append(b, `,"language":`...)
-	b = jsonv.AppendString(b, c.Language)
-	b = append(b, `,"company":`...)
-	b = jsonv.AppendString(b, c.req.str("company"))
-	b = append(b, `,"prefill":{"name":`...)
-	b = jsonv.AppendString(b, c.req.str("name"))
-	b = append(b, `,"phone":`...)
-	b = jsonv.AppendString(b, c.req.str("phone"))
-	b = append(b, `,"carrier":`...)
-	b = jsonv.AppendString(b, c.req.str("carrier"))
-	return append(b, "}}"...)
+	w.Str("language", c.Language)
+	w.Str("company", c.req.str("company"))
+	w.Key("prefill")
+	w.B = append(w.B, '{')
+	for _, f := range [...]string{"name", "phone", "carrier"} {
+		w.Str(f, c.req.str(f))
+	}
+	return append(w.B, "}}"...)
 }
 
 // CertificationResponse is what IMP.certification's callback receives (cft-rt.mdx), and, on
@@ -206,17 +196,13 @@ func CertificationErrorResponse(merchantUID string, err *Error) CertificationRes
 // AppendJSON appends the callback's object: {"success","imp_uid","merchant_uid","pg_provider",
 // "pg_type":"certification","error_code","error_msg"} (error_code and error_msg null on success).
 func (r *CertificationResponse) AppendJSON(b []byte) []byte {
-	b = append(b, `{"success":`...)
-	b = jsonv.AppendBool(b, r.Success)
-	b = append(b, `,"imp_uid":`...)
-	b = appendStringOrNull(b, r.ImpUID)
-	b = append(b, `,"merchant_uid":`...)
-	b = appendStringOrNull(b, r.MerchantUID)
-	b = append(b, `,"pg_provider":`...)
-	b = appendStringOrNull(b, r.PGProvider)
-	b = append(b, `,"pg_type":"certification","error_code":`...)
-	b = appendStringOrNull(b, r.ErrorCode)
-	b = append(b, `,"error_msg":`...)
-	b = appendStringOrNull(b, r.ErrorMsg)
-	return append(b, '}')
+	w := jsonv.Writer{B: append(b, '{')}
+	w.Bool("success", r.Success)
+	w.StrOrNull("imp_uid", r.ImpUID)
+	w.StrOrNull("merchant_uid", r.MerchantUID)
+	w.StrOrNull("pg_provider", r.PGProvider)
+	w.Str("pg_type", TypeCertification)
+	w.StrOrNull("error_code", r.ErrorCode)
+	w.StrOrNull("error_msg", r.ErrorMsg)
+	return append(w.B, '}')
 }

@@ -34,10 +34,8 @@ func (e *Error) AppendJSON(b []byte) []byte { return appendCodeMessage(b, e.Code
 
 // appendCodeMessage writes an error or a warning: both are {"code","message"} in JSON.
 func appendCodeMessage(b []byte, code, message string) []byte {
-	b = append(b, '{')
-	b = jsonv.AppendKey(b, "code")
-	b = jsonv.AppendString(b, code)
-	b = jsonv.AppendKey(b, "message")
-	b = jsonv.AppendString(b, message)
-	return append(b, '}')
+	w := jsonv.Writer{B: append(b, '{')}
+	w.Str("code", code)
+	w.Str("message", message)
+	return append(w.B, '}')
 }

@@ -179,18 +179,12 @@ func (id Identity) AgeAt(ms int64) (age int, ok bool) {
 
 // AppendJSON writes {"name","phone","carrier","birthday","gender","foreigner"}.
 func (id Identity) AppendJSON(b []byte) []byte {
-	b = append(b, '{')
-	b = jsonv.AppendKey(b, "name")
-	b = jsonv.AppendString(b, id.Name)
-	b = jsonv.AppendKey(b, "phone")
-	b = jsonv.AppendString(b, id.Phone)
-	b = jsonv.AppendKey(b, "carrier")
-	b = jsonv.AppendString(b, id.Carrier)
-	b = jsonv.AppendKey(b, "birthday")
-	b = jsonv.AppendString(b, id.Birthday)
-	b = jsonv.AppendKey(b, "gender")
-	b = jsonv.AppendString(b, id.Gender)
-	b = jsonv.AppendKey(b, "foreigner")
-	b = jsonv.AppendBool(b, id.Foreigner)
-	return append(b, '}')
+	w := jsonv.Writer{B: append(b, '{')}
+	w.Str("name", id.Name)
+	w.Str("phone", id.Phone)
+	w.Str("carrier", id.Carrier)
+	w.Str("birthday", id.Birthday)
+	w.Str("gender", id.Gender)
+	w.Bool("foreigner", id.Foreigner)
+	return append(w.B, '}')
 }

@@ -58,101 +58,70 @@ func ErrorResponse(merchantUID string, impUID string, err *Error) Response {
 
 // AppendJSON appends the response object.
 func (r *Response) AppendJSON(b []byte) []byte {
+	w := jsonv.Writer{B: append(b, '{')}
 	if r.Minimal {
-		b = append(b, `{"imp_uid":`...)
-		b = appendStringOrNull(b, r.ImpUID)
-		b = append(b, `,"merchant_uid":`...)
-		b = appendStringOrNull(b, r.MerchantUID)
-		b = append(b, `,"error_code":`...)
-		b = appendStringOrNull(b, r.ErrorCode)
-		b = append(b, `,"error_msg":`...)
-		b = appendStringOrNull(b, r.ErrorMsg)
-		return append(b, '}')
+		w.StrOrNull("imp_uid", r.ImpUID)
+		w.StrOrNull("merchant_uid", r.MerchantUID)
+		w.StrOrNull("error_code", r.ErrorCode)
+		w.StrOrNull("error_msg", r.ErrorMsg)
+		return append(w.B, '}')
 	}
-	b = append(b, '{')
-	b = jsonv.AppendKey(b, "success")
-	b = jsonv.AppendBool(b, r.Success)
-	b = jsonv.AppendKey(b, "imp_success")
-	b = jsonv.AppendBool(b, r.Success)
-	b = jsonv.AppendKey(b, "imp_uid")
-	b = appendStringOrNull(b, r.ImpUID)
-	b = jsonv.AppendKey(b, "merchant_uid")
-	b = appendStringOrNull(b, r.MerchantUID)
-	b = jsonv.AppendKey(b, "status")
-	b = jsonv.AppendString(b, r.Status)
+	w.Bool("success", r.Success)
+	w.Bool("imp_success", r.Success)
+	w.StrOrNull("imp_uid", r.ImpUID)
+	w.StrOrNull("merchant_uid", r.MerchantUID)
+	w.Str("status", r.Status)
 	if !r.Success {
-		b = jsonv.AppendKey(b, "error_code")
-		b = jsonv.AppendString(b, r.ErrorCode)
-		b = jsonv.AppendKey(b, "error_msg")
-		b = jsonv.AppendString(b, r.ErrorMsg)
+		w.Str("error_code", r.ErrorCode)
+		w.Str("error_msg", r.ErrorMsg)
 	}
 	if r.payment == nil {
-		return append(b, '}')
+		return append(w.B, '}')
 	}
 	p := r.payment
-	b = jsonv.AppendKey(b, "pay_method")
-	b = jsonv.AppendString(b, r.PayMethod)
-	b = jsonv.AppendKey(b, "pg_provider")
-	b = jsonv.AppendString(b, r.PGProvider)
+	w.Str("pay_method", r.PayMethod)
+	w.Str("pg_provider", r.PGProvider)
 	if r.EmbPGProvider != "" {
-		b = jsonv.AppendKey(b, "emb_pg_provider")
-		b = jsonv.AppendString(b, r.EmbPGProvider)
+		w.Str("emb_pg_provider", r.EmbPGProvider)
 	}
-	b = jsonv.AppendKey(b, "pg_type")
-	b = jsonv.AppendString(b, TypePayment)
-	b = jsonv.AppendKey(b, "name")
-	b = appendEcho(b, p.req.Field("name"))
-	b = jsonv.AppendKey(b, "paid_amount")
-	if r.Amount == "" {
-		b = append(b, '0')
-	} else {
-		b = append(b, r.Amount...)
-	}
-	b = jsonv.AppendKey(b, "currency")
-	b = jsonv.AppendString(b, r.Currency)
+	w.Str("pg_type", TypePayment)
+	p.echo(&w, "name")
+	w.Raw("paid_amount", or(r.Amount, "0"))
+	w.Str("currency", r.Currency)
 	for _, f := range buyerFields {
-		b = jsonv.AppendKey(b, f)
-		b = appendEcho(b, p.req.Field(f))
+		p.echo(&w, f)
 	}
-	b = jsonv.AppendKey(b, "custom_data")
-	b = appendEcho(b, p.req.Field("custom_data"))
+	p.echo(&w, "custom_data")
 	if r.CustomerUID != "" {
-		b = jsonv.AppendKey(b, "customer_uid")
-		b = jsonv.AppendString(b, r.CustomerUID)
+		w.Str("customer_uid", r.CustomerUID)
 	}
 	if !r.Success {
-		return append(b, '}')
+		return append(w.B, '}')
 	}
-	b = jsonv.AppendKey(b, "pg_tid")
-	b = jsonv.AppendString(b, r.PGTID)
-	b = jsonv.AppendKey(b, "apply_num")
-	b = jsonv.AppendString(b, r.ApplyNum)
-	b = jsonv.AppendKey(b, "paid_at")
-	b = jsonv.AppendInt(b, r.PaidAt)
-	b = jsonv.AppendKey(b, "receipt_url")
-	b = jsonv.AppendString(b, r.ReceiptURL)
+	w.Str("pg_tid", r.PGTID)
+	w.Str("apply_num", r.ApplyNum)
+	w.Int("paid_at", r.PaidAt)
+	w.Str("receipt_url", r.ReceiptURL)
 	switch {
 	case r.CardNumber != "":
-		b = jsonv.AppendKey(b, "card_name")
-		b = jsonv.AppendString(b, r.CardName)
-		b = jsonv.AppendKey(b, "card_number")
-		b = jsonv.AppendString(b, r.CardNumber)
-		b = jsonv.AppendKey(b, "card_quota")
-		b = jsonv.AppendInt(b, int64(r.CardQuota))
+		w.Str("card_name", r.CardName)
+		w.Str("card_number", r.CardNumber)
+		w.Int("card_quota", int64(r.CardQuota))
 	case r.VbankNum != "":
-		b = jsonv.AppendKey(b, "vbank_num")
-		b = jsonv.AppendString(b, r.VbankNum)
-		b = jsonv.AppendKey(b, "vbank_name")
-		b = jsonv.AppendString(b, r.VbankName)
-		b = jsonv.AppendKey(b, "vbank_holder")
-		b = jsonv.AppendString(b, r.VbankHolder)
-		b = jsonv.AppendKey(b, "vbank_date")
-		b = jsonv.AppendInt(b, r.VbankDate)
+		w.Str("vbank_num", r.VbankNum)
+		w.Str("vbank_name", r.VbankName)
+		w.Str("vbank_holder", r.VbankHolder)
+		w.Int("vbank_date", r.VbankDate)
 	case r.BankName != "":
-		b = jsonv.AppendKey(b, "bank_name")
-		b = jsonv.AppendString(b, r.BankName)
+		w.Str("bank_name", r.BankName)
 	}
-	return append(b, '}')
+	return append(w.B, '}')
+}
+
+// echo writes the merchant's param key back as it came in; absent becomes null.
+func (p *Payment) echo(w *jsonv.Writer, key string) {
+	w.Key(key)
+	w.B = appendEcho(w.B, p.req.Field(key))
 }
 
 // appendEcho writes a merchant value back as it came in; absent becomes null.

@@ -1,6 +1,7 @@
 package resolver
 
 import (
+	"math/bits"
 	"strings"
 	"unicode/utf8"
 )
@@ -80,7 +81,8 @@ func seen(found []candidate, c string) bool {
 // MID the catalog and merchants use), else its runes.
 type editText struct {
 	ascii bool
-	n     int // length in runes
+	chars charSet // when ascii
+	n     int     // length in runes
 	bytes [maxEditRunes]byte
 	runes [maxEditRunes]rune
 }
@@ -88,7 +90,7 @@ type editText struct {
 // load prepares s and reports whether it can be compared at all: valid UTF-8 of at most
 // maxEditRunes runes.
 func (t *editText) load(s string) bool {
-	t.ascii = isASCII(s)
+	t.ascii = t.chars.ofASCII(s)
 	if t.ascii {
 		t.n = len(s)
 		if t.n > maxEditRunes {
@@ -115,13 +117,15 @@ func (t *editText) load(s string) bool {
 // rank is candidate c's rank against the target t (loaded from s), and whether it is close
 // enough to suggest at all.
 func (t *editText) rank(s, c string, usable bool, rows []int) (int, bool) {
-	if strings.EqualFold(c, s) {
+	var chars charSet
+	ascii := chars.ofASCII(c)
+	// Folding ASCII keeps the length; other text may fold to ASCII (K, the Kelvin sign, is k).
+	if (!ascii || !t.ascii || len(c) == len(s)) && strings.EqualFold(c, s) {
 		return 0, true
 	}
 	if !usable {
 		return 0, false
 	}
-	ascii := isASCII(c)
 	n := len(c)
 	if !ascii {
 		if !utf8.ValidString(c) {
@@ -135,6 +139,12 @@ func (t *editText) rank(s, c string, usable bool, rows []int) (int, bool) {
 	}
 	var d int
 	if ascii && t.ascii {
+		// A letter of one that the other lacks takes an edit of its own (an insertion, deletion
+		// or substitution; a transposition brings in none): most of the catalog is out of reach
+		// by this count alone, without the table.
+		if chars.without(&t.chars) > maxSuggestDistance || t.chars.without(&chars) > maxSuggestDistance {
+			return 0, false
+		}
 		var b [maxEditRunes]byte
 		copy(b[:], c)
 		d = distance(t.bytes[:t.n], b[:n], maxSuggestDistance, rows)
@@ -149,6 +159,26 @@ func (t *editText) rank(s, c string, usable bool, rows []int) (int, bool) {
 	return 1 + d, true
 }
 
+// charSet is a set of ASCII characters.
+type charSet [2]uint64
+
+// ofASCII sets cs to the characters of s and reports whether s is ASCII (cs is then complete).
+func (cs *charSet) ofASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= utf8.RuneSelf {
+			return false
+		}
+		cs[c>>6] |= 1 << (c & 63)
+	}
+	return true
+}
+
+// without counts the characters of cs that other lacks.
+func (cs *charSet) without(other *charSet) int {
+	return bits.OnesCount64(cs[0]&^other[0]) + bits.OnesCount64(cs[1]&^other[1])
+}
+
 // runeSlice is the text as runes (converting the ASCII bytes when need be).
 func (t *editText) runeSlice() []rune {
 	if t.ascii {
@@ -157,15 +187,6 @@ func (t *editText) runeSlice() []rune {
 		}
 	}
 	return t.runes[:t.n]
-}
-
-func isASCII(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] >= utf8.RuneSelf {
-			return false
-		}
-	}
-	return true
 }
 
 // editDistance is the optimal-string-alignment distance between a and b, or limit+1 when it

@@ -73,7 +73,8 @@ func editDistanceReference(a, b []rune) int {
 func suggestWords() []string {
 	words := []string{"", "x", "html_inicis", "kakao_pay", "nicee", "tosspayment", "KCP", "Kakaopay", "MID-a", "MID-b", "MID-x",
 		"카카오페이", "카카오패이", "kakaopay카", "\xff\xfe", "ab\xff", strings.Repeat("a", 63), strings.Repeat("a", 64),
-		strings.Repeat("a", 65), strings.Repeat("가", 64), strings.Repeat("가", 65), "kakaopay", "kakaopay"}
+		strings.Repeat("a", 65), strings.Repeat("가", 64), strings.Repeat("가", 65), "kakaopay", "kakaopay",
+		"kakapoay", "htlm5_inicis", "ncie", "\u212acp", "\u212aCP", "kcp\u212a", "abcdef", "badcfe", "aabb", "bbaa"}
 	for _, c := range catalogCodes() {
 		words = append(words, c, strings.ToUpper(c), c[1:], c+"x")
 	}
@@ -101,7 +102,8 @@ func TestDistanceMatchesReference(t *testing.T) {
 			for limit := range 4 {
 				require.Equal(t, min(full, limit+1), editDistance(a, b, limit), "%q %q limit %d", x, y, limit)
 			}
-			if isASCII(x) && isASCII(y) {
+			var xs, ys charSet
+			if xs.ofASCII(x) && ys.ofASCII(y) {
 				require.Equal(t, min(full, 3), distance([]byte(x), []byte(y), 2, nil), "bytes: %q %q", x, y)
 			}
 		}

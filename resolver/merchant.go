@@ -12,6 +12,25 @@ type Merchant struct {
 	byType [2][]int
 	// codes are the distinct configured pg codes, in console order, for did-you-mean.
 	codes []string
+	// lists[t] is what R3's warnings say about the settings of type t, the same on every
+	// resolve: written here once rather than on each cold resolve (WASM pays for every string
+	// and slice it builds, and a 200-setting console is long).
+	lists [2]typeLists
+}
+
+// typeLists describes the settings of one type, in console order.
+type typeLists struct {
+	codes       []string            // distinct pg codes
+	quotedCodes string              // quotedList(codes)
+	mids        map[string]codeMIDs // by pg code
+	pgMissing   Warning             // PG_MISSING for a missing or empty pg
+	fellBack    Warning             // FELL_BACK_TO_DEFAULT
+}
+
+// codeMIDs are the mids of one pg code's settings of a type.
+type codeMIDs struct {
+	list   []string
+	quoted string // quotedList(list)
 }
 
 // NewMerchant validates cfg (every error at once) and compiles it. Any error gives a nil
@@ -32,7 +51,31 @@ func NewMerchant(cfg Config) (*Merchant, []ConfigError, []Warning) {
 			m.codes = append(m.codes, s.PG)
 		}
 	}
+	for t, list := range m.byType {
+		if len(list) > 0 {
+			m.lists[t] = m.describe(list)
+		}
+	}
 	return m, nil, warns
+}
+
+func (m *Merchant) describe(list []int) typeLists {
+	tl := typeLists{mids: map[string]codeMIDs{}, pgMissing: m.pgMissing(list[0]), fellBack: m.fellBack(list[0])}
+	for _, i := range list {
+		s := &m.cfg.Settings[i]
+		if !slices.Contains(tl.codes, s.PG) {
+			tl.codes = append(tl.codes, s.PG)
+		}
+		cm := tl.mids[s.PG]
+		cm.list = append(cm.list, s.MID)
+		tl.mids[s.PG] = cm
+	}
+	tl.quotedCodes = quotedList(tl.codes)
+	for code, cm := range tl.mids {
+		cm.quoted = quotedList(cm.list)
+		tl.mids[code] = cm
+	}
+	return tl
 }
 
 func typeSlot(t string) int {

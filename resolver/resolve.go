@@ -78,7 +78,7 @@ func (m *Merchant) Resolve(q Query) Trace {
 		passed = list[:chosen]
 	} else {
 		t.Rule, t.Fallback = RuleDefault, true
-		t.Warnings = append(t.Warnings, m.fallbackCause(q, t.Code, t.MID, list), m.fellBack(list[0]))
+		t.Warnings = append(t.Warnings, m.fallbackCause(q, t.Code, t.MID), m.lists[typeSlot(q.Type)].fellBack)
 		chosen = 0
 	}
 	if len(passed) > 0 {

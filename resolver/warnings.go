@@ -89,38 +89,35 @@ func (m *Merchant) fellBack(def int) Warning {
 
 // fallbackCause is the warning that explains an R3: why nothing matched, and what to change.
 // FELL_BACK_TO_DEFAULT follows it.
-func (m *Merchant) fallbackCause(q Query, code, mid string, list []int) Warning {
+func (m *Merchant) fallbackCause(q Query, code, mid string) Warning {
 	switch {
 	case q.PGType != "":
 		return Warning{Code: WarnPGMissing, Message: "pg must be a string like \"html5_inicis\" or \"html5_inicis.MID\", got " + articleFor(q.PGType)}
 	case q.PG == "":
-		return Warning{Code: WarnPGMissing, Message: "pg is missing or empty: set pg to a configured PG code, e.g. \"" + m.cfg.Settings[list[0]].PG + "\", to choose a setting explicitly"}
+		return m.lists[typeSlot(q.Type)].pgMissing
 	case code == "":
 		return Warning{Code: WarnPGUnknownCode, Message: "pg " + strconv.Quote(q.PG) + " has no PG code before the '.'; write it as \"code.mid\""}
 	}
-	return m.pgCause(q, code, mid, list)
+	return m.pgCause(q, code, mid)
+}
+
+// pgMissing is PG_MISSING for a missing or empty pg, def the default setting.
+func (m *Merchant) pgMissing(def int) Warning {
+	return Warning{Code: WarnPGMissing, Message: "pg is missing or empty: set pg to a configured PG code, e.g. \"" + m.cfg.Settings[def].PG + "\", to choose a setting explicitly"}
 }
 
 // pgCause is fallbackCause for a pg with a code: an unknown mid, an unknown code, or a code
 // no setting of this type has.
-func (m *Merchant) pgCause(q Query, code, mid string, list []int) Warning {
-	var mids, codes []string // of the settings of this type
-	for _, i := range list {
-		s := &m.cfg.Settings[i]
-		if s.PG == code {
-			mids = append(mids, s.MID)
-		}
-		if !slices.Contains(codes, s.PG) {
-			codes = append(codes, s.PG)
-		}
-	}
-	if len(mids) > 0 {
+func (m *Merchant) pgCause(q Query, code, mid string) Warning {
+	tl := &m.lists[typeSlot(q.Type)] // of the settings of this type
+	codes, cm := tl.codes, tl.mids[code]
+	if mids := cm.list; len(mids) > 0 {
 		msg := "no " + code + " setting has mid " + strconv.Quote(mid)
 		sug := suggest(mid, mids, nil)
 		if len(sug) > 0 {
 			msg += ": did you mean " + orList(sug) + "?"
 		}
-		msg += " (configured mids for " + code + ": " + quotedList(mids) + "); use one of them, or just \"" + code + "\" for the first"
+		msg += " (configured mids for " + code + ": " + cm.quoted + "); use one of them, or just \"" + code + "\" for the first"
 		// every configured mid of the code, the did-you-mean ones first
 		var fixes []string
 		for _, s := range sug {
@@ -157,7 +154,7 @@ func (m *Merchant) pgCause(q Query, code, mid string, list []int) Warning {
 	if sug := suggest(code, codes, nil); len(sug) > 0 {
 		msg += " (did you mean " + orList(sug) + "?)"
 	}
-	msg += "; add " + withArticle(code) + " setting, or use a configured code: " + quotedList(codes)
+	msg += "; add " + withArticle(code) + " setting, or use a configured code: " + tl.quotedCodes
 	return Warning{Code: WarnPGNotConfigured, Message: msg}
 }
 

@@ -1,8 +1,6 @@
 package resolver
 
 import (
-	"strconv"
-
 	"github.com/impshim/impshim/internal/jsonv"
 )
 
@@ -160,15 +158,15 @@ func (c *Certification) Respond(o Outcome, env Env) (CertificationResponse, *Err
 		r.ErrorCode, r.ErrorMsg = or(o.ErrorCode, CodeUserCancel), or(o.ErrorMsg, "the user cancelled identity verification")
 		return r, nil
 	default:
-		return r, &Error{Code: CodeInternal, Message: "impshim bug: unknown window outcome " + strconv.Quote(o.Result) + "; please report it"}
+		return r, &Error{Code: CodeInternal, Message: "impshim bug: unknown window outcome " + quote(o.Result) + "; please report it"}
 	}
 	if o.Identity < 0 || o.Identity >= len(c.Identities) {
-		return r, &Error{Code: CodeInternal, Message: "impshim bug: identity " + strconv.Itoa(o.Identity) + " is not one of the " + strconv.Itoa(len(c.Identities)) + " identities the window offered"}
+		return r, &Error{Code: CodeInternal, Message: "impshim bug: identity " + decimal(o.Identity) + " is not one of the " + decimal(len(c.Identities)) + " identities the window offered"}
 	}
 	id := c.Identities[o.Identity]
 	if age, ok := id.AgeAt(env.now()); c.HasMinAge && ok && age < c.MinAge {
 		r.ErrorCode = CodeUserCancel
-		r.ErrorMsg = "본인인증 실패: " + id.Name + " is " + strconv.Itoa(age) + ", younger than min_age " + strconv.Itoa(c.MinAge) +
+		r.ErrorMsg = "본인인증 실패: " + id.Name + " is " + decimal(age) + ", younger than min_age " + decimal(c.MinAge) +
 			" (the real service shows 인증실패 in its window and then answers as if the user had cancelled; read the birthday from GET /certifications/{imp_uid} to tell)"
 		return r, nil
 	}

@@ -29,7 +29,7 @@ func (m *Merchant) Check(req Request, paid PaidSet, env Env) (*Payment, Trace, *
 	var warns []Warning
 	if up := strings.ToUpper(currency); up != currency {
 		if _, ok := CurrencyDecimals(up); ok {
-			warns = append(warns, Warning{Code: WarnCurrencyLowerCase, Message: "currency " + strconv.Quote(currency) +
+			warns = append(warns, Warning{Code: WarnCurrencyLowerCase, Message: "currency " + quote(currency) +
 				" is read as \"" + up + "\": currency codes are upper case; write \"" + up + "\""})
 			currency = up
 		}
@@ -56,7 +56,7 @@ func (m *Merchant) Check(req Request, paid PaidSet, env Env) (*Payment, Trace, *
 	}
 
 	if stringAmount {
-		tr.Warnings = append(tr.Warnings, Warning{Code: WarnAmountAsString, Message: "amount is the string " + strconv.Quote(amountText) +
+		tr.Warnings = append(tr.Warnings, Warning{Code: WarnAmountAsString, Message: "amount is the string " + quote(amountText) +
 			": pass a number (amount: " + amountText + "); the real service may reject or misread strings"})
 	}
 	if e := m.checkStrict(&tr, stringAmount, amountText); e != nil {
@@ -87,7 +87,7 @@ func (m *Merchant) Check(req Request, paid PaidSet, env Env) (*Payment, Trace, *
 	}
 
 	if paid != nil && paid.Paid(merchantUID) {
-		return nil, tr, &Error{Code: CodeF1002, Message: "merchant_uid " + strconv.Quote(merchantUID) +
+		return nil, tr, &Error{Code: CodeF1002, Message: "merchant_uid " + quote(merchantUID) +
 			" is already paid in this sandbox: use a new merchant_uid for every order (IMP.sandbox.reset() forgets paid ones)"}
 	}
 
@@ -136,13 +136,13 @@ func (r *Request) merchantUID(env Env) (string, *Error) {
 // checkStrict is check 5 of docs/sdk.md §5, in its order: SANDBOX_STRICT, then F1001.
 func (m *Merchant) checkStrict(tr *Trace, stringAmount bool, amountText string) *Error {
 	if m.cfg.Strict && stringAmount {
-		return &Error{Code: CodeSandboxStrict, Message: "strict mode: amount is the string " + strconv.Quote(amountText) + "; pass a number"}
+		return &Error{Code: CodeSandboxStrict, Message: "strict mode: amount is the string " + quote(amountText) + "; pass a number"}
 	}
 	if tr.Err != nil {
 		return tr.Err
 	}
 	if m.cfg.Strict && tr.Fallback {
-		return &Error{Code: CodeSandboxStrict, Message: "strict mode: pg " + strconv.Quote(tr.Input) +
+		return &Error{Code: CodeSandboxStrict, Message: "strict mode: pg " + quote(tr.Input) +
 			" matched no setting and the real service would silently use the default " + m.settingRef(tr.Index) + " — " + fallbackCauseIn(tr.Warnings).Message}
 	}
 	return nil
@@ -161,7 +161,7 @@ func fallbackCauseIn(ws []Warning) Warning {
 
 // methodNotOffered is PAY_METHOD_NOT_SUPPORTED (check 6) for a catalog PG.
 func methodNotOffered(pg PG, method string) *Error {
-	msg := pg.Name + " (" + pg.Code + ") does not offer pay_method " + strconv.Quote(method)
+	msg := pg.Name + " (" + pg.Code + ") does not offer pay_method " + quote(method)
 	if len(pg.Methods) == 0 {
 		msg += ": it takes no payments (it is for identity verification)"
 	} else {
@@ -172,7 +172,7 @@ func methodNotOffered(pg PG, method string) *Error {
 
 // currencyNotAccepted is CURRENCY_NOT_SUPPORTED (check 6) for a catalog PG.
 func currencyNotAccepted(pg PG, currency string) *Error {
-	msg := pg.Name + " (" + pg.Code + ") does not take currency " + strconv.Quote(currency)
+	msg := pg.Name + " (" + pg.Code + ") does not take currency " + quote(currency)
 	if up := strings.ToUpper(currency); up != currency && pg.Accepts(up) {
 		msg += ": currency codes are upper case, use \"" + up + "\""
 	} else {
@@ -199,7 +199,7 @@ func (r *Request) checkParams() *Error {
 	case jsonv.Absent, jsonv.Null:
 	case jsonv.String:
 		if v.Str != "" && !isHTTPURL(v.Str) {
-			return &Error{Code: CodeInvalidParams, Message: "m_redirect_url " + strconv.Quote(v.Str) + " is not an http(s) URL: give an absolute URL such as \"https://shop.example/order/complete\""}
+			return &Error{Code: CodeInvalidParams, Message: "m_redirect_url " + quote(v.Str) + " is not an http(s) URL: give an absolute URL such as \"https://shop.example/order/complete\""}
 		}
 	default:
 		return &Error{Code: CodeInvalidParams, Message: "m_redirect_url must be a string (an http(s) URL), got " + v.Kind.Article()}
@@ -292,11 +292,11 @@ func (r *Request) amountNumber() (f float64, isString bool, err *Error) {
 		return v.Num, false, nil
 	case jsonv.String:
 		if !isDigits(v.Str) {
-			return bad("amount must be a number, got the string " + strconv.Quote(v.Str) + ": pass a number such as 1000 (no commas, signs or currency symbols)")
+			return bad("amount must be a number, got the string " + quote(v.Str) + ": pass a number such as 1000 (no commas, signs or currency symbols)")
 		}
 		f, err := strconv.ParseFloat(v.Str, 64)
 		if err != nil { // digits only, so the one possible failure is overflow
-			return bad("amount " + strconv.Quote(v.Str) + " is too large")
+			return bad("amount " + quote(v.Str) + " is too large")
 		}
 		return f, true, nil
 	default:
@@ -341,7 +341,7 @@ func (r *Request) vbankDue() (int64, *Error) {
 		if t, ok := parseVbankDue(v.Str); ok {
 			return t, nil
 		}
-		return 0, &Error{Code: CodeInvalidParams, Message: "vbank_due " + strconv.Quote(v.Str) + " is not a date: write it as \"YYYY-MM-DD\", \"YYYYMMDD\", \"YYYY-MM-DD HH:mm:ss\", \"YYYYMMDDHHmmss\" or \"YYYYMMDDHHmm\" (Korean time)"}
+		return 0, &Error{Code: CodeInvalidParams, Message: "vbank_due " + quote(v.Str) + " is not a date: write it as \"YYYY-MM-DD\", \"YYYYMMDD\", \"YYYY-MM-DD HH:mm:ss\", \"YYYYMMDDHHmmss\" or \"YYYYMMDDHHmm\" (Korean time)"}
 	default:
 		return 0, &Error{Code: CodeInvalidParams, Message: "vbank_due must be a string like \"2026-12-31 23:59:59\", got " + v.Kind.Article()}
 	}

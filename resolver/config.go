@@ -1,7 +1,6 @@
 package resolver
 
 import (
-	"strconv"
 	"strings"
 	"unicode"
 
@@ -51,7 +50,7 @@ func (e ConfigError) Error() string {
 		}
 		return e.Field + ": " + e.Message
 	}
-	s := "pg_settings[" + strconv.Itoa(e.Index) + "]"
+	s := "pg_settings[" + decimal(e.Index) + "]"
 	if e.Field != "" {
 		s += "." + e.Field
 	}
@@ -63,6 +62,13 @@ const (
 	TypePayment       = "payment"
 	TypeCertification = "certification"
 )
+
+// textField is an optional string field of a JSON object and where to decode it: decoders
+// list their fields in a table and read them in one loop.
+type textField struct {
+	key string
+	dst *string
+}
 
 // ParseConfig reads the admin-console JSON (docs/sdk.md §3). Unknown fields (imp_key, imp_secret, …)
 // are ignored. It reports every value of the wrong JSON type, with its index and field; the
@@ -77,20 +83,14 @@ func ParseConfig(data []byte) (Config, []ConfigError) {
 	}
 	var cfg Config
 	var errs []ConfigError
-	if v := root.Get("merchant_code"); v.Kind == jsonv.String {
-		cfg.MerchantCode = v.Str
-	} else if v.Kind != jsonv.Absent && v.Kind != jsonv.Null {
-		errs = append(errs, ConfigError{-1, "merchant_code", "merchant_code must be a string like \"imp10391932\", got " + v.Kind.Article()})
+	if got := root.GetString("merchant_code", &cfg.MerchantCode); got != "" {
+		errs = append(errs, ConfigError{-1, "merchant_code", "merchant_code must be a string like \"imp10391932\", got " + got})
 	}
-	if v := root.Get("strict"); v.Kind == jsonv.Bool {
-		cfg.Strict = v.Bool
-	} else if v.Kind != jsonv.Absent && v.Kind != jsonv.Null {
-		errs = append(errs, ConfigError{-1, "strict", "strict must be true or false, got " + v.Kind.Article()})
+	if got := root.GetBool("strict", &cfg.Strict); got != "" {
+		errs = append(errs, ConfigError{-1, "strict", "strict must be true or false, got " + got})
 	}
-	if v := root.Get("response"); v.Kind == jsonv.String {
-		cfg.Response = v.Str
-	} else if v.Kind != jsonv.Absent && v.Kind != jsonv.Null {
-		errs = append(errs, ConfigError{-1, "response", "response must be \"full\" or \"minimal\", got " + v.Kind.Article()})
+	if got := root.GetString("response", &cfg.Response); got != "" {
+		errs = append(errs, ConfigError{-1, "response", "response must be \"full\" or \"minimal\", got " + got})
 	}
 	ids, idErrs := parseIdentities(root.Get("identities"))
 	cfg.Identities = ids
@@ -114,26 +114,13 @@ func ParseConfig(data []byte) (Config, []ConfigError) {
 			cfg.Settings = append(cfg.Settings, s)
 			continue
 		}
-		str := func(field string, dst *string) {
-			v := item.Get(field)
-			switch v.Kind {
-			case jsonv.String:
-				*dst = v.Str
-			case jsonv.Absent, jsonv.Null:
-			default:
-				errs = append(errs, ConfigError{i, field, field + " must be a string, got " + v.Kind.Article()})
+		for _, f := range [...]textField{{"pg", &s.PG}, {"mid", &s.MID}, {"pay_type", &s.PayType}, {"type", &s.Type}, {"channel_key", &s.ChannelKey}, {"label", &s.Label}} {
+			if got := item.GetString(f.key, f.dst); got != "" {
+				errs = append(errs, ConfigError{i, f.key, f.key + " must be a string, got " + got})
 			}
 		}
-		str("pg", &s.PG)
-		str("mid", &s.MID)
-		str("pay_type", &s.PayType)
-		str("type", &s.Type)
-		str("channel_key", &s.ChannelKey)
-		str("label", &s.Label)
-		if v := item.Get("default"); v.Kind == jsonv.Bool {
-			s.Default = v.Bool
-		} else if v.Kind != jsonv.Absent && v.Kind != jsonv.Null {
-			errs = append(errs, ConfigError{i, "default", "default must be true or false, got " + v.Kind.Article()})
+		if got := item.GetBool("default", &s.Default); got != "" {
+			errs = append(errs, ConfigError{i, "default", "default must be true or false, got " + got})
 		}
 		cfg.Settings = append(cfg.Settings, s)
 	}
@@ -145,7 +132,7 @@ func ParseConfig(data []byte) (Config, []ConfigError) {
 func (c Config) Validate() ([]ConfigError, []Warning) {
 	errs := validateIdentities(c.Identities)
 	if c.Response != "" && c.Response != ResponseFull && c.Response != ResponseMinimal {
-		errs = append(errs, ConfigError{-1, "response", "unknown response " + strconv.Quote(c.Response) + ": use \"full\" (the default) or \"minimal\" (only imp_uid, merchant_uid, error_code, error_msg, as newer PGs answer)"})
+		errs = append(errs, ConfigError{-1, "response", "unknown response " + quote(c.Response) + ": use \"full\" (the default) or \"minimal\" (only imp_uid, merchant_uid, error_code, error_msg, as newer PGs answer)"})
 	}
 	var warns []Warning
 	if len(c.Settings) == 0 {
@@ -158,7 +145,7 @@ func (c Config) Validate() ([]ConfigError, []Warning) {
 	for i, s := range c.Settings {
 		if s.Default {
 			if firstDefault >= 0 {
-				errs = append(errs, ConfigError{i, "default", "a second default: setting " + strconv.Itoa(firstDefault) + " is already the default; at most one setting may have \"default\": true"})
+				errs = append(errs, ConfigError{i, "default", "a second default: setting " + decimal(firstDefault) + " is already the default; at most one setting may have \"default\": true"})
 			} else {
 				firstDefault = i
 			}
@@ -168,12 +155,12 @@ func (c Config) Validate() ([]ConfigError, []Warning) {
 		case "":
 			errs = append(errs, ConfigError{i, "pay_type", "pay_type is missing: use \"general\", \"subscription\" or \"simple\""})
 		default:
-			errs = append(errs, ConfigError{i, "pay_type", "unknown pay_type " + strconv.Quote(s.PayType) + ": use \"general\", \"subscription\" or \"simple\""})
+			errs = append(errs, ConfigError{i, "pay_type", "unknown pay_type " + quote(s.PayType) + ": use \"general\", \"subscription\" or \"simple\""})
 		}
 		switch s.Type {
 		case "", TypePayment, TypeCertification:
 		default:
-			errs = append(errs, ConfigError{i, "type", "unknown type " + strconv.Quote(s.Type) + ": use \"payment\" (the default) or \"certification\""})
+			errs = append(errs, ConfigError{i, "type", "unknown type " + quote(s.Type) + ": use \"payment\" (the default) or \"certification\""})
 		}
 		pgErr, midErr := pgProblem(s.PG), midProblem(s.MID)
 		if pgErr != "" {
@@ -184,12 +171,12 @@ func (c Config) Validate() ([]ConfigError, []Warning) {
 		}
 		if key := s.PG + "." + s.MID; pgErr == "" && midErr == "" {
 			if j, dup := seenBefore(seenPGMID, key, i); dup {
-				errs = append(errs, ConfigError{i, "mid", "duplicate pg+mid " + strconv.Quote(key) + ": setting " + strconv.Itoa(j) + " has the same; \"" + key + "\" could only ever pick the first, so remove one or change its mid"})
+				errs = append(errs, ConfigError{i, "mid", "duplicate pg+mid " + quote(key) + ": setting " + decimal(j) + " has the same; \"" + key + "\" could only ever pick the first, so remove one or change its mid"})
 			}
 		}
 		if s.ChannelKey != "" {
 			if j, dup := seenBefore(seenKey, s.ChannelKey, i); dup {
-				errs = append(errs, ConfigError{i, "channel_key", "duplicate channel_key " + strconv.Quote(s.ChannelKey) + ": setting " + strconv.Itoa(j) + " has the same; every channel_key must be unique"})
+				errs = append(errs, ConfigError{i, "channel_key", "duplicate channel_key " + quote(s.ChannelKey) + ": setting " + decimal(j) + " has the same; every channel_key must be unique"})
 			}
 		}
 		if pgErr == "" {
@@ -212,11 +199,11 @@ func seenBefore(seen map[string]int, key string, i int) (int, bool) {
 
 // catalogWarning is setting i's warning about its pg code: not in the catalog, or legacy.
 func catalogWarning(i int, code string) (Warning, bool) {
-	where := "pg_settings[" + strconv.Itoa(i) + "]: "
+	where := "pg_settings[" + decimal(i) + "]: "
 	pg, known := Lookup(code)
 	switch {
 	case !known:
-		msg := where + "PG code " + strconv.Quote(code) + " is not in the catalog"
+		msg := where + "PG code " + quote(code) + " is not in the catalog"
 		sug := suggest(code, nil, catalogCodes())
 		if len(sug) > 0 {
 			msg += "; did you mean " + orList(sug) + "?"
@@ -236,9 +223,9 @@ func pgProblem(pg string) string {
 	case pg == "":
 		return "pg is empty: give a PG code such as \"html5_inicis\" or \"kakaopay\""
 	case strings.IndexByte(pg, '.') >= 0:
-		return "pg " + strconv.Quote(pg) + " contains '.': give the PG code alone and the merchant ID in mid"
+		return "pg " + quote(pg) + " contains '.': give the PG code alone and the merchant ID in mid"
 	case hasSpace(pg):
-		return "pg " + strconv.Quote(pg) + " contains whitespace: remove it"
+		return "pg " + quote(pg) + " contains whitespace: remove it"
 	}
 	return ""
 }
@@ -250,7 +237,7 @@ func midProblem(mid string) string {
 	case strings.TrimSpace(mid) == "":
 		return "mid is empty: give the merchant ID the PG issued to you"
 	case hasSpace(mid):
-		return "mid " + strconv.Quote(mid) + " contains whitespace: remove it"
+		return "mid " + quote(mid) + " contains whitespace: remove it"
 	}
 	return ""
 }

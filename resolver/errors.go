@@ -1,6 +1,10 @@
 package resolver
 
-import "github.com/impshim/impshim/internal/jsonv"
+import (
+	"strconv"
+
+	"github.com/impshim/impshim/internal/jsonv"
+)
 
 // Error is a failed request (docs/sdk.md §7); Code is a stable string.
 type Error struct {
@@ -39,3 +43,13 @@ func appendCodeMessage(b []byte, code, message string) []byte {
 	w.Str("message", message)
 	return append(w.B, '}')
 }
+
+// quote and decimal are strconv.Quote and strconv.Itoa for messages, kept out of line: the
+// compiler would inline both at each of their ~80 call sites, and every inlined copy adds a
+// few hundred bytes to the WASM module for a call saved on an error path.
+//
+//go:noinline
+func quote(s string) string { return strconv.Quote(s) }
+
+//go:noinline
+func decimal(n int) string { return strconv.Itoa(n) }

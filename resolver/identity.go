@@ -47,31 +47,20 @@ func parseIdentities(v jsonv.Value) ([]Identity, []ConfigError) {
 	out := make([]Identity, 0, len(v.Items))
 	for i := range v.Items {
 		item := &v.Items[i]
-		where := "identities[" + strconv.Itoa(i) + "]"
+		where := "identities[" + decimal(i) + "]"
 		var id Identity
 		if item.Kind != jsonv.Object {
 			errs = append(errs, ConfigError{-1, where, "each identity must be an object with name, phone, carrier, birthday and gender, got " + item.Kind.Article()})
 			out = append(out, id)
 			continue
 		}
-		for _, f := range []struct {
-			key string
-			dst *string
-		}{{"name", &id.Name}, {"phone", &id.Phone}, {"carrier", &id.Carrier}, {"birthday", &id.Birthday}, {"gender", &id.Gender}} {
-			switch x := item.Get(f.key); x.Kind {
-			case jsonv.String:
-				*f.dst = x.Str
-			case jsonv.Absent, jsonv.Null:
-			default:
-				errs = append(errs, ConfigError{-1, where + "." + f.key, f.key + " must be a string, got " + x.Kind.Article()})
+		for _, f := range [...]textField{{"name", &id.Name}, {"phone", &id.Phone}, {"carrier", &id.Carrier}, {"birthday", &id.Birthday}, {"gender", &id.Gender}} {
+			if got := item.GetString(f.key, f.dst); got != "" {
+				errs = append(errs, ConfigError{-1, where + "." + f.key, f.key + " must be a string, got " + got})
 			}
 		}
-		switch x := item.Get("foreigner"); x.Kind {
-		case jsonv.Bool:
-			id.Foreigner = x.Bool
-		case jsonv.Absent, jsonv.Null:
-		default:
-			errs = append(errs, ConfigError{-1, where + ".foreigner", "foreigner must be true or false, got " + x.Kind.Article()})
+		if got := item.GetBool("foreigner", &id.Foreigner); got != "" {
+			errs = append(errs, ConfigError{-1, where + ".foreigner", "foreigner must be true or false, got " + got})
 		}
 		out = append(out, id)
 	}
@@ -82,22 +71,22 @@ func parseIdentities(v jsonv.Value) ([]Identity, []ConfigError) {
 func validateIdentities(ids []Identity) []ConfigError {
 	var errs []ConfigError
 	for i, id := range ids {
-		where := "identities[" + strconv.Itoa(i) + "]."
+		where := "identities[" + decimal(i) + "]."
 		bad := func(field, msg string) { errs = append(errs, ConfigError{-1, where + field, msg}) }
 		if strings.TrimSpace(id.Name) == "" {
 			bad("name", "name is empty: give the person's name, e.g. \"홍길동\"")
 		}
 		if digits := strings.ReplaceAll(id.Phone, "-", ""); len(digits) < 10 || len(digits) > 11 || !isDigits(digits) || !strings.HasPrefix(digits, "01") {
-			bad("phone", "phone "+strconv.Quote(id.Phone)+" is not a Korean mobile number: write it like \"01012345678\"")
+			bad("phone", "phone "+quote(id.Phone)+" is not a Korean mobile number: write it like \"01012345678\"")
 		}
 		if !slices.Contains(Carriers, id.Carrier) {
-			bad("carrier", "carrier "+strconv.Quote(id.Carrier)+" is unknown: use \"SKT\", \"KTF\" (KT), \"LGT\" (LG U+) or \"MVNO\" (알뜰폰)")
+			bad("carrier", "carrier "+quote(id.Carrier)+" is unknown: use \"SKT\", \"KTF\" (KT), \"LGT\" (LG U+) or \"MVNO\" (알뜰폰)")
 		}
 		if _, ok := parseBirthday(id.Birthday); !ok {
-			bad("birthday", "birthday "+strconv.Quote(id.Birthday)+" is not a date written YYYY-MM-DD, e.g. \"1990-01-01\"")
+			bad("birthday", "birthday "+quote(id.Birthday)+" is not a date written YYYY-MM-DD, e.g. \"1990-01-01\"")
 		}
 		if id.Gender != "male" && id.Gender != "female" {
-			bad("gender", "gender "+strconv.Quote(id.Gender)+" is unknown: use \"male\" or \"female\" (the values GET /certifications returns)")
+			bad("gender", "gender "+quote(id.Gender)+" is unknown: use \"male\" or \"female\" (the values GET /certifications returns)")
 		}
 	}
 	return errs

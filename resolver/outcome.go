@@ -25,37 +25,29 @@ func ParseOutcome(data []byte) (Outcome, *Error) {
 		return bad("outcome must be an object, got " + v.Kind.Article())
 	}
 	var o Outcome
-	for _, f := range []struct {
-		key string
-		dst *string
-	}{{"result", &o.Result}, {"error_code", &o.ErrorCode}, {"error_msg", &o.ErrorMsg}} {
+	for _, f := range [...]textField{{"result", &o.Result}, {"error_code", &o.ErrorCode}, {"error_msg", &o.ErrorMsg}} {
+		if got := v.GetString(f.key, f.dst); got != "" {
+			return bad("outcome." + f.key + " must be a string, got " + got)
+		}
+	}
+	for _, f := range [...]struct {
+		key, want string
+		max       float64
+		dst       *int
+	}{
+		{"card_quota", "a number of months (0: 일시불)", 60, &o.CardQuota},
+		{"identity", "an index into the window's identities", 1 << 20, &o.Identity},
+	} {
 		switch x := v.Get(f.key); x.Kind {
-		case jsonv.String:
-			*f.dst = x.Str
 		case jsonv.Absent, jsonv.Null:
+		case jsonv.Number:
+			if !x.IsFinite() || x.Num < 0 || x.Num > f.max || x.Num != float64(int(x.Num)) {
+				return bad("outcome." + f.key + " must be " + f.want + ", got " + x.Str)
+			}
+			*f.dst = int(x.Num)
 		default:
-			return bad("outcome." + f.key + " must be a string, got " + x.Kind.Article())
+			return bad("outcome." + f.key + " must be a number, got " + x.Kind.Article())
 		}
-	}
-	switch x := v.Get("card_quota"); x.Kind {
-	case jsonv.Absent, jsonv.Null:
-	case jsonv.Number:
-		if !x.IsFinite() || x.Num < 0 || x.Num > 60 || x.Num != float64(int(x.Num)) {
-			return bad("outcome.card_quota must be a number of months (0: 일시불), got " + x.Str)
-		}
-		o.CardQuota = int(x.Num)
-	default:
-		return bad("outcome.card_quota must be a number, got " + x.Kind.Article())
-	}
-	switch x := v.Get("identity"); x.Kind {
-	case jsonv.Absent, jsonv.Null:
-	case jsonv.Number:
-		if !x.IsFinite() || x.Num < 0 || x.Num > 1<<20 || x.Num != float64(int(x.Num)) {
-			return bad("outcome.identity must be an index into the window's identities, got " + x.Str)
-		}
-		o.Identity = int(x.Num)
-	default:
-		return bad("outcome.identity must be a number, got " + x.Kind.Article())
 	}
 	if !ValidOutcomeResult(o.Result) {
 		return bad("outcome.result must be \"paid\", \"failed\" or \"cancelled\"")

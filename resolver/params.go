@@ -54,8 +54,8 @@ func (r *Request) misspelledParams() []Warning {
 			if len(nd) < 4 || abs(len(nd)-len(nk)) > maxSuggestDistance || editDistance(nk, nd, maxSuggestDistance) > maxSuggestDistance {
 				continue
 			}
-			ws = append(ws, Warning{Code: WarnParamMisspelled, Message: "param " + strconv.Quote(key) + " is not one the SDK knows: did you mean " +
-				strconv.Quote(known) + "? The real service passes it on unread, so what it says is lost"})
+			ws = append(ws, Warning{Code: WarnParamMisspelled, Message: "param " + quote(key) + " is not one the SDK knows: did you mean " +
+				quote(known) + "? The real service passes it on unread, so what it says is lost"})
 			break
 		}
 	}
@@ -66,7 +66,7 @@ func (r *Request) misspelledParams() []Warning {
 func (r *Request) paramWarnings(pg PG, payMethod string) []Warning {
 	ws := r.misspelledParams()
 	if name := r.str("name"); utf8.RuneCountInString(name) > 40 {
-		ws = append(ws, Warning{Code: WarnNameTooLong, Message: "name is " + strconv.Itoa(utf8.RuneCountInString(name)) +
+		ws = append(ws, Warning{Code: WarnNameTooLong, Message: "name is " + decimal(utf8.RuneCountInString(name)) +
 			" characters long; the SDK's limit is 40 (PGs cut or refuse longer order names): shorten it"})
 	}
 	if d := r.params.Get("digital"); payMethod == "phone" && d.Kind != jsonv.Bool {

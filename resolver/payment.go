@@ -2,7 +2,6 @@ package resolver
 
 import (
 	"slices"
-	"strconv"
 
 	"github.com/impshim/impshim/internal/jsonv"
 )
@@ -87,10 +86,10 @@ var buyerFields = [...]string{"buyer_name", "buyer_email", "buyer_tel", "buyer_a
 // not offer.
 func (p *Payment) CheckOutcome(o Outcome) *Error {
 	if p.CardDirect != nil && o.CardQuota != 0 && o.CardQuota != p.CardDirect.Quota {
-		return &Error{Code: CodeInternal, Message: "bridge bug: card_quota " + strconv.Itoa(o.CardQuota) + " differs from card.direct.quota " + strconv.Itoa(p.CardDirect.Quota)}
+		return &Error{Code: CodeInternal, Message: "bridge bug: card_quota " + decimal(o.CardQuota) + " differs from card.direct.quota " + decimal(p.CardDirect.Quota)}
 	}
 	if p.CardDirect == nil && o.CardQuota != 0 && !slices.Contains(p.CardQuotas, o.CardQuota) {
-		return &Error{Code: CodeInternal, Message: "bridge bug: card_quota " + strconv.Itoa(o.CardQuota) + " was not offered (offered: 일시불 and " + strconv.Itoa(len(p.CardQuotas)) + " installment choices)"}
+		return &Error{Code: CodeInternal, Message: "bridge bug: card_quota " + decimal(o.CardQuota) + " was not offered (offered: 일시불 and " + decimal(len(p.CardQuotas)) + " installment choices)"}
 	}
 	return nil
 }
@@ -120,7 +119,7 @@ func (p *Payment) Respond(o Outcome, env Env, paid PaidSet) Response {
 		r.fail(o, CodeUserCancel, "the buyer cancelled the payment")
 		return r
 	default:
-		r.fail(Outcome{}, CodeInternal, "impshim bug: unknown window outcome "+strconv.Quote(o.Result)+"; please report it")
+		r.fail(Outcome{}, CodeInternal, "impshim bug: unknown window outcome "+quote(o.Result)+"; please report it")
 		return r
 	}
 	now := env.now()

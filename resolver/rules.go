@@ -57,7 +57,7 @@ func CheckMerchantUID(s string) *Error {
 		return &Error{Code: CodeInvalidMerchantUID, Message: "merchant_uid is empty: give each order its own ID (up to 40 characters), or leave merchant_uid out"}
 	}
 	if n := utf8.RuneCountInString(s); n > MaxMerchantUIDLen {
-		return &Error{Code: CodeInvalidMerchantUID, Message: "merchant_uid is " + strconv.Itoa(n) + " characters long; the limit is 40: shorten your order IDs"}
+		return &Error{Code: CodeInvalidMerchantUID, Message: "merchant_uid is " + decimal(n) + " characters long; the limit is 40: shorten your order IDs"}
 	}
 	return nil
 }
@@ -136,7 +136,7 @@ var catalogCurrencies = func() map[string]bool {
 func CheckAmountText(text, currency string) *Error {
 	bad := func(msg string) *Error { return &Error{Code: CodeInvalidAmount, Message: msg} }
 	if strings.HasPrefix(text, "-") {
-		return bad("amount must not be negative, got " + strconv.Quote(text))
+		return bad("amount must not be negative, got " + quote(text))
 	}
 	mantissa, exp, hasExp := strings.Cut(strings.ToLower(text), "e")
 	whole, frac, hasFrac := strings.Cut(mantissa, ".")
@@ -144,7 +144,7 @@ func CheckAmountText(text, currency string) *Error {
 	if hasExp {
 		e := strings.TrimPrefix(strings.TrimPrefix(exp, "+"), "-")
 		if !isDigits(e) || len(e) > 4 {
-			return bad("amount " + strconv.Quote(text) + " is not a number: write it as digits, e.g. 1000 or 10.5")
+			return bad("amount " + quote(text) + " is not a number: write it as digits, e.g. 1000 or 10.5")
 		}
 		shift, _ = strconv.Atoi(e)
 		if strings.HasPrefix(exp, "-") {
@@ -152,7 +152,7 @@ func CheckAmountText(text, currency string) *Error {
 		}
 	}
 	if !isDigits(whole) || (hasFrac && !isDigits(frac)) {
-		return bad("amount " + strconv.Quote(text) + " is not a number: write it as digits, e.g. 1000 or 10.5 (no spaces, signs, commas or currency symbols)")
+		return bad("amount " + quote(text) + " is not a number: write it as digits, e.g. 1000 or 10.5 (no spaces, signs, commas or currency symbols)")
 	}
 	// The decimals that matter: the fraction without trailing zeros, moved by the exponent.
 	d := len(strings.TrimRight(frac, "0")) - shift
@@ -166,11 +166,11 @@ func decimalsProblem(text string, d int, currency string) *Error {
 	if d <= allowed {
 		return nil
 	}
-	msg := "amount " + text + " has " + strconv.Itoa(d) + " decimals, but " + currency
+	msg := "amount " + text + " has " + decimal(d) + " decimals, but " + currency
 	if allowed == 0 {
 		msg += " has no minor unit: pass a whole number"
 	} else {
-		msg += " allows " + strconv.Itoa(allowed) + ": round it"
+		msg += " allows " + decimal(allowed) + ": round it"
 	}
 	return &Error{Code: CodeInvalidAmount, Message: msg}
 }
@@ -252,12 +252,8 @@ func ParseBrowserEnv(data []byte) (BrowserEnv, *Error) {
 	case v.Kind != jsonv.Object:
 		return bad("must be an object, got " + v.Kind.Article())
 	}
-	switch ua := v.Get("user_agent"); ua.Kind {
-	case jsonv.String:
-		env.UserAgent = ua.Str
-	case jsonv.Absent, jsonv.Null:
-	default:
-		return bad("user_agent must be a string, got " + ua.Kind.Article())
+	if got := v.GetString("user_agent", &env.UserAgent); got != "" {
+		return bad("user_agent must be a string, got " + got)
 	}
 	switch now := v.Get("now_ms"); now.Kind {
 	case jsonv.Number:

@@ -2,7 +2,6 @@ package resolver
 
 import (
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/impshim/impshim/internal/jsonv"
@@ -51,7 +50,7 @@ const (
 // settingRef names setting i in messages: "#0 (html5_inicis.MID-a)".
 func (m *Merchant) settingRef(i int) string {
 	s := &m.cfg.Settings[i]
-	return "#" + strconv.Itoa(i) + " (" + s.PG + "." + s.MID + ")"
+	return "#" + decimal(i) + " (" + s.PG + "." + s.MID + ")"
 }
 
 func noSettingOfType(typ string) *Error {
@@ -60,7 +59,7 @@ func noSettingOfType(typ string) *Error {
 }
 
 func (m *Merchant) channelKeyNotFound(q Query) Warning {
-	msg := "channelKey " + strconv.Quote(q.ChannelKey) + " matches no setting"
+	msg := "channelKey " + quote(q.ChannelKey) + " matches no setting"
 	for _, s := range m.cfg.Settings {
 		if s.ChannelKey == q.ChannelKey {
 			msg += " of this request's type (it belongs to " + withArticle(orDefaultType(s.Type)) + " setting)"
@@ -96,7 +95,7 @@ func (m *Merchant) fallbackCause(q Query, code, mid string) Warning {
 	case q.PG == "":
 		return m.lists[typeSlot(q.Type)].pgMissing
 	case code == "":
-		return Warning{Code: WarnPGUnknownCode, Message: "pg " + strconv.Quote(q.PG) + " has no PG code before the '.'; write it as \"code.mid\""}
+		return Warning{Code: WarnPGUnknownCode, Message: "pg " + quote(q.PG) + " has no PG code before the '.'; write it as \"code.mid\""}
 	}
 	return m.pgCause(q, code, mid)
 }
@@ -112,7 +111,7 @@ func (m *Merchant) pgCause(q Query, code, mid string) Warning {
 	tl := &m.lists[typeSlot(q.Type)] // of the settings of this type
 	codes, cm := tl.codes, tl.mids[code]
 	if mids := cm.list; len(mids) > 0 {
-		msg := "no " + code + " setting has mid " + strconv.Quote(mid)
+		msg := "no " + code + " setting has mid " + quote(mid)
 		sug := suggest(mid, mids, nil)
 		if len(sug) > 0 {
 			msg += ": did you mean " + orList(sug) + "?"
@@ -133,7 +132,7 @@ func (m *Merchant) pgCause(q Query, code, mid string) Warning {
 	_, inCatalog := Lookup(code)
 	otherType := slices.Contains(m.codes, code) // configured, but only for the other type
 	if !inCatalog && !otherType {
-		msg := "unknown PG code " + strconv.Quote(code)
+		msg := "unknown PG code " + quote(code)
 		if sug := suggest(code, m.codes, catalogCodes()); len(sug) > 0 {
 			// the whole pg, corrected: a given mid stays
 			fixes := make([]string, len(sug))
@@ -147,7 +146,7 @@ func (m *Merchant) pgCause(q Query, code, mid string) Warning {
 		}
 		return Warning{Code: WarnPGUnknownCode, Message: msg + ": use a code from the PG catalog, e.g. \"html5_inicis\" or \"kakaopay\""}
 	}
-	msg := "no setting has pg " + strconv.Quote(code)
+	msg := "no setting has pg " + quote(code)
 	if otherType {
 		msg += " of type " + orDefaultType(q.Type)
 	}
@@ -174,13 +173,13 @@ func (m *Merchant) afterChoice(t *Trace, q Query) {
 			"\", not \"subscription\": the real PG will not issue a billing key; pick a subscription setting with pg \"code.mid\""})
 	}
 	if q.PayMethod != "" && chosenKnown && chosenPG.SimplePay {
-		t.Warnings = append(t.Warnings, Warning{Code: WarnPayMethodIgnored, Message: "pay_method " + strconv.Quote(q.PayMethod) + " is ignored: " + chosenPG.Name + " (" + chosenPG.Code +
+		t.Warnings = append(t.Warnings, Warning{Code: WarnPayMethodIgnored, Message: "pay_method " + quote(q.PayMethod) + " is ignored: " + chosenPG.Name + " (" + chosenPG.Code +
 			") lets the buyer choose the method in its own window; leave pay_method out for it"})
 	}
 }
 
 func legacyMessage(pg PG) string {
-	msg := "PG code " + strconv.Quote(pg.Code) + " (" + pg.Name + ") is legacy"
+	msg := "PG code " + quote(pg.Code) + " (" + pg.Name + ") is legacy"
 	if r := replacement(pg.Code); r != "" {
 		return msg + ": move to \"" + r + "\""
 	}
@@ -244,7 +243,7 @@ func quotedList(list []string) string {
 		if k > 0 {
 			sb.WriteString(", ")
 		}
-		sb.WriteString(strconv.Quote(s))
+		sb.WriteString(quote(s))
 	}
 	return sb.String()
 }
@@ -259,7 +258,7 @@ func orList(list []string) string {
 				sb.WriteString(", ")
 			}
 		}
-		sb.WriteString(strconv.Quote(s))
+		sb.WriteString(quote(s))
 	}
 	return sb.String()
 }

@@ -97,6 +97,48 @@ func (v *Value) Get(key string) Value {
 	return Value{}
 }
 
+// member is the value of key in an object (the last one, as for Get), or nil.
+func (v *Value) member(key string) *Value {
+	if v.Kind != Object {
+		return nil
+	}
+	for i := len(v.Members) - 1; i >= 0; i-- {
+		if v.Members[i].Key == key {
+			return &v.Members[i].Value
+		}
+	}
+	return nil
+}
+
+// GetString reads member key of an object into *dst when it is a string. When it is absent or
+// null, *dst is left as it is and GetString returns ""; when it is of another type, *dst is left
+// too and GetString returns that type with its article ("a number") for the caller's message.
+// Decoders of optional string fields call it once per field instead of switching on Get's kind.
+func (v *Value) GetString(key string, dst *string) (wrongType string) {
+	m := v.member(key)
+	switch {
+	case m == nil || m.Kind == Null:
+	case m.Kind == String:
+		*dst = m.Str
+	default:
+		return m.Kind.Article()
+	}
+	return ""
+}
+
+// GetBool is GetString for a boolean field.
+func (v *Value) GetBool(key string, dst *bool) (wrongType string) {
+	m := v.member(key)
+	switch {
+	case m == nil || m.Kind == Null:
+	case m.Kind == Bool:
+		*dst = m.Bool
+	default:
+		return m.Kind.Article()
+	}
+	return ""
+}
+
 // IsFinite reports whether v is a number other than NaN or ±Inf.
 func (v *Value) IsFinite() bool {
 	return v.Kind == Number && !math.IsNaN(v.Num) && !math.IsInf(v.Num, 0)

@@ -213,6 +213,8 @@ type resolveOut struct {
 	GoUS         float64       `json:"go_us"`
 	JSUS         float64       `json:"js_us"`
 	ColdUS       float64       `json:"cold_us"`
+	ColdMeanUS   float64       `json:"cold_mean_us"`
+	ColdIsolated bool          `json:"cold_isolated"`
 }
 
 func (b *bench) resolve(browser context.Context, res *Results) error {
@@ -234,7 +236,7 @@ func (b *bench) resolve(browser context.Context, res *Results) error {
 
 	ctx, cancelTab := chromedp.NewContext(browser)
 	defer cancelTab()
-	url := b.base + "/r/" + "r" + strconv.FormatInt(b.runs.Add(1), 10) + "/dist/bench-page.html"
+	url := b.base + "/r/" + "r" + strconv.FormatInt(b.runs.Add(1), 10) + "/dist/bench-resolve.html"
 	if err := chromedp.Do(ctx, chromedp.Navigate(url)); err != nil {
 		return errors.New(url + ": " + err.Error())
 	}
@@ -280,7 +282,11 @@ func (b *bench) resolve(browser context.Context, res *Results) error {
 	}
 	res.Resolve.Go3, res.Resolve.JS3 = round3(small.GoUS), round3(small.JSUS)
 	res.Resolve.Go200, res.Resolve.JS200 = round3(big.GoUS), round3(big.JSUS)
+	if !small.ColdIsolated || !big.ColdIsolated {
+		return errors.New(url + " is not cross-origin isolated, so its timer cannot time one cold round: the median round would be a guess")
+	}
 	res.Resolve.Go3Cold, res.Resolve.Go200Cold = round3(small.ColdUS), round3(big.ColdUS)
+	res.Resolve.Go3ColdMean, res.Resolve.Go200ColdMean = round3(small.ColdMeanUS), round3(big.ColdMeanUS)
 	res.Resolve.ColdRounds = b.o.coldRounds
 	return nil
 }

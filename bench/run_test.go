@@ -55,7 +55,8 @@ func TestBenchRunsAgainstSDK(t *testing.T) {
 	assert.Greater(t, res.FirstLoadBytes, int64(0))
 
 	assert.Equal(t, len(seedInputs)+8, res.Resolve.Checked)
-	for _, v := range []float64{res.Resolve.Go3, res.Resolve.Go200, res.Resolve.JS3, res.Resolve.JS200, res.Resolve.Go3Cold, res.Resolve.Go200Cold} {
+	for _, v := range []float64{res.Resolve.Go3, res.Resolve.Go200, res.Resolve.JS3, res.Resolve.JS200, res.Resolve.Go3Cold, res.Resolve.Go200Cold,
+		res.Resolve.Go3ColdMean, res.Resolve.Go200ColdMean} {
 		assert.Greater(t, v, 0.0)
 	}
 	assert.Len(t, res.Resolve.PerInput, res.Resolve.Checked)

@@ -49,6 +49,10 @@ func (s *benchServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	run, tree, file := parts[0], parts[1], path.Clean("/" + parts[2])[1:]
 	if strings.HasPrefix(file, "bench-") {
 		w.Header().Set("Cache-Control", "no-store")
+		if file == "bench-resolve.html" { // a fine timer for the cold rounds (the page says why)
+			w.Header().Set("Cross-Origin-Opener-Policy", "same-origin")
+			w.Header().Set("Cross-Origin-Embedder-Policy", "require-corp")
+		}
 		data, err := fs.ReadFile(s.pages, "pages/"+file)
 		if err != nil {
 			http.NotFound(w, r)

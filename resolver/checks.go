@@ -27,7 +27,7 @@ func (m *Merchant) Check(req Request, paid PaidSet, env Env) (*Payment, Trace, *
 	// opens the real window: it is read upper case, with a warning.
 	currency, badCurrency := req.stringOr("currency", pg.defaultCurrency())
 	var warns []Warning
-	if up := strings.ToUpper(currency); up != currency {
+	if up := upperASCII(currency); up != currency {
 		if _, ok := CurrencyDecimals(up); ok {
 			warns = append(warns, Warning{Code: WarnCurrencyLowerCase, Message: "currency " + quote(currency) +
 				" is read as \"" + up + "\": currency codes are upper case; write \"" + up + "\""})
@@ -173,7 +173,7 @@ func methodNotOffered(pg PG, method string) *Error {
 // currencyNotAccepted is CURRENCY_NOT_SUPPORTED (check 6) for a catalog PG.
 func currencyNotAccepted(pg PG, currency string) *Error {
 	msg := pg.Name + " (" + pg.Code + ") does not take currency " + quote(currency)
-	if up := strings.ToUpper(currency); up != currency && pg.Accepts(up) {
+	if up := upperASCII(currency); up != currency && pg.Accepts(up) {
 		msg += ": currency codes are upper case, use \"" + up + "\""
 	} else {
 		msg += ": use one of " + quotedList(pg.Currencies) + ", or pick another PG with pg"
@@ -239,7 +239,7 @@ func unserializable(v *jsonv.Value) (string, bool) {
 }
 
 func isHTTPURL(s string) bool {
-	lower := strings.ToLower(s)
+	lower := lowerASCII(s)
 	var rest string
 	switch {
 	case strings.HasPrefix(lower, "https://"):

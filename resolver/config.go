@@ -2,7 +2,6 @@ package resolver
 
 import (
 	"strings"
-	"unicode"
 
 	"github.com/impshim/impshim/internal/jsonv"
 )
@@ -234,16 +233,12 @@ func pgProblem(pg string) string {
 // fine: pg splits at the first one).
 func midProblem(mid string) string {
 	switch {
-	case strings.TrimSpace(mid) == "":
+	case blank(mid):
 		return "mid is empty: give the merchant ID the PG issued to you"
 	case hasSpace(mid):
 		return "mid " + quote(mid) + " contains whitespace: remove it"
 	}
 	return ""
-}
-
-func hasSpace(s string) bool {
-	return strings.IndexFunc(s, unicode.IsSpace) >= 0
 }
 
 // BuiltInConfig is the built-in merchant of docs/sdk.md §3: one setting per catalog code, mid

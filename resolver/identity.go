@@ -73,10 +73,10 @@ func validateIdentities(ids []Identity) []ConfigError {
 	for i, id := range ids {
 		where := "identities[" + decimal(i) + "]."
 		bad := func(field, msg string) { errs = append(errs, ConfigError{-1, where + field, msg}) }
-		if strings.TrimSpace(id.Name) == "" {
+		if blank(id.Name) {
 			bad("name", "name is empty: give the person's name, e.g. \"홍길동\"")
 		}
-		if digits := strings.ReplaceAll(id.Phone, "-", ""); len(digits) < 10 || len(digits) > 11 || !isDigits(digits) || !strings.HasPrefix(digits, "01") {
+		if digits := without(id.Phone, '-'); len(digits) < 10 || len(digits) > 11 || !isDigits(digits) || !strings.HasPrefix(digits, "01") {
 			bad("phone", "phone "+quote(id.Phone)+" is not a Korean mobile number: write it like \"01012345678\"")
 		}
 		if !slices.Contains(Carriers, id.Carrier) {

@@ -3,7 +3,6 @@ package resolver
 import (
 	"slices"
 	"strconv"
-	"strings"
 	"unicode/utf8"
 
 	"github.com/impshim/impshim/internal/jsonv"
@@ -36,7 +35,7 @@ var documentedParams = []string{
 }
 
 // normalParam folds the differences a misspelling of a param name usually has: case and '_'.
-func normalParam(s string) string { return strings.ToLower(strings.ReplaceAll(s, "_", "")) }
+func normalParam(s string) string { return lowerASCII(without(s, '_')) }
 
 // misspelledParams warns about each param that is not documented but close to one that is
 // (m_redirect_uri → m_redirect_url, buyer_postalcode → buyer_postcode, noticeUrl →

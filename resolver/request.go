@@ -63,7 +63,7 @@ func (r *Request) MerchantUID() string { return r.str("merchant_uid") }
 
 // Language is "en" when the merchant asked for English, else "ko" (docs/sdk.md §6).
 func (r *Request) Language() string {
-	if strings.HasPrefix(strings.ToLower(r.str("language")), "en") {
+	if strings.HasPrefix(lowerASCII(r.str("language")), "en") {
 		return "en"
 	}
 	return "ko"

@@ -138,7 +138,7 @@ func CheckAmountText(text, currency string) *Error {
 	if strings.HasPrefix(text, "-") {
 		return bad("amount must not be negative, got " + quote(text))
 	}
-	mantissa, exp, hasExp := strings.Cut(strings.ToLower(text), "e")
+	mantissa, exp, hasExp := strings.Cut(lowerASCII(text), "e")
 	whole, frac, hasFrac := strings.Cut(mantissa, ".")
 	shift := 0
 	if hasExp {

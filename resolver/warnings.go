@@ -203,7 +203,7 @@ func replacement(code string) string {
 // the words it sees, so the rules are theirs: a vowel letter reads as a vowel, but for a "u"
 // read "you" (uni…, use…, up…) and an "h" that starts a run of consonants (an initialism).
 func withArticle(word string) string {
-	w := strings.ToLower(word)
+	w := lowerASCII(word)
 	vowel := false
 	switch {
 	case w == "":

@@ -159,16 +159,19 @@ func (r *Request) cardQuotas() (quotas []int, given bool, e *Error) {
 	default:
 		return nil, false, &Error{Code: CodeInvalidParams, Message: "display.card_quota must be a list of months like [2, 3, 6], got " + v.Kind.Article()}
 	}
-	quotas = []int{}
+	var listed [61]bool // by month: the answer is sorted and without repeats
 	for _, it := range v.Items {
 		if it.Kind != jsonv.Number || !it.IsFinite() || it.Num < 2 || it.Num > 60 || it.Num != float64(int(it.Num)) {
 			return nil, false, &Error{Code: CodeInvalidParams, Message: "display.card_quota lists installment months from 2 to 60 (일시불 is always offered), got " + string(jsonv.AppendValue(nil, it))}
 		}
-		if n := int(it.Num); !slices.Contains(quotas, n) {
+		listed[int(it.Num)] = true
+	}
+	quotas = []int{}
+	for n, ok := range listed {
+		if ok {
 			quotas = append(quotas, n)
 		}
 	}
-	slices.Sort(quotas)
 	return quotas, true, nil
 }
 

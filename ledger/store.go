@@ -35,6 +35,8 @@ type Store struct {
 	// rawDocs: every payment document is in the current form (docform.go), so reads may
 	// answer the stored bytes.
 	rawDocs bool
+	// checkpoints: a file ledger's WAL checkpoints (checkpoint.go); nil in memory.
+	checkpoints *checkpointer
 }
 
 const schema = `
@@ -91,7 +93,7 @@ func Open(path string) (*Store, error) {
 		// WAL lets the many readers of GET /payments proceed while one writer records. mmap
 		// lets the connections read pages straight from the OS's cache instead of a pread and
 		// a copy each (page reads were a tenth of a GET at 100,000 payments: make bench).
-		dsn = "file:" + path + "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_pragma=mmap_size(268435456)&_txlock=immediate"
+		dsn = "file:" + path + "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_pragma=mmap_size(268435456)&_pragma=wal_autocheckpoint(" + strconv.Itoa(walBackstopPages) + ")&_txlock=immediate"
 	}
 	db, err := sql.Open("sqlite", dsn)
 	if err != nil {
@@ -121,11 +123,16 @@ func Open(path string) (*Store, error) {
 		db.Close()
 		return nil, fmt.Errorf("ledger: rewriting the payments of %s in this version's form: %w", path, err)
 	}
-	return &Store{db: db, rawDocs: current}, nil
+	s := &Store{db: db, rawDocs: current}
+	if !memory {
+		s.checkpoints = startCheckpointer(db)
+	}
+	return s, nil
 }
 
 // Close closes the database.
 func (s *Store) Close() error {
+	s.checkpoints.stop()
 	s.closeStmts()
 	return s.db.Close()
 }
@@ -142,7 +149,11 @@ func (s *Store) tx(ctx context.Context, fn func(*sql.Tx) error) error {
 		tx.Rollback()
 		return err
 	}
-	return tx.Commit()
+	if err := tx.Commit(); err != nil {
+		return err
+	}
+	s.checkpoints.committed()
+	return nil
 }
 
 // Record is a payment as the bridge saw it complete in the browser.

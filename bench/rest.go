@@ -39,7 +39,9 @@ type restOptions struct {
 	profile      string        // CPU profile of the read rows ("" for none)
 }
 
-// restBench fills res.RestRPS and res.LedgerGrowth. The REST rows run against the large ledger.
+// restBench fills res.RestRPS and res.LedgerGrowth. Both ledgers are open at once, so that the
+// growth rows take their samples of the two in turn (a shared machine's load falls on both
+// alike); the REST rows run against the large one.
 func restBench(ro restOptions, res *Results) error {
 	tmp, err := os.MkdirTemp("", "impshim-bench-rest-")
 	if err != nil {
@@ -48,24 +50,26 @@ func restBench(ro restOptions, res *Results) error {
 	defer os.RemoveAll(tmp)
 	res.RestRPS = map[string]float64{}
 	res.LedgerGrowth = map[string]float64{"payments_small": float64(ro.small), "payments_large": float64(ro.large)}
+	var ls []*benchLedger
+	defer func() {
+		for _, l := range ls {
+			l.close()
+		}
+	}()
 	for _, n := range []int{ro.small, ro.large} {
-		suffix := sizeSuffix(n)
 		step(fmt.Sprintf("ledger with %d payments: seeding through Store.Import (one transaction)", n))
-		l, err := openBenchLedger(filepath.Join(tmp, "ledger-"+suffix+".db"), n)
+		l, err := openBenchLedger(filepath.Join(tmp, "ledger-"+sizeSuffix(n)+".db"), n)
 		if err != nil {
 			return err
 		}
-		err = l.growthRows(ro, res, suffix)
-		if err == nil && n == ro.large {
-			res.RestRPS["payments"] = float64(n)
-			err = l.restRows(ro, res)
-		}
-		l.close()
-		if err != nil {
-			return err
-		}
+		ls = append(ls, l)
 	}
-	return nil
+	step(fmt.Sprintf("ledger growth: %d records, %d finds and listing pages in each ledger, the two in turn", ro.writes, ro.samples))
+	if err := growthRows(ro, res, ls[0], ls[1]); err != nil {
+		return err
+	}
+	res.RestRPS["payments"] = float64(ro.large)
+	return ls[1].restRows(ro, res)
 }
 
 func sizeSuffix(n int) string {
@@ -159,30 +163,42 @@ func benchPayment(i int, now int64) ledger.Payment {
 }
 
 // growthRows: recording (Store.Record, the writers at once), find and a listing page (one at a
-// time, through HTTP), p50 in ms.
-func (l *benchLedger) growthRows(ro restOptions, res *Results, suffix string) error {
-	rec, err := l.recordLatencies(ro.writers, ro.writes)
-	if err != nil {
-		return err
+// time, through HTTP), p50 in ms, at both sizes; batches of the two ledgers alternate.
+func growthRows(ro restOptions, res *Results, ls ...*benchLedger) error {
+	rec := make([][]float64, len(ls))
+	const batch = 50
+	for done := 0; done < ro.writes; done += batch {
+		for i, l := range ls {
+			lat, err := l.recordLatencies(ro.writers, min(batch, ro.writes-done))
+			if err != nil {
+				return err
+			}
+			rec[i] = append(rec[i], lat...)
+		}
 	}
-	res.LedgerGrowth["record_ms_"+suffix] = round3(percentile(rec, 50))
 	c := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 1}}
 	defer c.CloseIdleConnections()
-	var find, list []float64
+	find, list := make([][]float64, len(ls)), make([][]float64, len(ls))
 	for i := range ro.samples {
-		uid := fmt.Sprintf("order_%d", (i*7919)%l.n)
-		ms, err := l.timedGet(c, "/payments/find/"+uid)
-		if err != nil {
-			return err
+		for j, l := range ls {
+			uid := fmt.Sprintf("order_%d", (i*7919)%l.n)
+			ms, err := l.timedGet(c, "/payments/find/"+uid)
+			if err != nil {
+				return err
+			}
+			find[j] = append(find[j], ms)
+			if ms, err = l.timedGet(c, "/payments/status/all?limit=20"); err != nil {
+				return err
+			}
+			list[j] = append(list[j], ms)
 		}
-		find = append(find, ms)
-		if ms, err = l.timedGet(c, "/payments/status/all?limit=20"); err != nil {
-			return err
-		}
-		list = append(list, ms)
 	}
-	res.LedgerGrowth["find_ms_"+suffix] = round3(percentile(find, 50))
-	res.LedgerGrowth["list_ms_"+suffix] = round3(percentile(list, 50))
+	for j, l := range ls {
+		suffix := sizeSuffix(l.n)
+		res.LedgerGrowth["record_ms_"+suffix] = round3(percentile(rec[j], 50))
+		res.LedgerGrowth["find_ms_"+suffix] = round3(percentile(find[j], 50))
+		res.LedgerGrowth["list_ms_"+suffix] = round3(percentile(list[j], 50))
+	}
 	return nil
 }
 
@@ -275,23 +291,34 @@ func (l *benchLedger) restRows(ro restOptions, res *Results) error {
 		{"find", func(i int) string { return fmt.Sprintf("/payments/find/order_%d", (i*7919)%l.n) }},
 	} {
 		step(fmt.Sprintf("REST %s: %d connections, the ledger and the floor in turn, %d rounds", row.name, ro.conns, restRounds))
-		// Rounds in turn, medians reported: a shared machine's load shifts both sides alike.
-		third := ro
-		third.span, third.maxRequests = ro.span/restRounds, ro.maxRequests/restRounds
-		var rps, floor []float64
-		for range restRounds {
-			r, sample, err := l.readLoad(third, row.path)
-			if err != nil {
-				return fmt.Errorf("%s: %w", row.name, err)
+		// Short rounds in turn (ledger, floor; then floor, ledger), each pair's ratio kept: a
+		// shared machine's load shifts both sides of a pair alike, and the median pair is the
+		// figure. The medians of each side are reported too.
+		part := ro
+		part.span, part.maxRequests = ro.span/restRounds, ro.maxRequests/restRounds
+		_, sample, err := l.readLoad(part, row.path, true)
+		if err != nil {
+			return fmt.Errorf("%s: %w", row.name, err)
+		}
+		var rps, floor, ratios []float64
+		for i := range restRounds {
+			var r, f float64
+			var err error
+			for j := range 2 {
+				if (i+j)%2 == 0 {
+					r, _, err = l.readLoad(part, row.path, false)
+				} else {
+					f, err = floorLoad(part, sample)
+				}
+				if err != nil {
+					return fmt.Errorf("%s: %w", row.name, err)
+				}
 			}
-			f, err := floorLoad(third, sample)
-			if err != nil {
-				return fmt.Errorf("%s floor: %w", row.name, err)
-			}
-			rps, floor = append(rps, r), append(floor, f)
+			rps, floor, ratios = append(rps, r), append(floor, f), append(ratios, r/f)
 		}
 		res.RestRPS[row.name] = math.Round(median(rps))
 		res.RestRPS[row.name+"_floor"] = math.Round(median(floor))
+		res.RestRPS[row.name+"_ratio"] = round3(median(ratios))
 	}
 	if ro.profile != "" {
 		pprof.StopCPUProfile()
@@ -334,16 +361,19 @@ func (l *benchLedger) restRows(ro restOptions, res *Results) error {
 }
 
 // restRounds is how many times each read row alternates between the ledger and its floor.
-const restRounds = 3
+const restRounds = 8
 
 // readLoad runs GETs of path(i) on conns connections for ro.span (or ro.maxRequests requests)
-// and returns requests per second and one answer's body.
-func (l *benchLedger) readLoad(ro restOptions, path func(int) string) (float64, []byte, error) {
+// and returns requests per second and one answer's body; sampleOnly: the body alone.
+func (l *benchLedger) readLoad(ro restOptions, path func(int) string, sampleOnly bool) (float64, []byte, error) {
 	c := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: ro.conns}}
 	defer c.CloseIdleConnections()
 	sample, status, err := l.get(c, path(1))
 	if err != nil || status != http.StatusOK {
 		return 0, nil, fmt.Errorf("GET %s: %d %s %v", path(1), status, sample, err)
+	}
+	if sampleOnly {
+		return 0, sample, nil
 	}
 	rps, err := timedLoad(ro, func(i int) error {
 		req, err := http.NewRequest(http.MethodGet, l.base+path(i), nil)
@@ -472,7 +502,7 @@ func printServerTable(w io.Writer, r *Results) {
 	}
 	fmt.Fprintf(w, "\nserver (ledger of %.0f payments, loopback, in-process load generator):\n", x["payments"])
 	for _, name := range []string{"payments_get", "find"} {
-		rt := ratio(x[name], x[name+"_floor"])
+		rt := x[name+"_ratio"] // the median round's, not the medians' (restRows)
 		fmt.Fprintf(w, "  %-34s %8.0f req/s   floor %8.0f req/s   %.2f×   %s\n", "GET "+map[string]string{
 			"payments_get": "/payments/{imp_uid}", "find": "/payments/find/{merchant_uid}"}[name],
 			x[name], x[name+"_floor"], rt, goal(rt >= 0.5, "≥ 0.5×"))

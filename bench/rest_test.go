@@ -16,7 +16,7 @@ func TestRestBenchFillsItsRows(t *testing.T) {
 	err := restBench(restOptions{small: 200, large: 1000, conns: 4, writers: 2, span: 200 * time.Millisecond,
 		maxRequests: 400, writes: 20, samples: 10}, res)
 	require.NoError(t, err)
-	for _, k := range []string{"payments_get", "payments_get_floor", "find", "find_floor", "cancel", "cancel_p50_ms",
+	for _, k := range []string{"payments_get", "payments_get_floor", "payments_get_ratio", "find", "find_floor", "find_ratio", "cancel", "cancel_p50_ms",
 		"cancel_p99_ms", "record", "record_p50_ms", "record_p99_ms"} {
 		assert.Greater(t, res.RestRPS[k], 0.0, "rest_rps.%s", k)
 	}

@@ -274,10 +274,17 @@
     if (core.version !== VERSION) warn(`imp.js is version ${VERSION} but impshim.wasm is ${core.version}; copy both from the same dist/`);
     st.core = core;
     st.exports = instance.exports;
-    // The constants this file checks its own API with (setOutcome's results, …) come from the
-    // module, which owns them (wasm/doc.go: rules).
-    const rules = call('rules');
-    st.rules = rules.error ? null : rules;
+  }
+
+  // moduleRules are the constants this file checks its own API with (setOutcome's results, …):
+  // the module owns them (wasm/doc.go: rules). Asked for on first use rather than before ready,
+  // which waits for nothing it does not need (issue 17: cold start).
+  function moduleRules() {
+    if (!st.rules && st.core) {
+      const rules = call('rules');
+      st.rules = rules.error ? null : rules;
+    }
+    return st.rules;
   }
 
   function load() {
@@ -580,8 +587,8 @@
 
   function openSession(req, id, answer) {
     // The verification window offers the carriers the module knows (rules()), not a copy of its own.
-    const data = req.kind === 'certification' && answer.window && st.rules && Array.isArray(st.rules.carriers)
-      ? { ...answer.window, carriers: st.rules.carriers } : answer.window;
+    const rules = req.kind === 'certification' && answer.window ? moduleRules() : null;
+    const data = rules && Array.isArray(rules.carriers) ? { ...answer.window, carriers: rules.carriers } : answer.window;
     const s = {
       id, req, nonce: req.nonce, data, popup: req.popup, frame: null,
       done: false, timers: [], hello: false, impUID: answer.imp_uid || null,
@@ -1079,7 +1086,7 @@
     if (typeof v !== 'object' || Array.isArray(v)) throw new TypeError(`${TAG} IMP.sandbox.setOutcome takes an object like {result: "paid"}, not ${describe(o)}`);
     // The results are the module's (rules()); before it is ready the check waits for it, and a
     // bad result then fails the next request_pay instead of being thrown here.
-    if (st.rules && !outcomeResults().includes(v.result)) throw new TypeError(resultError(v.result));
+    if (moduleRules() && !outcomeResults().includes(v.result)) throw new TypeError(resultError(v.result));
     for (const k of ['error_code', 'error_msg']) {
       if (v[k] !== undefined && typeof v[k] !== 'string') throw new TypeError(`${TAG} IMP.sandbox.setOutcome: ${k} must be a string`);
     }
@@ -1100,7 +1107,8 @@
   }
 
   function outcomeResults() {
-    return st.rules && Array.isArray(st.rules.outcome_results) ? st.rules.outcome_results : [];
+    const rules = moduleRules();
+    return rules && Array.isArray(rules.outcome_results) ? rules.outcome_results : [];
   }
 
   function resultError(result) {
@@ -1151,7 +1159,7 @@
     },
     rules() {
       load();
-      if (!st.core || !st.rules) throw notReady('IMP.sandbox.rules');
+      if (!st.core || !moduleRules()) throw notReady('IMP.sandbox.rules');
       return clone(st.rules);
     },
     config() {

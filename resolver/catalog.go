@@ -1,8 +1,6 @@
 package resolver
 
 import (
-	"slices"
-
 	"github.com/impshim/impshim/internal/jsonv"
 )
 
@@ -240,7 +238,7 @@ func (pg PG) Offers(method string) bool {
 	if pg.SimplePay {
 		return true
 	}
-	return slices.Contains(pg.Methods, method)
+	return listed(pg.Methods, method)
 }
 
 // defaultCurrency is the currency of a request that names none.
@@ -256,7 +254,7 @@ func (pg PG) defaultCurrency() string {
 // (toss_brandpay takes only toss_brandpay), so that leaving it out never answers
 // PAY_METHOD_NOT_SUPPORTED.
 func (pg PG) defaultMethod() string {
-	if len(pg.Methods) == 0 || slices.Contains(pg.Methods, "card") {
+	if len(pg.Methods) == 0 || listed(pg.Methods, "card") {
 		return "card"
 	}
 	return pg.Methods[0]
@@ -264,7 +262,7 @@ func (pg PG) defaultMethod() string {
 
 // Accepts reports whether the PG takes payments in currency.
 func (pg PG) Accepts(currency string) bool {
-	return slices.Contains(pg.Currencies, currency)
+	return listed(pg.Currencies, currency)
 }
 
 // AppendCatalogJSON appends the catalog as

@@ -75,9 +75,9 @@ func (r *Request) minAge() (int, bool, *Error) {
 		if v.IsFinite() && v.Num >= 0 && v.Num <= 150 && v.Num == float64(int(v.Num)) {
 			return int(v.Num), true, nil
 		}
-		return 0, false, &Error{Code: CodeInvalidParams, Message: "min_age must be a whole number of years from 0 to 150, e.g. 19, got " + v.Str}
+		return 0, false, newError(CodeInvalidParams, "min_age must be a whole number of years from 0 to 150, e.g. 19, got "+v.Str)
 	default:
-		return 0, false, &Error{Code: CodeInvalidParams, Message: "min_age must be a number of years, e.g. min_age: 19, got " + v.Kind.Article()}
+		return 0, false, newError(CodeInvalidParams, "min_age must be a number of years, e.g. min_age: 19, got "+v.Kind.Article())
 	}
 }
 
@@ -158,10 +158,10 @@ func (c *Certification) Respond(o Outcome, env Env) (CertificationResponse, *Err
 		r.ErrorCode, r.ErrorMsg = or(o.ErrorCode, CodeUserCancel), or(o.ErrorMsg, "the user cancelled identity verification")
 		return r, nil
 	default:
-		return r, &Error{Code: CodeInternal, Message: "impshim bug: unknown window outcome " + quote(o.Result) + "; please report it"}
+		return r, newError(CodeInternal, "impshim bug: unknown window outcome "+quote(o.Result)+"; please report it")
 	}
 	if o.Identity < 0 || o.Identity >= len(c.Identities) {
-		return r, &Error{Code: CodeInternal, Message: "impshim bug: identity " + decimal(o.Identity) + " is not one of the " + decimal(len(c.Identities)) + " identities the window offered"}
+		return r, newError(CodeInternal, "impshim bug: identity "+decimal(o.Identity)+" is not one of the "+decimal(len(c.Identities))+" identities the window offered")
 	}
 	id := c.Identities[o.Identity]
 	if age, ok := id.AgeAt(env.now()); c.HasMinAge && ok && age < c.MinAge {
@@ -186,7 +186,7 @@ func or(s, def string) string {
 // opened: imp_uid null.
 func CertificationErrorResponse(merchantUID string, err *Error) CertificationResponse {
 	if err == nil {
-		err = &Error{Code: CodeInternal, Message: "impshim bug: an error response without an error; please report it"}
+		err = newError(CodeInternal, "impshim bug: an error response without an error; please report it")
 	}
 	return CertificationResponse{MerchantUID: merchantUID, ErrorCode: err.Code, ErrorMsg: err.Message}
 }

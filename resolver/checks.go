@@ -66,7 +66,7 @@ func (m *Merchant) Check(req Request, paid PaidSet, env Env) (*Payment, Trace, *
 	payMethod, badMethod := req.stringOr("pay_method", pg.defaultMethod())
 	switch {
 	case badMethod != "":
-		return nil, tr, &Error{Code: CodePayMethodNotSupported, Message: "pay_method must be a string like \"card\", got " + badMethod}
+		return nil, tr, newError(CodePayMethodNotSupported, "pay_method must be a string like \"card\", got "+badMethod)
 	case known && !pg.Offers(payMethod):
 		return nil, tr, methodNotOffered(pg, payMethod)
 	case known && pg.SimplePay:
@@ -76,19 +76,19 @@ func (m *Merchant) Check(req Request, paid PaidSet, env Env) (*Payment, Trace, *
 	}
 	switch {
 	case badCurrency != "":
-		return nil, tr, &Error{Code: CodeCurrencyNotSupported, Message: "currency must be a string like \"KRW\", got " + badCurrency}
+		return nil, tr, newError(CodeCurrencyNotSupported, "currency must be a string like \"KRW\", got "+badCurrency)
 	case known && !pg.Accepts(currency):
 		return nil, tr, currencyNotAccepted(pg, currency)
 	}
 	warns = append(warns, req.paramWarnings(pg, payMethod)...)
 	tr.Warnings = append(tr.Warnings, warns...)
 	if m.cfg.Strict && len(warns) > 0 {
-		return nil, tr, &Error{Code: CodeSandboxStrict, Message: "strict mode: " + warns[0].Message}
+		return nil, tr, newError(CodeSandboxStrict, "strict mode: "+warns[0].Message)
 	}
 
 	if paid != nil && paid.Paid(merchantUID) {
-		return nil, tr, &Error{Code: CodeF1002, Message: "merchant_uid " + quote(merchantUID) +
-			" is already paid in this sandbox: use a new merchant_uid for every order (IMP.sandbox.reset() forgets paid ones)"}
+		return nil, tr, newError(CodeF1002, "merchant_uid "+quote(merchantUID)+
+			" is already paid in this sandbox: use a new merchant_uid for every order (IMP.sandbox.reset() forgets paid ones)")
 	}
 
 	// Installments only from 50,000 KRW ([payrq]: "할부결제는 5만원 이상 결제 요청시에만"), on cards.
@@ -129,21 +129,21 @@ func (r *Request) merchantUID(env Env) (string, *Error) {
 		}
 		return v.Str, nil
 	default:
-		return "", &Error{Code: CodeInvalidMerchantUID, Message: "merchant_uid must be a string, got " + v.Kind.Article() + ": convert your order ID with String(…)"}
+		return "", newError(CodeInvalidMerchantUID, "merchant_uid must be a string, got "+v.Kind.Article()+": convert your order ID with String(…)")
 	}
 }
 
 // checkStrict is check 5 of docs/sdk.md §5, in its order: SANDBOX_STRICT, then F1001.
 func (m *Merchant) checkStrict(tr *Trace, stringAmount bool, amountText string) *Error {
 	if m.cfg.Strict && stringAmount {
-		return &Error{Code: CodeSandboxStrict, Message: "strict mode: amount is the string " + quote(amountText) + "; pass a number"}
+		return newError(CodeSandboxStrict, "strict mode: amount is the string "+quote(amountText)+"; pass a number")
 	}
 	if tr.Err != nil {
 		return tr.Err
 	}
 	if m.cfg.Strict && tr.Fallback {
-		return &Error{Code: CodeSandboxStrict, Message: "strict mode: pg " + quote(tr.Input) +
-			" matched no setting and the real service would silently use the default " + m.settingRef(tr.Index) + " — " + fallbackCauseIn(tr.Warnings).Message}
+		return newError(CodeSandboxStrict, "strict mode: pg "+quote(tr.Input)+
+			" matched no setting and the real service would silently use the default "+m.settingRef(tr.Index)+" — "+fallbackCauseIn(tr.Warnings).Message)
 	}
 	return nil
 }
@@ -167,7 +167,7 @@ func methodNotOffered(pg PG, method string) *Error {
 	} else {
 		msg += ": use one of " + quotedList(pg.Methods)
 	}
-	return &Error{Code: CodePayMethodNotSupported, Message: msg}
+	return newError(CodePayMethodNotSupported, msg)
 }
 
 // currencyNotAccepted is CURRENCY_NOT_SUPPORTED (check 6) for a catalog PG.
@@ -178,7 +178,7 @@ func currencyNotAccepted(pg PG, currency string) *Error {
 	} else {
 		msg += ": use one of " + quotedList(pg.Currencies) + ", or pick another PG with pg"
 	}
-	return &Error{Code: CodeCurrencyNotSupported, Message: msg}
+	return newError(CodeCurrencyNotSupported, msg)
 }
 
 // checkParams is check 2 of docs/sdk.md §5.
@@ -189,40 +189,40 @@ func (r *Request) checkParams() *Error {
 			if mem.Key == "custom_data" {
 				what = "custom_data is not JSON-serializable"
 			}
-			return &Error{Code: CodeInvalidParams, Message: what + " (" + why + "): pass plain data — objects, arrays, strings, numbers, booleans, null"}
+			return newError(CodeInvalidParams, what+" ("+why+"): pass plain data — objects, arrays, strings, numbers, booleans, null")
 		}
 	}
 	if v := r.params.Get("custom_data"); v.Kind != jsonv.Absent && !v.AllFinite() {
-		return &Error{Code: CodeInvalidParams, Message: "custom_data contains NaN or Infinity, which JSON cannot carry: pass finite numbers"}
+		return newError(CodeInvalidParams, "custom_data contains NaN or Infinity, which JSON cannot carry: pass finite numbers")
 	}
 	switch v := r.params.Get("m_redirect_url"); v.Kind {
 	case jsonv.Absent, jsonv.Null:
 	case jsonv.String:
 		if v.Str != "" && !isHTTPURL(v.Str) {
-			return &Error{Code: CodeInvalidParams, Message: "m_redirect_url " + quote(v.Str) + " is not an http(s) URL: give an absolute URL such as \"https://shop.example/order/complete\""}
+			return newError(CodeInvalidParams, "m_redirect_url "+quote(v.Str)+" is not an http(s) URL: give an absolute URL such as \"https://shop.example/order/complete\"")
 		}
 	default:
-		return &Error{Code: CodeInvalidParams, Message: "m_redirect_url must be a string (an http(s) URL), got " + v.Kind.Article()}
+		return newError(CodeInvalidParams, "m_redirect_url must be a string (an http(s) URL), got "+v.Kind.Article())
 	}
 	switch v := r.params.Get("customer_uid"); v.Kind {
 	case jsonv.Absent, jsonv.Null, jsonv.String:
 	default:
-		return &Error{Code: CodeInvalidParams, Message: "customer_uid must be a string (your ID for the buyer's billing key), got " + v.Kind.Article()}
+		return newError(CodeInvalidParams, "customer_uid must be a string (your ID for the buyer's billing key), got "+v.Kind.Article())
 	}
 	for _, name := range [...]string{"tax_free", "vat_amount"} {
 		switch v := r.params.Get(name); v.Kind {
 		case jsonv.Absent, jsonv.Null:
 		case jsonv.Number:
 			if !v.IsFinite() || v.Num < 0 {
-				return &Error{Code: CodeInvalidParams, Message: name + " must be a finite number of 0 or more, got " + v.Str}
+				return newError(CodeInvalidParams, name+" must be a finite number of 0 or more, got "+v.Str)
 			}
 		default:
-			return &Error{Code: CodeInvalidParams, Message: name + " must be a number, got " + v.Kind.Article()}
+			return newError(CodeInvalidParams, name+" must be a number, got "+v.Kind.Article())
 		}
 	}
 	if tf := r.params.Get("tax_free"); tf.Kind == jsonv.Number {
 		if amt, ok := r.numericAmount(); ok && tf.Num > amt {
-			return &Error{Code: CodeInvalidParams, Message: "tax_free (" + tf.Str + ") is greater than amount (" + strconv.FormatFloat(amt, 'f', -1, 64) + "): the tax-free part cannot exceed the total"}
+			return newError(CodeInvalidParams, "tax_free ("+tf.Str+") is greater than amount ("+strconv.FormatFloat(amt, 'f', -1, 64)+"): the tax-free part cannot exceed the total")
 		}
 	}
 	return nil
@@ -277,7 +277,7 @@ func isDigits(s string) bool {
 // (isString). Whether the number is allowed is amount's business.
 func (r *Request) amountNumber() (f float64, isString bool, err *Error) {
 	bad := func(msg string) (float64, bool, *Error) {
-		return 0, false, &Error{Code: CodeInvalidAmount, Message: msg}
+		return 0, false, newError(CodeInvalidAmount, msg)
 	}
 	switch v := r.params.Get("amount"); v.Kind {
 	case jsonv.Absent:
@@ -312,7 +312,7 @@ func (r *Request) amount(currency string) (float64, string, bool, *Error) {
 		return 0, "", false, e
 	}
 	bad := func(msg string) (float64, string, bool, *Error) {
-		return 0, "", false, &Error{Code: CodeInvalidAmount, Message: msg}
+		return 0, "", false, newError(CodeInvalidAmount, msg)
 	}
 	if f == 0 {
 		f = 0 // -0 would come back as "-0" in paid_amount
@@ -341,8 +341,8 @@ func (r *Request) vbankDue() (int64, *Error) {
 		if t, ok := parseVbankDue(v.Str); ok {
 			return t, nil
 		}
-		return 0, &Error{Code: CodeInvalidParams, Message: "vbank_due " + quote(v.Str) + " is not a date: write it as \"YYYY-MM-DD\", \"YYYYMMDD\", \"YYYY-MM-DD HH:mm:ss\", \"YYYYMMDDHHmmss\" or \"YYYYMMDDHHmm\" (Korean time)"}
+		return 0, newError(CodeInvalidParams, "vbank_due "+quote(v.Str)+" is not a date: write it as \"YYYY-MM-DD\", \"YYYYMMDD\", \"YYYY-MM-DD HH:mm:ss\", \"YYYYMMDDHHmmss\" or \"YYYYMMDDHHmm\" (Korean time)")
 	default:
-		return 0, &Error{Code: CodeInvalidParams, Message: "vbank_due must be a string like \"2026-12-31 23:59:59\", got " + v.Kind.Article()}
+		return 0, newError(CodeInvalidParams, "vbank_due must be a string like \"2026-12-31 23:59:59\", got "+v.Kind.Article())
 	}
 }

@@ -53,3 +53,8 @@ func quote(s string) string { return strconv.Quote(s) }
 
 //go:noinline
 func decimal(n int) string { return strconv.Itoa(n) }
+
+// newError is &Error{code, message}, out of line: the resolver makes one at ~50 places.
+//
+//go:noinline
+func newError(code, message string) *Error { return &Error{Code: code, Message: message} }

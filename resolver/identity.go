@@ -1,7 +1,6 @@
 package resolver
 
 import (
-	"slices"
 	"strconv"
 	"strings"
 
@@ -79,7 +78,7 @@ func validateIdentities(ids []Identity) []ConfigError {
 		if digits := without(id.Phone, '-'); len(digits) < 10 || len(digits) > 11 || !isDigits(digits) || !strings.HasPrefix(digits, "01") {
 			bad("phone", "phone "+quote(id.Phone)+" is not a Korean mobile number: write it like \"01012345678\"")
 		}
-		if !slices.Contains(Carriers, id.Carrier) {
+		if !listed(Carriers, id.Carrier) {
 			bad("carrier", "carrier "+quote(id.Carrier)+" is unknown: use \"SKT\", \"KTF\" (KT), \"LGT\" (LG U+) or \"MVNO\" (알뜰폰)")
 		}
 		if _, ok := parseBirthday(id.Birthday); !ok {

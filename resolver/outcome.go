@@ -15,7 +15,7 @@ type Outcome struct {
 // A malformed one is the bridge's bug (INTERNAL), never the merchant's.
 func ParseOutcome(data []byte) (Outcome, *Error) {
 	bad := func(msg string) (Outcome, *Error) {
-		return Outcome{}, &Error{Code: CodeInternal, Message: "bridge bug: " + msg}
+		return Outcome{}, newError(CodeInternal, "bridge bug: "+msg)
 	}
 	v, err := jsonv.Parse(data)
 	if err != nil {

@@ -1,7 +1,6 @@
 package resolver
 
 import (
-	"slices"
 	"strconv"
 	"unicode/utf8"
 
@@ -44,7 +43,7 @@ func (r *Request) misspelledParams() []Warning {
 	var ws []Warning
 	for _, mem := range r.params.Members {
 		key := mem.Key
-		if slices.Contains(documentedParams, key) || len(key) < 4 || !utf8.ValidString(key) || utf8.RuneCountInString(key) > maxEditRunes {
+		if listed(documentedParams, key) || len(key) < 4 || !utf8.ValidString(key) || utf8.RuneCountInString(key) > maxEditRunes {
 			continue
 		}
 		nk := []rune(normalParam(key))
@@ -149,7 +148,7 @@ func (r *Request) cardQuotas() (quotas []int, given bool, e *Error) {
 		return nil, false, nil
 	case jsonv.Object:
 	default:
-		return nil, false, &Error{Code: CodeInvalidParams, Message: "display must be an object like {card_quota: [2, 3]}, got " + display.Kind.Article()}
+		return nil, false, newError(CodeInvalidParams, "display must be an object like {card_quota: [2, 3]}, got "+display.Kind.Article())
 	}
 	v := display.Get("card_quota")
 	switch v.Kind {
@@ -157,12 +156,12 @@ func (r *Request) cardQuotas() (quotas []int, given bool, e *Error) {
 		return nil, false, nil
 	case jsonv.Array:
 	default:
-		return nil, false, &Error{Code: CodeInvalidParams, Message: "display.card_quota must be a list of months like [2, 3, 6], got " + v.Kind.Article()}
+		return nil, false, newError(CodeInvalidParams, "display.card_quota must be a list of months like [2, 3, 6], got "+v.Kind.Article())
 	}
 	var listed [61]bool // by month: the answer is sorted and without repeats
 	for _, it := range v.Items {
 		if it.Kind != jsonv.Number || !it.IsFinite() || it.Num < 2 || it.Num > 60 || it.Num != float64(int(it.Num)) {
-			return nil, false, &Error{Code: CodeInvalidParams, Message: "display.card_quota lists installment months from 2 to 60 (일시불 is always offered), got " + string(jsonv.AppendValue(nil, it))}
+			return nil, false, newError(CodeInvalidParams, "display.card_quota lists installment months from 2 to 60 (일시불 is always offered), got "+string(jsonv.AppendValue(nil, it)))
 		}
 		listed[int(it.Num)] = true
 	}
@@ -194,7 +193,7 @@ func (r *Request) cardDirect() (*CardDirect, *Error) {
 		return nil, nil
 	case jsonv.Object:
 	default:
-		return nil, &Error{Code: CodeInvalidParams, Message: "card.direct must be an object like {code: \"367\", quota: 3}, got " + v.Kind.Article()}
+		return nil, newError(CodeInvalidParams, "card.direct must be an object like {code: \"367\", quota: 3}, got "+v.Kind.Article())
 	}
 	var d CardDirect
 	switch c := v.Get("code"); c.Kind {
@@ -202,17 +201,17 @@ func (r *Request) cardDirect() (*CardDirect, *Error) {
 		d.Code = c.Str
 	case jsonv.Absent, jsonv.Null:
 	default:
-		return nil, &Error{Code: CodeInvalidParams, Message: "card.direct.code must be the card company's code as a string, e.g. \"367\", got " + c.Kind.Article()}
+		return nil, newError(CodeInvalidParams, "card.direct.code must be the card company's code as a string, e.g. \"367\", got "+c.Kind.Article())
 	}
 	switch q := v.Get("quota"); q.Kind {
 	case jsonv.Number:
 		if !q.IsFinite() || q.Num < 0 || q.Num > 60 || q.Num != float64(int(q.Num)) {
-			return nil, &Error{Code: CodeInvalidParams, Message: "card.direct.quota must be a number of months from 0 (일시불) to 60, got " + q.Str}
+			return nil, newError(CodeInvalidParams, "card.direct.quota must be a number of months from 0 (일시불) to 60, got "+q.Str)
 		}
 		d.Quota = int(q.Num)
 	case jsonv.Absent, jsonv.Null:
 	default:
-		return nil, &Error{Code: CodeInvalidParams, Message: "card.direct.quota must be a number of months, got " + q.Kind.Article()}
+		return nil, newError(CodeInvalidParams, "card.direct.quota must be a number of months, got "+q.Kind.Article())
 	}
 	return &d, nil
 }

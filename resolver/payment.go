@@ -86,10 +86,10 @@ var buyerFields = [...]string{"buyer_name", "buyer_email", "buyer_tel", "buyer_a
 // not offer.
 func (p *Payment) CheckOutcome(o Outcome) *Error {
 	if p.CardDirect != nil && o.CardQuota != 0 && o.CardQuota != p.CardDirect.Quota {
-		return &Error{Code: CodeInternal, Message: "bridge bug: card_quota " + decimal(o.CardQuota) + " differs from card.direct.quota " + decimal(p.CardDirect.Quota)}
+		return newError(CodeInternal, "bridge bug: card_quota "+decimal(o.CardQuota)+" differs from card.direct.quota "+decimal(p.CardDirect.Quota))
 	}
 	if p.CardDirect == nil && o.CardQuota != 0 && !slices.Contains(p.CardQuotas, o.CardQuota) {
-		return &Error{Code: CodeInternal, Message: "bridge bug: card_quota " + decimal(o.CardQuota) + " was not offered (offered: 일시불 and " + decimal(len(p.CardQuotas)) + " installment choices)"}
+		return newError(CodeInternal, "bridge bug: card_quota "+decimal(o.CardQuota)+" was not offered (offered: 일시불 and "+decimal(len(p.CardQuotas))+" installment choices)")
 	}
 	return nil
 }

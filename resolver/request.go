@@ -22,10 +22,10 @@ type Request struct {
 func ParseRequest(data []byte) (Request, *Error) {
 	v, err := jsonv.Parse(data)
 	if err != nil {
-		return Request{}, &Error{Code: CodeInvalidParams, Message: "params could not be read: " + err.Error()}
+		return Request{}, newError(CodeInvalidParams, "params could not be read: "+err.Error())
 	}
 	if v.Kind != jsonv.Object {
-		return Request{}, &Error{Code: CodeInvalidParams, Message: "params must be an object like {pg, amount, name, …}, got " + v.Kind.Article()}
+		return Request{}, newError(CodeInvalidParams, "params must be an object like {pg, amount, name, …}, got "+v.Kind.Article())
 	}
 	return Request{params: v}, nil
 }
@@ -35,12 +35,14 @@ func (r *Request) Field(name string) jsonv.Value { return r.params.Get(name) }
 
 func (r *Request) str(name string) string { return stringField(&r.params, name) }
 
-// stringField is obj[name] when that is a string, else "".
+// stringField is obj[name] when that is a string, else "". Not inlined: each inlined copy
+// copies a whole jsonv.Value.
+//
+//go:noinline
 func stringField(obj *jsonv.Value, name string) string {
-	if v := obj.Get(name); v.Kind == jsonv.String {
-		return v.Str
-	}
-	return ""
+	var s string
+	obj.GetString(name, &s)
+	return s
 }
 
 // stringOr reads an optional string param: absent, null and "" give def. For any other JSON

@@ -51,7 +51,7 @@ type Response struct {
 // (impUID "" → imp_uid null).
 func ErrorResponse(merchantUID string, impUID string, err *Error) Response {
 	if err == nil {
-		err = &Error{Code: CodeInternal, Message: "impshim bug: an error response without an error; please report it"}
+		err = newError(CodeInternal, "impshim bug: an error response without an error; please report it")
 	}
 	return Response{ImpUID: impUID, MerchantUID: merchantUID, ErrorCode: err.Code, ErrorMsg: err.Message, Status: StatusFailed}
 }

@@ -54,10 +54,10 @@ const MaxMerchantUIDLen = 40
 // empty, at most MaxMerchantUIDLen code points. It returns INVALID_MERCHANT_UID or nil.
 func CheckMerchantUID(s string) *Error {
 	if s == "" {
-		return &Error{Code: CodeInvalidMerchantUID, Message: "merchant_uid is empty: give each order its own ID (up to 40 characters), or leave merchant_uid out"}
+		return newError(CodeInvalidMerchantUID, "merchant_uid is empty: give each order its own ID (up to 40 characters), or leave merchant_uid out")
 	}
 	if n := utf8.RuneCountInString(s); n > MaxMerchantUIDLen {
-		return &Error{Code: CodeInvalidMerchantUID, Message: "merchant_uid is " + decimal(n) + " characters long; the limit is 40: shorten your order IDs"}
+		return newError(CodeInvalidMerchantUID, "merchant_uid is "+decimal(n)+" characters long; the limit is 40: shorten your order IDs")
 	}
 	return nil
 }
@@ -134,7 +134,7 @@ var catalogCurrencies = func() map[string]bool {
 // number (" 100 ", "100원", "+5", "1,000") is refused. Zero passes; whether zero means
 // something (a full cancel) is the caller's rule. It returns INVALID_AMOUNT or nil.
 func CheckAmountText(text, currency string) *Error {
-	bad := func(msg string) *Error { return &Error{Code: CodeInvalidAmount, Message: msg} }
+	bad := func(msg string) *Error { return newError(CodeInvalidAmount, msg) }
 	if strings.HasPrefix(text, "-") {
 		return bad("amount must not be negative, got " + quote(text))
 	}
@@ -172,7 +172,7 @@ func decimalsProblem(text string, d int, currency string) *Error {
 	} else {
 		msg += " allows " + decimal(allowed) + ": round it"
 	}
-	return &Error{Code: CodeInvalidAmount, Message: msg}
+	return newError(CodeInvalidAmount, msg)
 }
 
 // ConsoleOrder is the order the admin console lists settings in, and the order resolution
@@ -241,7 +241,7 @@ func ParseBrowserEnv(data []byte) (BrowserEnv, *Error) {
 		return env, nil
 	}
 	bad := func(msg string) (BrowserEnv, *Error) {
-		return BrowserEnv{}, &Error{Code: CodeInternal, Message: "impshim bug: the bridge's env " + msg}
+		return BrowserEnv{}, newError(CodeInternal, "impshim bug: the bridge's env "+msg)
 	}
 	v, err := jsonv.Parse(data)
 	switch {

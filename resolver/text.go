@@ -83,3 +83,16 @@ func without(s string, c byte) string {
 	}
 	return string(b)
 }
+
+// listed is slices.Contains for the resolver's lists of names, out of line: inlined, it is a
+// loop of string comparisons at each of ~20 places.
+//
+//go:noinline
+func listed(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}

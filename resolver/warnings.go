@@ -1,7 +1,6 @@
 package resolver
 
 import (
-	"slices"
 	"strings"
 
 	"github.com/impshim/impshim/internal/jsonv"
@@ -54,8 +53,8 @@ func (m *Merchant) settingRef(i int) string {
 }
 
 func noSettingOfType(typ string) *Error {
-	return &Error{Code: CodeF1001, Message: "no PG setting of type \"" + orDefaultType(typ) + "\" is configured: add one to pg_settings" +
-		" (settings without \"type\" are payment settings)"}
+	return newError(CodeF1001, "no PG setting of type \""+orDefaultType(typ)+"\" is configured: add one to pg_settings"+
+		" (settings without \"type\" are payment settings)")
 }
 
 func (m *Merchant) channelKeyNotFound(q Query) Warning {
@@ -123,14 +122,14 @@ func (m *Merchant) pgCause(q Query, code, mid string) Warning {
 			fixes = append(fixes, code+"."+s)
 		}
 		for _, s := range mids {
-			if !slices.Contains(sug, s) {
+			if !listed(sug, s) {
 				fixes = append(fixes, code+"."+s)
 			}
 		}
 		return Warning{Code: WarnMIDNotFound, Message: msg, Suggestions: suggestPGs(fixes)}
 	}
 	_, inCatalog := Lookup(code)
-	otherType := slices.Contains(m.codes, code) // configured, but only for the other type
+	otherType := listed(m.codes, code) // configured, but only for the other type
 	if !inCatalog && !otherType {
 		msg := "unknown PG code " + quote(code)
 		if sug := suggest(code, m.codes, catalogCodes()); len(sug) > 0 {

@@ -29,8 +29,8 @@ func (m *Merchant) Check(req Request, paid PaidSet, env Env) (*Payment, Trace, *
 	var warns []Warning
 	if up := upperASCII(currency); up != currency {
 		if _, ok := CurrencyDecimals(up); ok {
-			warns = append(warns, Warning{Code: WarnCurrencyLowerCase, Message: "currency " + quote(currency) +
-				" is read as \"" + up + "\": currency codes are upper case; write \"" + up + "\""})
+			addWarning(&warns, WarnCurrencyLowerCase, "currency "+quote(currency)+
+				" is read as \""+up+"\": currency codes are upper case; write \""+up+"\"")
 			currency = up
 		}
 	}
@@ -56,8 +56,8 @@ func (m *Merchant) Check(req Request, paid PaidSet, env Env) (*Payment, Trace, *
 	}
 
 	if stringAmount {
-		tr.Warnings = append(tr.Warnings, Warning{Code: WarnAmountAsString, Message: "amount is the string " + quote(amountText) +
-			": pass a number (amount: " + amountText + "); the real service may reject or misread strings"})
+		addWarning(&tr.Warnings, WarnAmountAsString, "amount is the string "+quote(amountText)+
+			": pass a number (amount: "+amountText+"); the real service may reject or misread strings")
 	}
 	if e := m.checkStrict(&tr, stringAmount, amountText); e != nil {
 		return nil, tr, e

@@ -49,17 +49,17 @@ func parseIdentities(v jsonv.Value) ([]Identity, []ConfigError) {
 		where := "identities[" + decimal(i) + "]"
 		var id Identity
 		if item.Kind != jsonv.Object {
-			errs = append(errs, ConfigError{-1, where, "each identity must be an object with name, phone, carrier, birthday and gender, got " + item.Kind.Article()})
+			addError(&errs, -1, where, "each identity must be an object with name, phone, carrier, birthday and gender, got "+item.Kind.Article())
 			out = append(out, id)
 			continue
 		}
 		for _, f := range [...]textField{{"name", &id.Name}, {"phone", &id.Phone}, {"carrier", &id.Carrier}, {"birthday", &id.Birthday}, {"gender", &id.Gender}} {
 			if got := item.GetString(f.key, f.dst); got != "" {
-				errs = append(errs, ConfigError{-1, where + "." + f.key, f.key + " must be a string, got " + got})
+				addError(&errs, -1, where+"."+f.key, f.key+" must be a string, got "+got)
 			}
 		}
 		if got := item.GetBool("foreigner", &id.Foreigner); got != "" {
-			errs = append(errs, ConfigError{-1, where + ".foreigner", "foreigner must be true or false, got " + got})
+			addError(&errs, -1, where+".foreigner", "foreigner must be true or false, got "+got)
 		}
 		out = append(out, id)
 	}
@@ -71,7 +71,7 @@ func validateIdentities(ids []Identity) []ConfigError {
 	var errs []ConfigError
 	for i, id := range ids {
 		where := "identities[" + decimal(i) + "]."
-		bad := func(field, msg string) { errs = append(errs, ConfigError{-1, where + field, msg}) }
+		bad := func(field, msg string) { addError(&errs, -1, where+field, msg) }
 		if blank(id.Name) {
 			bad("name", "name is empty: give the person's name, e.g. \"홍길동\"")
 		}

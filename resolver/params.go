@@ -52,8 +52,8 @@ func (r *Request) misspelledParams() []Warning {
 			if len(nd) < 4 || abs(len(nd)-len(nk)) > maxSuggestDistance || editDistance(nk, nd, maxSuggestDistance) > maxSuggestDistance {
 				continue
 			}
-			ws = append(ws, Warning{Code: WarnParamMisspelled, Message: "param " + quote(key) + " is not one the SDK knows: did you mean " +
-				quote(known) + "? The real service passes it on unread, so what it says is lost"})
+			addWarning(&ws, WarnParamMisspelled, "param "+quote(key)+" is not one the SDK knows: did you mean "+
+				quote(known)+"? The real service passes it on unread, so what it says is lost")
 			break
 		}
 	}
@@ -64,23 +64,23 @@ func (r *Request) misspelledParams() []Warning {
 func (r *Request) paramWarnings(pg PG, payMethod string) []Warning {
 	ws := r.misspelledParams()
 	if name := r.str("name"); utf8.RuneCountInString(name) > 40 {
-		ws = append(ws, Warning{Code: WarnNameTooLong, Message: "name is " + decimal(utf8.RuneCountInString(name)) +
-			" characters long; the SDK's limit is 40 (PGs cut or refuse longer order names): shorten it"})
+		addWarning(&ws, WarnNameTooLong, "name is "+decimal(utf8.RuneCountInString(name))+
+			" characters long; the SDK's limit is 40 (PGs cut or refuse longer order names): shorten it")
 	}
 	if d := r.params.Get("digital"); payMethod == "phone" && d.Kind != jsonv.Bool {
-		ws = append(ws, Warning{Code: WarnDigitalMissing, Message: "pay_method \"phone\" needs digital: true (a digital good) or false (a physical one); " +
-			"the fee differs, and the PG may refuse the payment without it"})
+		addWarning(&ws, WarnDigitalMissing, "pay_method \"phone\" needs digital: true (a digital good) or false (a physical one); "+
+			"the fee differs, and the PG may refuse the payment without it")
 	}
 	if r.str("customer_id") == "" && (pg.Code == "galaxia" || (pg.Code == "mobilians" && r.str("customer_uid") != "")) {
-		ws = append(ws, Warning{Code: WarnCustomerIDMissing, Message: pg.Name + " needs customer_id, your ID for the buyer (up to 20 characters)" +
-			map[bool]string{true: " when issuing a billing key", false: ""}[pg.Code == "mobilians"] + ": add customer_id"})
+		addWarning(&ws, WarnCustomerIDMissing, pg.Name+" needs customer_id, your ID for the buyer (up to 20 characters)"+
+			map[bool]string{true: " when issuing a billing key", false: ""}[pg.Code == "mobilians"]+": add customer_id")
 	}
 	if v := r.params.Get("vat_amount"); v.Kind == jsonv.Number && pg.Code != "nice" && pg.Code != "tosspay_v2" {
-		ws = append(ws, Warning{Code: WarnVatAmountIgnored, Message: "vat_amount is ignored by " + pg.Name + " (" + pg.Code +
-			"): only NICE (nice) and Toss Pay (tosspay_v2) take it; the PG computes the VAT itself"})
+		addWarning(&ws, WarnVatAmountIgnored, "vat_amount is ignored by "+pg.Name+" ("+pg.Code+
+			"): only NICE (nice) and Toss Pay (tosspay_v2) take it; the PG computes the VAT itself")
 	}
 	if pg.Code == "danal_tpay" && payMethod == "vbank" && r.str("biz_num") == "" {
-		ws = append(ws, Warning{Code: WarnBizNumMissing, Message: "Danal virtual accounts need biz_num, your business registration number (사업자등록번호): add biz_num"})
+		addWarning(&ws, WarnBizNumMissing, "Danal virtual accounts need biz_num, your business registration number (사업자등록번호): add biz_num")
 	}
 	return ws
 }

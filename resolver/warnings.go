@@ -160,20 +160,20 @@ func (m *Merchant) pgCause(q Query, code, mid string) Warning {
 func (m *Merchant) afterChoice(t *Trace, q Query) {
 	chosenPG, chosenKnown := Lookup(t.Setting.PG)
 	if chosenKnown && chosenPG.Legacy {
-		t.Warnings = append(t.Warnings, Warning{Code: WarnLegacyPGCode, Message: legacyMessage(chosenPG)})
+		addWarning(&t.Warnings, WarnLegacyPGCode, legacyMessage(chosenPG))
 	}
 	if t.Code != t.Setting.PG { // the requested code; "" when pg was not a string
 		if req, ok := Lookup(t.Code); ok && req.Legacy {
-			t.Warnings = append(t.Warnings, Warning{Code: WarnLegacyPGCode, Message: legacyMessage(req)})
+			addWarning(&t.Warnings, WarnLegacyPGCode, legacyMessage(req))
 		}
 	}
 	if q.CustomerUID != "" && t.Setting.PayType != "subscription" {
-		t.Warnings = append(t.Warnings, Warning{Code: WarnBillingKeyNonSubscr, Message: "customer_uid is set but the chosen setting " + m.settingRef(t.Index) + " has pay_type \"" + t.Setting.PayType +
-			"\", not \"subscription\": the real PG will not issue a billing key; pick a subscription setting with pg \"code.mid\""})
+		addWarning(&t.Warnings, WarnBillingKeyNonSubscr, "customer_uid is set but the chosen setting "+m.settingRef(t.Index)+" has pay_type \""+t.Setting.PayType+
+			"\", not \"subscription\": the real PG will not issue a billing key; pick a subscription setting with pg \"code.mid\"")
 	}
 	if q.PayMethod != "" && chosenKnown && chosenPG.SimplePay {
-		t.Warnings = append(t.Warnings, Warning{Code: WarnPayMethodIgnored, Message: "pay_method " + quote(q.PayMethod) + " is ignored: " + chosenPG.Name + " (" + chosenPG.Code +
-			") lets the buyer choose the method in its own window; leave pay_method out for it"})
+		addWarning(&t.Warnings, WarnPayMethodIgnored, "pay_method "+quote(q.PayMethod)+" is ignored: "+chosenPG.Name+" ("+chosenPG.Code+
+			") lets the buyer choose the method in its own window; leave pay_method out for it")
 	}
 }
 
@@ -260,4 +260,11 @@ func orList(list []string) string {
 		sb.WriteString(quote(s))
 	}
 	return sb.String()
+}
+
+// addWarning appends Warning{code, message} to *ws, out of line like addError.
+//
+//go:noinline
+func addWarning(ws *[]Warning, code, message string) {
+	*ws = append(*ws, Warning{Code: code, Message: message})
 }

@@ -12,6 +12,8 @@ type Merchant struct {
 	byType [2][]int
 	// codes are the distinct configured pg codes, in console order, for did-you-mean.
 	codes []string
+	// codeIndex[i] is the index in codes of setting i's pg code.
+	codeIndex []int
 	// lists[t] is what R3's warnings say about the settings of type t, the same on every
 	// resolve: written here once rather than on each cold resolve (WASM pays for every string
 	// and slice it builds, and a 200-setting console is long).
@@ -43,13 +45,17 @@ func NewMerchant(cfg Config) (*Merchant, []ConfigError, []Warning) {
 	m := &Merchant{cfg: cfg}
 	m.cfg.Settings = append([]Setting(nil), cfg.Settings...)
 	m.cfg.Identities = append([]Identity(nil), cfg.Identities...)
+	m.codeIndex = make([]int, len(m.cfg.Settings))
 	for _, i := range ConsoleOrder(m.cfg.Settings) {
 		s := &m.cfg.Settings[i]
 		t := typeSlot(s.Type)
 		m.byType[t] = append(m.byType[t], i)
-		if !slices.Contains(m.codes, s.PG) {
+		k := slices.Index(m.codes, s.PG)
+		if k < 0 {
+			k = len(m.codes)
 			m.codes = append(m.codes, s.PG)
 		}
+		m.codeIndex[i] = k
 	}
 	for t, list := range m.byType {
 		if len(list) > 0 {

@@ -84,8 +84,9 @@ func (m *Merchant) Resolve(q Query) Trace {
 	if len(passed) > 0 {
 		t.Considered = make([]Considered, 0, len(passed))
 	}
+	r := reasons{m: m, how: how, code: t.Code, mid: t.MID, key: q.ChannelKey}
 	for _, i := range passed {
-		t.Considered = append(t.Considered, Considered{Index: i, WhyNot: m.whyNot(i, how, t.Code, t.MID, q.ChannelKey)})
+		t.Considered = append(t.Considered, Considered{Index: i, WhyNot: r.whyNot(i)})
 	}
 	t.Index = list[chosen]
 	t.Setting = m.cfg.Settings[t.Index]
@@ -134,22 +135,51 @@ func (m *Merchant) matchPG(list []int, how match, code, mid string) int {
 	return -1
 }
 
+// reasons writes the sentences that say why settings did not match one query.
+type reasons struct {
+	m              *Merchant
+	how            match
+	code, mid, key string
+	// pgIsNot's sentences by index in m.codes ("" until written): in small while the
+	// merchant has few codes
+	small [8]string
+	big   []string
+}
+
 // whyNot is the sentence that says why setting i did not match.
-func (m *Merchant) whyNot(i int, how match, code, mid, key string) string {
-	s := &m.cfg.Settings[i]
+func (r *reasons) whyNot(i int) string {
+	s := &r.m.cfg.Settings[i]
 	switch {
-	case how == noPG:
+	case r.how == noPG:
 		return "no pg was given"
-	case how == pgNotString:
+	case r.how == pgNotString:
 		return "pg is not a string"
-	case how == noCode:
+	case r.how == noCode:
 		return "pg has no PG code before the '.'"
-	case how == byKey && s.ChannelKey == "":
+	case r.how == byKey && s.ChannelKey == "":
 		return "it has no channel_key"
-	case how == byKey:
-		return "channel_key is " + s.ChannelKey + ", not " + key
-	case how == byCodeMID && s.PG == code:
-		return "mid is " + s.MID + ", not " + mid
+	case r.how == byKey:
+		return "channel_key is " + s.ChannelKey + ", not " + r.key
+	case r.how == byCodeMID && s.PG == r.code:
+		return "mid is " + s.MID + ", not " + r.mid
 	}
-	return "pg is " + s.PG + ", not " + code
+	// It depends on the setting only through its code, so the settings of one code share it:
+	// written once per code (a long console repeats its codes, and each string is an
+	// allocation that WASM pays dearly for on a cold resolve).
+	said := r.pgIsNot(r.m.codeIndex[i])
+	if *said == "" {
+		*said = "pg is " + s.PG + ", not " + r.code
+	}
+	return *said
+}
+
+// pgIsNot is where the sentence for the k-th code of m.codes is kept.
+func (r *reasons) pgIsNot(k int) *string {
+	if len(r.m.codes) <= len(r.small) {
+		return &r.small[k]
+	}
+	if r.big == nil {
+		r.big = make([]string, len(r.m.codes))
+	}
+	return &r.big[k]
 }

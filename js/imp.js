@@ -509,7 +509,21 @@
     return u.href;
   }
 
-  let spare = null; // a hidden overlay iframe, loaded ahead for the next request (see openSession)
+  // A hidden overlay iframe whose window page is loaded and waiting, for the next request: the
+  // window of the last request, parked when it completed (see removeSession). The next request
+  // gives it its nonce by a new hash, which takes the page load out of the window's latency.
+  let spare = null;
+
+  // navigate points an overlay iframe at url. Between requests only the hash changes, so the
+  // loaded page stays (a same-document navigation, no reload); replace() so that no history entry
+  // is added: the merchant page's Back button must not step through old windows.
+  function navigate(f, url) {
+    const w = f.contentWindow;
+    if (w) {
+      try { w.location.replace(url); return; } catch { /* fall back to src */ }
+    }
+    f.src = url;
+  }
 
   // overlayFrame adds the full-viewport iframe the window page dims the merchant page in.
   function overlayFrame(url, display) {
@@ -526,12 +540,6 @@
     }
     (document.body || document.documentElement).appendChild(f);
     return f;
-  }
-
-  function prepareSpare() {
-    if (spare && spare.isConnected) return;
-    // No nonce: the window page loads and waits, showing nothing and saying nothing.
-    spare = overlayFrame(windowURL('', 'iframe'), 'none');
   }
 
   function onKey(ev) {
@@ -604,12 +612,10 @@
       if (s.popup ? s.popup.closed : !s.frame.isConnected) finishSession(s, { result: 'cancelled' });
     }, 250));
     if (!s.popup) {
-      // A spare overlay loaded ahead (see prepareSpare) gets this request's nonce by a new hash,
-      // without reloading, which takes the page load out of the window's latency.
       let f = spare && spare.isConnected ? spare : null;
       spare = null;
       if (f) {
-        f.src = windowURL(s.nonce, 'iframe');
+        navigate(f, windowURL(s.nonce, 'iframe'));
         f.style.display = 'block';
         f.removeAttribute('aria-hidden');
         f.removeAttribute('tabindex');
@@ -649,12 +655,7 @@
         win.postMessage({ impshim: 1, nonce: s.nonce, type: 'show', data: s.data, approval: s.approval }, WINDOW_ORIGIN === 'null' ? '*' : WINDOW_ORIGIN);
         break;
       case 'shown':
-        if (s.frame) {
-          s.frame.focus();
-          // While the buyer looks at this window, load the next one: back-to-back payments then
-          // skip the page load. Only a window that works earns a spare.
-          prepareSpare();
-        }
+        if (s.frame) s.frame.focus();
         if (s.auto) {
           const o = s.auto;
           s.auto = null;
@@ -702,7 +703,20 @@
   }
 
   function removeSession(s) {
-    if (s.frame) s.frame.remove();
+    if (s.frame) {
+      // A window that worked (it said hello) stays, hidden, as the spare: its page parks without a
+      // nonce (window.js drops [data-impshim=window] and waits), and back-to-back payments skip
+      // loading it again. hideSession has already taken it out of sight and out of focus.
+      if (s.hello && s.frame.isConnected && !(spare && spare.isConnected)) {
+        s.frame.style.display = 'none';
+        s.frame.setAttribute('aria-hidden', 'true');
+        s.frame.setAttribute('tabindex', '-1');
+        navigate(s.frame, windowURL('', 'iframe'));
+        spare = s.frame;
+      } else {
+        s.frame.remove();
+      }
+    }
     if (s.popup && !s.popup.closed) s.popup.close();
   }
 

@@ -129,13 +129,23 @@ function makePage({ files = {}, core = fakeCore(), exports = fakeExports(), ua =
   };
   // Focus is modelled: focus() makes an element document.activeElement; removing it gives focus
   // back to the body, as a browser does.
-  const el = (tag) => ({
-    tag, style: {}, dataset: {}, attrs: {}, textContent: '', isConnected: false,
-    remove() { this.removed = true; this.isConnected = false; if (ctx.document.activeElement === this) ctx.document.activeElement = parent; },
-    focus() { ctx.document.activeElement = this; },
-    setAttribute(k, v) { this.attrs[k] = String(v); }, removeAttribute(k) { delete this.attrs[k]; },
-    contentWindow: tag === 'iframe' ? { postMessage(data, origin) { this.sent.push({ data, origin }); }, sent: [] } : null,
-  });
+  // An iframe's window navigates by location.replace (no history entry); replaced counts those.
+  const el = (tag) => {
+    const node = {
+      tag, style: {}, dataset: {}, attrs: {}, textContent: '', isConnected: false, replaced: 0,
+      remove() { this.removed = true; this.isConnected = false; if (ctx.document.activeElement === this) ctx.document.activeElement = parent; },
+      focus() { ctx.document.activeElement = this; },
+      setAttribute(k, v) { this.attrs[k] = String(v); }, removeAttribute(k) { delete this.attrs[k]; },
+      contentWindow: null,
+    };
+    if (tag === 'iframe') {
+      node.contentWindow = {
+        postMessage(data, origin) { this.sent.push({ data, origin }); }, sent: [],
+        location: { replace(u) { node.src = String(u); node.replaced++; } },
+      };
+    }
+    return node;
+  };
   const appended = [];
   const parent = {
     tag: 'body',
@@ -247,6 +257,13 @@ async function settled(page) {
   assert.fail(`imp.js still has ${page.pendingTimers()} timers pending`);
 }
 const seed = { merchant_code: 'imp1', pg_settings: [{ pg: 'html5_inicis', mid: 'MID-a', pay_type: 'general' }] };
+
+// nonceOf is the request an overlay iframe serves (null: none, a parked spare).
+const nonceOf = (frame) => new URLSearchParams(new URL(frame.src).hash.slice(1)).get('n');
+// parked: a finished window kept as the spare — in the page, out of sight and of the keyboard,
+// its page told (by a hash without nonce, replaced in place) that no request is open.
+const parked = (frame) => !frame.removed && frame.isConnected && frame.style.display === 'none' &&
+  frame.attrs['aria-hidden'] === 'true' && frame.attrs.tabindex === '-1' && nonceOf(frame) === null;
 
 // plain converts a value from the page's realm so deepStrictEqual compares data, not prototypes.
 const plain = (v) => JSON.parse(JSON.stringify(v));
@@ -381,7 +398,7 @@ test('calls queued before ready run in order; configure queued first is in force
   page.post({ impshim: 1, nonce, type: 'shown' }, { source: win });
   const r = await pay;
   assert.equal(r.success, true);
-  assert.equal(page.frames[0].removed, true, 'the window goes away on completion');
+  assert.ok(parked(page.frames[0]), 'the window goes away on completion (parked as the spare)');
   assert.ok(page.warnings.some((w) => w.startsWith('[impshim] PG_MISSING')), 'trace warnings reach console.warn');
 });
 
@@ -667,14 +684,14 @@ test('ledger (C2): attempt before the window, approval URL to the window, outcom
   assert.equal(page.posts[1].body.response.imp_uid, 'imps_000000000001');
   // The fetch is pending and only its answer can lead to the callback: nothing yet.
   assert.equal(calls, 0, 'no callback before the ledger answered');
-  assert.equal(page.frames[0].removed, undefined, 'the iframe goes with the callback, not before');
+  assert.ok(!page.frames[0].removed && nonceOf(page.frames[0]) !== null, 'the iframe parks with the callback, not before');
   assert.equal(page.frames[0].style.display, 'none', 'but it is out of sight at once');
   assert.equal((await IMP.request_pay({ amount: 1000 })).error_code, 'WINDOW_BUSY', 'the window is not over until the ledger answered');
   releaseOutcome();
   const r = await pay;
   assert.equal(r.success, true);
   assert.equal(calls, 1);
-  assert.equal(page.frames[0].removed, true);
+  assert.ok(parked(page.frames[0]));
 
   IMP.sandbox.reset();
   await until(() => page.posts.some((p) => p.path === 'sandbox/reset'), 'the reset');
@@ -797,38 +814,44 @@ test('imp.js and the Go module carry the same version', () => {
   assert.equal(makePage().IMP.sandbox.version, goVersion);
 });
 
-test('a shown window loads a spare overlay for the next request; a window that never loaded gets none', async () => {
+test('a finished window is parked as the spare for the next request; a window that never loaded is removed', async () => {
   const page = makePage();
   const { IMP } = page;
   IMP.sandbox.configure(seed);
   const first = IMP.request_pay({ amount: 1000 });
   await until(() => page.frames.length === 1, 'the iframe');
+  const frame = page.frames[0];
   const one = page.session();
   page.post({ impshim: 1, nonce: one.nonce, type: 'hello' }, { source: one.win });
-  assert.equal(page.frames.length, 1, 'no spare before the window shows');
   page.post({ impshim: 1, nonce: one.nonce, type: 'shown' }, { source: one.win });
-  assert.equal(page.frames.length, 2, 'a spare loads while the buyer looks at the window');
-  const spare = page.frames[1];
-  assert.equal(page.session().win, one.win, 'the open window is still the first iframe');
+  assert.equal(page.frames.length, 1, 'no second iframe loads beside the open window');
   page.post({ impshim: 1, nonce: one.nonce, type: 'result', result: 'paid' }, { source: one.win });
   assert.equal((await first).success, true);
-  assert.equal(page.frames[0].removed, true, 'the used iframe is removed with the callback');
-  assert.equal(spare.style.display, 'none');
-  assert.equal(new URLSearchParams(new URL(spare.src).hash.slice(1)).get('n'), null, 'a spare has no nonce');
+  assert.ok(parked(frame), 'the used iframe is parked with the callback');
+  assert.equal(frame.replaced, 1, 'by location.replace: no history entry');
 
   let calls = 0;
   const second = IMP.request_pay({ amount: 1000 }, () => calls++);
-  await until(() => spare.style.display === 'block', 'the spare shown');
-  assert.equal(page.frames.length, 2, 'no new iframe');
+  await until(() => frame.style.display === 'block', 'the spare shown');
+  assert.equal(page.frames.length, 1, 'no new iframe');
+  assert.equal(frame.replaced, 2, 'the next nonce is a hash replaced in place, no reload');
+  assert.equal(frame.attrs['aria-hidden'], undefined);
+  assert.equal(frame.attrs.tabindex, undefined);
   const two = page.session();
   assert.notEqual(two.nonce, one.nonce);
   page.post({ impshim: 1, nonce: one.nonce, type: 'result', result: 'paid' }, { source: two.win });
   assert.equal(calls, 0, "the last request's nonce no longer counts");
   IMP.close(); // it never said hello
   assert.equal((await second).error_code, 'USER_CANCEL', "the last request's nonce did not complete it, even late");
-  assert.equal(spare.removed, true);
+  assert.equal(frame.removed, true, 'a window that never said hello is not kept');
   await settled(page);
-  assert.equal(page.frames.length, 2, 'no spare after a window that never loaded');
+  assert.equal(page.frames.length, 1, 'no spare after a window that never loaded');
+
+  const third = IMP.request_pay({ amount: 1000 });
+  await until(() => page.frames.length === 2, 'a new iframe');
+  assert.equal(page.frames[1].replaced, 0, 'loaded by its src');
+  IMP.close();
+  await third;
 });
 
 test('an overlay removed by the page cancels the payment instead of leaving it open', async () => {

@@ -435,7 +435,11 @@
     // callback, so automation that waits for it to go never races the callback.
     const extra = extras();
     root.hidden = true;
-    if (approval) await approve(result, via);
-    send('result', { result, ...extra });
+    if (!approval) { send('result', { result, ...extra }); return; }
+    const request = nonce;
+    await approve(result, via);
+    // imp.js parks a finished window and gives it the next request by a new hash: an approval
+    // still under way when this request ended (IMP.close, the load timeout) must not answer that one.
+    if (nonce === request) send('result', { result, ...extra });
   }
 })();

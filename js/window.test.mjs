@@ -284,7 +284,7 @@ test('a spare overlay waits silently, then serves the request its new hash names
   assert.equal(w.$('[data-impshim=window]').hidden, false);
   assert.equal(w.rootStyle['--brand'], undefined);
   w.$('[data-impshim=fail]').click();
-  assert.ok(w.$('[data-impshim=window]'), 'the selector stays until imp.js removes the iframe, after the callback');
+  assert.ok(w.$('[data-impshim=window]'), 'the selector stays until imp.js parks the iframe, after the callback');
   assert.deepEqual(w.messages('result').map((r) => [r.data.nonce, r.data.result]), [[NONCE, 'failed']]);
 });
 
@@ -376,6 +376,27 @@ test('with a ledger, the window approves through the server before it answers th
   release();
   await flush();
   assert.deepEqual(w.messages('result').map((m) => m.data.result), ['paid']);
+});
+
+test('an approval still under way when imp.js parks the window and hands it the next request answers neither', async () => {
+  const w = openWindow();
+  let release;
+  w.ledger.answer = () => new Promise((r) => { release = () => r({ ok: true, status: 200 }); });
+  w.deliver({ ...show(), approval });
+  w.$('[data-impshim=approve]').click();
+  await flush();
+  assert.equal(w.fetches.length, 1, 'the approval is under way');
+  // The request ended meanwhile (IMP.close, the load timeout): parked, then given the next one.
+  w.navigate(`o=${encodeURIComponent(PARENT)}&m=iframe`);
+  const next = 'cd'.repeat(16);
+  w.navigate(`n=${next}&o=${encodeURIComponent(PARENT)}&m=iframe`);
+  release();
+  await flush();
+  assert.deepEqual(w.messages('result'), [], "the old request's approval says nothing, under the new nonce least of all");
+  w.deliver({ ...show(), nonce: next });
+  w.$('[data-impshim=cancel]').click();
+  await flush();
+  assert.deepEqual(w.messages('result').map((r) => [r.data.nonce, r.data.result]), [[next, 'cancelled']]);
 });
 
 test("setOutcome's complete message finishes the window as its button would; others are ignored", async () => {

@@ -254,34 +254,58 @@ func PayJS(params string) chromedp.Action[chromedp.Void] {
 func payJS(params string) string {
 	return `(() => {
 		const s = (window.__imptest ??= {seq: 0, runs: {}});
-		const run = {callbacks: [], settled: false, result: null, error: null};
+		let wake;
+		const run = {callbacks: [], settled: false, result: null, error: null, changed: new Promise((r) => { wake = r; })};
 		const id = ++s.seq;
 		s.runs[id] = run; s.last = id;
 		try {
-			const p = IMP.request_pay(` + params + `, (r) => { run.callbacks.push(r); });
-			Promise.resolve(p).then((r) => { run.result = r; run.settled = true; },
-				(e) => { run.error = "request_pay's Promise rejected: " + e; run.settled = true; });
-		} catch (e) { run.error = "request_pay threw: " + e; run.settled = true; }
+			const p = IMP.request_pay(` + params + `, (r) => { run.callbacks.push(r); wake(); });
+			Promise.resolve(p).then((r) => { run.result = r; run.settled = true; wake(); },
+				(e) => { run.error = "request_pay's Promise rejected: " + e; run.settled = true; wake(); });
+		} catch (e) { run.error = "request_pay threw: " + e; run.settled = true; wake(); }
 		return id;
 	})()`
 }
 
 func userGesture(p *runtime.EvaluateParams) { p.UserGesture = new(true) }
 
+// resultJS answers the last Pay's state; while there is no answer yet it waits in the page for
+// one, up to resultWaitMS, so that Result hears of the callback at once instead of on its next
+// poll (a test suite pays that poll on every payment), and a page that never answers still gives
+// Go back control to check its context.
+const resultJS = `(async () => {
+	const s = window.__imptest; const run = s && s.runs[s.last];
+	if (!run) return {missing: true};
+	const state = () => run.error ? {error: run.error} : run.callbacks.length ? {response: run.callbacks[0]} :
+		run.settled ? {response: run.result} : null;
+	let now = state();
+	if (!now) {
+		let timer;
+		await Promise.race([run.changed, new Promise((r) => { timer = setTimeout(r, ` + resultWaitMS + `); })]);
+		clearTimeout(timer);
+		now = state();
+	}
+	return now || {};
+})()`
+
+const resultWaitMS = "250"
+
 // Result waits for the callback of the last Pay and returns its response.
 // It fails when request_pay threw or its Promise rejected, which SPEC §5 rules out.
 func Result() chromedp.Action[Response] {
 	return func(ctx context.Context, t *chromedp.Target) (Response, error) {
-		for {
-			raw, err := chromedp.Evaluate[[]byte](`(() => {
-				const s = window.__imptest; const run = s && s.runs[s.last];
-				if (!run) return {missing: true};
-				if (run.error) return {error: run.error};
-				if (run.callbacks.length) return {response: run.callbacks[0]};
-				if (run.settled) return {response: run.result};
-				return {};
-			})()`)(ctx, t)
+		for retried := false; ; {
+			raw, err := chromedp.Evaluate[[]byte](resultJS, chromedp.EvalAwaitPromise)(ctx, t)
 			if err != nil {
+				if ctx.Err() != nil {
+					return Response{}, fmt.Errorf("imptest: no response to request_pay yet: %w", ctx.Err())
+				}
+				// The page navigated while the answer was awaited in it (its context went with it):
+				// the next look says so, in the page it navigated to.
+				if !retried {
+					retried = true
+					continue
+				}
 				return Response{}, wrap("reading the response", err)
 			}
 			var st struct {
@@ -300,7 +324,8 @@ func Result() chromedp.Action[Response] {
 			case st.Response != nil:
 				return DecodeResponse(st.Response)
 			}
-			if err := sleep(ctx, 25*time.Millisecond); err != nil {
+			// Waited in the page and nothing came yet: ask again while the context lasts.
+			if err := ctx.Err(); err != nil {
 				return Response{}, fmt.Errorf("imptest: no response to request_pay yet: %w", err)
 			}
 		}

@@ -143,8 +143,8 @@ func (w *shown) point(ctx context.Context, button string) (float64, float64, err
 // closed — which it does in the same task that calls the merchant's callback. The window hides
 // itself a moment earlier, so waiting for that alone would race the callback.
 func (w *shown) waitGone(ctx context.Context) error {
-	for !w.gone(ctx) {
-		if err := sleep(ctx, 25*time.Millisecond); err != nil {
+	for n := 0; !w.gone(ctx); n++ {
+		if err := sleep(ctx, pollDelay(n)); err != nil {
 			return fmt.Errorf("imptest: the payment window stayed open after the click: %w", err)
 		}
 	}
@@ -153,7 +153,9 @@ func (w *shown) waitGone(ctx context.Context) error {
 
 func (w *shown) gone(ctx context.Context) bool {
 	switch w.kind {
-	case inPopup, inRemoteFrame:
+	case inRemoteFrame:
+		return !frameShown(ctx, w.t, w.frameID)
+	case inPopup:
 		infos, err := chromedp.Targets(ctx)
 		if err != nil {
 			return false
@@ -165,27 +167,34 @@ func (w *shown) gone(ctx context.Context) bool {
 		}
 		return true
 	case inFrame:
-		tree, err := cdp.Call(ctx, w.t, page.GetFrameTree, cdp.Empty{})
-		return err != nil || !hasFrame(tree.FrameTree, w.frameID)
+		return !frameShown(ctx, w.t, w.frameID)
 	}
 	// An error means the page navigated away (redirect mode): gone too.
 	open, err := chromedp.Evaluate[bool](windowFrameJS)(ctx, w.t)
 	return err != nil || !open
 }
 
-func hasFrame(tree *page.FrameTree, id cdp.FrameID) bool {
-	if tree == nil {
-		return false
+// frameShown reports whether the page still shows the iframe of the frame: it is in the page and
+// has a box. The SDK takes the overlay down in the callback's task by hiding it (display: none,
+// kept as the spare for the next request) or by removing it; either way it is gone.
+func frameShown(ctx context.Context, t *chromedp.Target, id cdp.FrameID) bool {
+	owner, err := cdp.Call(ctx, t, dom.GetFrameOwner, dom.GetFrameOwnerParams{FrameID: id})
+	if err != nil {
+		return false // detached
 	}
-	if tree.Frame != nil && tree.Frame.ID == id {
-		return true
+	// A display: none element has no box model.
+	box, err := cdp.Call(ctx, t, dom.GetBoxModel, dom.GetBoxModelParams{BackendNodeID: owner.BackendNodeID})
+	return err == nil && box.Model != nil && box.Model.Width > 0 && box.Model.Height > 0
+}
+
+// pollDelay is the pause before look n+1 while waiting for a window or for it to go: what is
+// waited for usually comes within milliseconds, so the first looks come quickly (1, 2, 4, 8,
+// 16 ms); then every 25 ms, which bounds the DevTools traffic of a long wait.
+func pollDelay(n int) time.Duration {
+	if n >= 5 {
+		return 25 * time.Millisecond
 	}
-	for _, c := range tree.ChildFrames {
-		if hasFrame(c, id) {
-			return true
-		}
-	}
-	return false
+	return time.Millisecond << n
 }
 
 func inWorld(id runtime.ExecutionContextID) chromedp.EvaluateOption {
@@ -212,12 +221,12 @@ func (l *looker) release() {
 }
 
 func (l *looker) wait(ctx context.Context) (*shown, error) {
-	for {
+	for n := 0; ; n++ {
 		w, err := l.once(ctx)
 		if w != nil || err != nil {
 			return w, err
 		}
-		if err := sleep(ctx, 25*time.Millisecond); err != nil {
+		if err := sleep(ctx, pollDelay(n)); err != nil {
 			return nil, fmt.Errorf("imptest: no visible [data-impshim=window] in the page, its iframes or a popup: %w", err)
 		}
 	}

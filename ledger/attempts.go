@@ -77,7 +77,10 @@ func (a *API) openAttempt(r *http.Request) (any, error) {
 	ready, success := StatusReady, true
 	resp := bridgeFields{ImpUID: &body.ImpUID, MerchantUID: &body.MerchantUID, Status: &ready, Success: &success,
 		Currency: &body.Currency, PGProvider: lenientText(body.Setting.PG), PaidAmount: body.Amount}
-	now := a.now()
+	now, err := a.windowClock(r, body.MerchantCode)
+	if err != nil {
+		return nil, err
+	}
 	p, notice, err := paymentFromBridge(&req, &resp, now, r.UserAgent())
 	if err != nil {
 		return nil, err
@@ -141,7 +144,11 @@ func (a *API) approveAttempt(r *http.Request) (any, error) {
 	if !resolver.ValidOutcomeResult(body.Result) {
 		return nil, invalid("result", "result must be one of "+strings.Join(resolver.OutcomeResults(), ", ")+", not "+quote(body.Result))
 	}
-	if err := a.store.Approve(r.Context(), body.MerchantCode, r.PathValue("imp_uid"), body.Result, a.now()); err != nil {
+	now, err := a.windowClock(r, body.MerchantCode)
+	if err != nil {
+		return nil, err
+	}
+	if err := a.store.Approve(r.Context(), body.MerchantCode, r.PathValue("imp_uid"), body.Result, now); err != nil {
 		return nil, err
 	}
 	return struct{}{}, nil
@@ -179,10 +186,16 @@ func (a *API) completeAttempt(r *http.Request) (any, error) {
 	if err := json.Unmarshal(att.Request, &req); err != nil {
 		return nil, err
 	}
-	now := a.now()
+	now, err := a.windowClock(r, body.MerchantCode)
+	if err != nil {
+		return nil, err
+	}
 	p, notice, err := paymentFromBridge(&req, &resp, now, r.UserAgent())
 	if err != nil {
 		return nil, err
+	}
+	if p.Status == StatusPaid {
+		p.PaidAt = now // the server's stamp: the response's paid_at is the buyer's browser's clock
 	}
 	if p.PGProvider == "" {
 		p.PGProvider = att.Setting.PG

@@ -105,6 +105,13 @@ func (a *API) readMerchantBody(r *http.Request) (merchantBody, error) {
 	return b, a.merchantOf(b.MerchantCode)
 }
 
+// windowClock is the time a payment made through the window is stamped with: the merchant's
+// sandbox clock (POST /sandbox/clock), as REST reads and schedules see it, so that a merchant
+// who moved its clock reads its buyers' payments made at that time.
+func (a *API) windowClock(r *http.Request, merchantCode string) (int64, error) {
+	return a.clockOf(r.Context(), merchantCode)
+}
+
 func (a *API) backendJSON(*http.Request) (any, error) {
 	return struct {
 		Ledger   bool `json:"ledger"`
@@ -264,7 +271,10 @@ func (a *API) record(r *http.Request) (any, error) {
 	if err := errors.Join(errs...); err != nil {
 		return nil, err
 	}
-	now := a.now()
+	now, err := a.windowClock(r, body.MerchantCode)
+	if err != nil {
+		return nil, err
+	}
 	p, notice, err := paymentFromBridge(body.Request, body.Response, now, r.UserAgent())
 	if err != nil {
 		return nil, err

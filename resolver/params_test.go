@@ -153,11 +153,19 @@ func TestVbankDue(t *testing.T) {
 		assert.Equal(t, CodeInvalidParams, err.Code, bad)
 		assert.Contains(t, err.Message, "vbank_due", bad)
 	}
-	// without vbank_due: three days after payment
+	// without vbank_due: three days after the account is issued
 	req, _ := ParseRequest([]byte(`{"pay_method":"vbank","amount":1000}`))
 	p, _, _ := m.Check(req, nil, testEnv())
 	r := p.Respond(Outcome{Result: ResultPaid}, testEnv(), nil)
-	assert.Equal(t, r.PaidAt+3*24*3600, r.VbankDate)
+	assert.Equal(t, testEnv().Now()/1000+3*24*3600, r.VbankDate)
+	// Issued, not deposited: ready, and paid_at 0 until the deposit (V1 OpenAPI
+	// PaymentAnnotation.paid_at: "결제완료가 아닐 경우 0"); a card is paid at once.
+	assert.Equal(t, StatusReady, r.Status)
+	assert.Zero(t, r.PaidAt)
+	assert.Contains(t, string(r.AppendJSON(nil)), `"paid_at":0`)
+	req, _ = ParseRequest([]byte(`{"pay_method":"card","amount":1000}`))
+	p, _, _ = m.Check(req, nil, testEnv())
+	assert.Equal(t, testEnv().Now()/1000, p.Respond(Outcome{Result: ResultPaid}, testEnv(), nil).PaidAt)
 }
 
 func FuzzParseVbankDue(f *testing.F) {

@@ -143,11 +143,15 @@ func (p *Payment) Respond(o Outcome, env Env, paid PaidSet) Response {
 			r.CardQuota = p.CardDirect.Quota
 		}
 	case "vbank":
+		// Issued, not deposited: not paid yet, so paid_at is 0 until the deposit — "결제완료가 아닐
+		// 경우 0" (V1 OpenAPI, portone-io/developers.portone.io src/schema/v1.openapi.json,
+		// PaymentAnnotation.paid_at), as the REST answer for the same payment says.
 		r.Status = StatusReady
+		r.PaidAt = 0
 		r.VbankNum = env.digits(14)
 		r.VbankName = mockBankName(p.Language)
 		r.VbankHolder = "impshim sandbox"
-		r.VbankDate = r.PaidAt + 3*24*3600
+		r.VbankDate = now/1000 + 3*24*3600
 		if p.VbankDue != 0 {
 			r.VbankDate = p.VbankDue
 		}

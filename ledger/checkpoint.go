@@ -85,6 +85,22 @@ func (c *checkpointer) run() {
 	}
 }
 
+// now checkpoints at once, on the caller's goroutine: after a bulk write (Import), whose pages
+// would otherwise stay in the WAL — every read then looks them up there and preads them,
+// instead of reading the mmapped database (a GET at 100,000 imported payments: 19.7 → 13.1 µs
+// in the handler).
+func (c *checkpointer) now(ctx context.Context) {
+	if c == nil {
+		return
+	}
+	c.mu.Lock()
+	c.commits = 0
+	c.mu.Unlock()
+	if _, err := c.db.ExecContext(ctx, "PRAGMA wal_checkpoint(PASSIVE)"); err == nil {
+		c.done.Add(1)
+	}
+}
+
 // stop ends the goroutine after the checkpoint under way, if any; again, it does nothing.
 func (c *checkpointer) stop() {
 	if c == nil {

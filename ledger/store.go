@@ -263,7 +263,7 @@ func loadPayment(ctx context.Context, q queryer, where string, args ...any) (p P
 
 // Payment returns the merchant's payment with that imp_uid.
 func (s *Store) Payment(ctx context.Context, merchantCode, impUID string) (Payment, error) {
-	p, _, _, err := loadPayment(ctx, reads{s}, "imp_uid = ? AND merchant_code = ?", impUID, merchantCode)
+	p, _, _, err := loadPayment(lookup(ctx), reads{s}, "imp_uid = ? AND merchant_code = ?", impUID, merchantCode)
 	if errors.Is(err, ErrNotFound) {
 		err = notFound("no payment with imp_uid " + strconv.Quote(impUID) + " for this merchant")
 	}
@@ -273,6 +273,7 @@ func (s *Store) Payment(ctx context.Context, merchantCode, impUID string) (Payme
 // FindByMerchantUID returns the merchant's latest payment for that order, of that status
 // unless status is "" or "all". An order may have several: failed attempts, then a paid one.
 func (s *Store) FindByMerchantUID(ctx context.Context, merchantCode, merchantUID, status string) (Payment, error) {
+	ctx = lookup(ctx)
 	var p Payment
 	var err error
 	if status == "" || status == "all" {
@@ -337,7 +338,7 @@ func (s *Store) First(ctx context.Context, merchantCode string, q ListQuery) (Pa
 	if err != nil {
 		return Payment{}, err
 	}
-	list, err := s.page(ctx, pageSQL, append(args, 1, 0))
+	list, err := s.page(lookup(ctx), pageSQL, append(args, 1, 0))
 	if err == nil && len(list) == 0 {
 		err = ErrNotFound
 	}
@@ -382,6 +383,7 @@ func (s *Store) docs(ctx context.Context, query string, args []any) ([]string, e
 // paymentAnswer is what GET /payments/{imp_uid} answers: Payment's result, as the stored
 // document (storedPayment) when the ledger's documents are all in the current form.
 func (s *Store) paymentAnswer(ctx context.Context, merchantCode, impUID string) (any, error) {
+	ctx = lookup(ctx)
 	if !s.rawDocs {
 		return s.Payment(ctx, merchantCode, impUID)
 	}
@@ -395,6 +397,7 @@ func (s *Store) paymentAnswer(ctx context.Context, merchantCode, impUID string) 
 
 // firstAnswer is First's result as paymentAnswer gives Payment's (GET /payments/find/…).
 func (s *Store) firstAnswer(ctx context.Context, merchantCode string, q ListQuery) (any, error) {
+	ctx = lookup(ctx)
 	if !s.rawDocs {
 		return s.First(ctx, merchantCode, q)
 	}
@@ -690,9 +693,10 @@ func (s *Store) Deposit(ctx context.Context, merchantCode, impUID string, now in
 
 // Import stores many new payments in one transaction: a ledger seeded with fixtures (a bench's
 // 100,000 payments, a test's history) in seconds rather than one commit per payment. It refuses
-// the whole batch if any imp_uid is already in the ledger.
+// the whole batch if any imp_uid is already in the ledger. The WAL is checkpointed before it
+// returns (checkpointer.now).
 func (s *Store) Import(ctx context.Context, rs []Record, now int64) error {
-	return s.tx(ctx, func(tx *sql.Tx) error {
+	err := s.tx(ctx, func(tx *sql.Tx) error {
 		for _, r := range rs {
 			p := r.Payment
 			if p.CancelHistory == nil {
@@ -707,4 +711,8 @@ func (s *Store) Import(ctx context.Context, rs []Record, now int64) error {
 		}
 		return nil
 	})
+	if err == nil {
+		s.checkpoints.now(ctx)
+	}
+	return err
 }

@@ -1047,13 +1047,15 @@
   function resolve(pgOrParams) {
     load();
     if (!st.core) throw notReady('IMP.sandbox.resolve');
-    let text, map, key;
+    // A pg string crosses as itself (impshim_resolve_pg), not as its JSON text: neither side
+    // encodes or parses it (wasm/doc.go).
+    let text, map, key, asPG = false;
     if (typeof pgOrParams === 'string') {
       map = traces.byPG;
-      key = pgOrParams;
+      key = text = pgOrParams;
       const hit = map.get(key);
       if (hit) return hit.trace;
-      text = JSON.stringify(pgOrParams);
+      asPG = true;
     } else {
       const snap = snapshot(pgOrParams, 'params');
       if (!snap.ok) throw new TypeError(`${TAG} ${snap.message}`);
@@ -1068,7 +1070,7 @@
     if (!ptr) throw new TypeError(`${TAG} IMP.sandbox.resolve: the query is too large`);
     // Memory may have grown (and its buffer been replaced) inside any call into Go.
     const n = encoder.encodeInto(text, new Uint8Array(ex.mem.buffer, ptr, max)).written;
-    const len = ex.impshim_resolve(n);
+    const len = asPG ? ex.impshim_resolve_pg(n) : ex.impshim_resolve(n);
     const out = ex.impshim_output();
     const ans = JSON.parse(decoder.decode(new Uint8Array(ex.mem.buffer, out, len)));
     if (ans.error) throw new Error(ans.error.message);

@@ -98,17 +98,17 @@ function fakeCore(over = {}) {
 function fakeExports(answer = (q) => ({ trace: { input: JSON.parse(q), rule: 'R2', warnings: [] } })) {
   const mem = { buffer: new ArrayBuffer(1 << 20) };
   const IN = 16, OUT = 1 << 19;
-  let len = 0;
+  const reply = (q) => {
+    const out = new TextEncoder().encode(JSON.stringify(answer(q)));
+    new Uint8Array(mem.buffer, OUT, out.length).set(out);
+    return out.length;
+  };
   return {
     mem,
     impshim_input: (max) => (max < OUT - IN ? IN : 0),
-    impshim_resolve(n) {
-      const q = new TextDecoder().decode(new Uint8Array(mem.buffer, IN, n));
-      const out = new TextEncoder().encode(JSON.stringify(answer(q)));
-      new Uint8Array(mem.buffer, OUT, out.length).set(out);
-      len = out.length;
-      return len;
-    },
+    impshim_resolve: (n) => reply(new TextDecoder().decode(new Uint8Array(mem.buffer, IN, n))),
+    // a pg string crosses as itself: the answer is the one for its JSON text
+    impshim_resolve_pg: (n) => reply(JSON.stringify(new TextDecoder().decode(new Uint8Array(mem.buffer, IN, n)))),
     impshim_output: () => OUT,
   };
 }
@@ -993,9 +993,11 @@ test('setOutcome completes the window 250 ms after it shows unless delay_ms says
 // countingExports wraps fakeExports so a test sees how many queries crossed into "Go".
 function countingExports(answer) {
   const ex = fakeExports(answer);
-  const inner = ex.impshim_resolve;
   ex.crossings = 0;
-  ex.impshim_resolve = (n) => { ex.crossings++; return inner(n); };
+  for (const name of ['impshim_resolve', 'impshim_resolve_pg']) {
+    const inner = ex[name];
+    ex[name] = (n) => { ex.crossings++; return inner(n); };
+  }
   return ex;
 }
 

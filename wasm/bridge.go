@@ -369,16 +369,36 @@ func (s *state) resolveScratch(query []byte) []byte {
 	return s.scratch
 }
 
+// resolvePGScratch is resolveScratch for a pg string given as its UTF-8 bytes rather than its
+// JSON text: the answer is the one resolveJSON gives for that string's JSON.
+func (s *state) resolvePGScratch(pg []byte) []byte {
+	if s.merchant == nil {
+		s.scratch = appendNotInitialized(s.scratch[:0])
+	} else {
+		s.scratch = appendTrace(s.scratch[:0], s.merchant, resolver.Query{PG: string(pg)})
+	}
+	return s.scratch
+}
+
 // resolveJSON appends the answer to query, {"trace":…} or {"error":…}, to b.
 func (s *state) resolveJSON(b []byte, query []byte) []byte {
 	if s.merchant == nil {
-		return appendErrorJSON(b, resolver.CodeNotInitialized, "[impshim] IMP.sandbox.resolve needs a merchant: call IMP.init(code) or IMP.sandbox.configure(config) first")
+		return appendNotInitialized(b)
 	}
 	q, err := resolver.ParseQuery(query)
 	if err != nil {
 		return appendErrorJSON(b, err.Code, err.Message)
 	}
-	tr := s.merchant.Resolve(q)
+	return appendTrace(b, s.merchant, q)
+}
+
+func appendNotInitialized(b []byte) []byte {
+	return appendErrorJSON(b, resolver.CodeNotInitialized, "[impshim] IMP.sandbox.resolve needs a merchant: call IMP.init(code) or IMP.sandbox.configure(config) first")
+}
+
+// appendTrace appends {"trace":…} for q under m.
+func appendTrace(b []byte, m *resolver.Merchant, q resolver.Query) []byte {
+	tr := m.Resolve(q)
 	b = append(b, `{"trace":`...)
 	b = tr.AppendJSON(b)
 	return append(b, '}')

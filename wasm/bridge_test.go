@@ -389,7 +389,8 @@ func TestResolveExport(t *testing.T) {
 	assert.Equal(t, "INVALID_PARAMS", bad.Error.Code)
 
 	assert.Zero(t, impshimInput(maxInput+1), "an oversized request gets no buffer")
-	assert.Contains(t, string(resolveInto(uint32(len(inBuf)+1))), "bridge bug", "a length past the buffer is refused")
+	assert.Contains(t, string(resolveInto(uint32(len(inBuf)+1), (*state).resolveScratch)), "bridge bug", "a length past the buffer is refused")
+	assert.Contains(t, string(resolveInto(uint32(len(inBuf)+1), (*state).resolvePGScratch)), "bridge bug", "a length past the buffer is refused")
 
 	// The buffer is reused: a smaller query after a bigger one must not read stale bytes.
 	big := `{"pg":"kakaopay","name":"` + strings.Repeat("x", 5000) + `"}`

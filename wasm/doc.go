@@ -87,6 +87,8 @@
 //	ptr = impshim_input(maxBytes)   address of a Go-owned buffer of at least maxBytes (0: too big)
 //	      TextEncoder.encodeInto(queryJSON, new Uint8Array(mem.buffer, ptr, maxBytes)) → written
 //	len = impshim_resolve(written)  resolves; the answer ({"trace":…} or {"error":…}) is len bytes
+//	len = impshim_resolve_pg(written)  the same for a pg string written as itself (encodeInto(pg)),
+//	                            not as its JSON text: answers what impshim_resolve does for JSON.stringify(pg)
 //	out = impshim_output()          at this address: new Uint8Array(mem.buffer, out, len)
 //
 // Re-read exports.mem.buffer after every call: memory may grow and replace it. The answer bytes are

@@ -41,11 +41,23 @@ func impshimInput(n uint32) uint32 {
 //
 //go:wasmexport impshim_resolve
 func impshimResolve(n uint32) uint32 {
-	outBuf = resolveInto(n)
+	outBuf = resolveInto(n, (*state).resolveScratch)
 	return uint32(len(outBuf))
 }
 
-func resolveInto(n uint32) (out []byte) {
+// impshimResolvePG is impshim_resolve for the commonest query, a pg string: the first n bytes
+// of the input buffer are the string itself as UTF-8 (what TextEncoder.encodeInto writes), not
+// its JSON text, so that neither JSON.stringify nor Go's JSON parser runs on a cold resolve
+// (the parse alone cost about half a µs of WASM). The answer is impshim_resolve's for the
+// string's JSON.
+//
+//go:wasmexport impshim_resolve_pg
+func impshimResolvePG(n uint32) uint32 {
+	outBuf = resolveInto(n, (*state).resolvePGScratch)
+	return uint32(len(outBuf))
+}
+
+func resolveInto(n uint32, answer func(*state, []byte) []byte) (out []byte) {
 	defer func() {
 		if r := recover(); r != nil {
 			out = errorJSON("INTERNAL", "[impshim] internal error in resolve: "+panicText(r)+"; please report it")
@@ -54,7 +66,7 @@ func resolveInto(n uint32) (out []byte) {
 	if int(n) > len(inBuf) {
 		return errorJSON("INTERNAL", "[impshim] bridge bug: resolve input is longer than the buffer it was given")
 	}
-	return page.resolveScratch(inBuf[:n])
+	return answer(page, inBuf[:n])
 }
 
 // impshimOutput returns the address of the last answer.

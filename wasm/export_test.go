@@ -8,6 +8,7 @@ import (
 	"syscall/js"
 	"testing"
 
+	"github.com/impshim/impshim/internal/jsonv"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -19,6 +20,16 @@ func exportRaw(t *testing.T, query string) string {
 	require.NotZero(t, impshimInput(uint32(len(query))))
 	n := copy(inBuf, query)
 	size := impshimResolve(uint32(n))
+	require.NotZero(t, impshimOutput())
+	return string(outBuf[:size])
+}
+
+// exportPG drives impshim_resolve_pg like imp.js: the pg string as its UTF-8 bytes.
+func exportPG(t *testing.T, pg string) string {
+	t.Helper()
+	require.NotZero(t, impshimInput(uint32(len(pg))))
+	n := copy(inBuf, pg)
+	size := impshimResolvePG(uint32(n))
 	require.NotZero(t, impshimOutput())
 	return string(outBuf[:size])
 }
@@ -89,6 +100,36 @@ func TestExportGivesTheSameAnswers(t *testing.T) {
 	}
 	long := `{"pg":"kakaopay","name":"` + strings.Repeat("y", 5000) + `"}`
 	assert.Equal(t, reference(page, long), exportRaw(t, long))
+}
+
+// impshim_resolve_pg answers for a pg string what impshim_resolve answers for its JSON text —
+// every string query above, and text that JSON escapes: quotes, backslashes, control
+// characters, U+2028, non-ASCII, U+FFFD (what TextEncoder writes for a lone surrogate, which
+// JSON.stringify writes as \udXXX and the JSON parser reads as U+FFFD) — interleaved with the
+// JSON export so that neither reads the other's stale bytes.
+func TestExportPGGivesTheSameAnswers(t *testing.T) {
+	withFreshCore(t)
+	require.Contains(t, exportPG(t, "kakaopay"), "NOT_INITIALIZED")
+	assert.Equal(t, reference(page, `"kakaopay"`), exportPG(t, "kakaopay"))
+	pgs := []string{"", "kakaopay", "html5_inicis.MID-b", "html_inicis", "kakaopay.MID-x", "nice", ".", "..", "html5_inicis.",
+		".MID-a", "HTML5_INICIS", `q"uote`, `back\slash`, "tab\there\n", "\x00\x1f\x7f", "\u2028\u2029", "카카오페이", "kakaopay.MID-\ufffd",
+		"\ufffd", "😀.MID", strings.Repeat("k", 3000)}
+	for _, cfg := range []string{seedConfig, largeConfig(200)} {
+		configureCore(t, cfg)
+		for _, pg := range pgs {
+			want := reference(page, string(jsonString(pg)))
+			assert.Equal(t, want, exportPG(t, pg), "pg %q", pg)
+			assert.Equal(t, want, exportRaw(t, string(jsonString(pg))), "pg %q as JSON", pg)
+		}
+	}
+	// Bytes TextEncoder never writes (invalid UTF-8) get an answer, not a panic.
+	assert.Contains(t, exportPG(t, "\xff\xfe.MID"), `"trace":`)
+}
+
+// jsonString is s as JSON.stringify writes it (for the strings above: \u escapes for control
+// characters, U+2028 and U+2029 as they are).
+func jsonString(s string) []byte {
+	return jsonv.AppendString(nil, s)
 }
 
 func TestExportFollowsTheMerchant(t *testing.T) {

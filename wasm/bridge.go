@@ -67,21 +67,24 @@ func dateNow() int64 {
 func (s *state) object() js.Value {
 	o := js.Global().Get("Object").New()
 	o.Set("version", Version)
-	for name, h := range map[string]handler{
-		"configure":     s.configure,
-		"sandbox":       s.builtIn,
-		"request":       s.request,
-		"complete":      s.complete,
-		"certification": s.certification,
-		"abandon":       s.abandon,
-		"reset":         s.reset,
-		"catalog":       s.catalog,
-		"config":        s.config,
-		"resolve":       s.resolve,
-		"rules":         s.rules,
-		"mode":          s.mode,
+	for _, f := range [...]struct {
+		name string
+		h    handler
+	}{
+		{"configure", s.configure},
+		{"sandbox", s.builtIn},
+		{"request", s.request},
+		{"complete", s.complete},
+		{"certification", s.certification},
+		{"abandon", s.abandon},
+		{"reset", s.reset},
+		{"catalog", s.catalog},
+		{"config", s.config},
+		{"resolve", s.resolve},
+		{"rules", s.rules},
+		{"mode", s.mode},
 	} {
-		o.Set(name, guard(name, h))
+		o.Set(f.name, guard(f.name, f.h))
 	}
 	return o
 }
@@ -320,20 +323,14 @@ func (s *state) reset([]js.Value) []byte {
 // rules() answers the constants the bridge needs for checks of its own API (setOutcome's
 // result, …), so that JS keeps no copies of them.
 func (s *state) rules([]js.Value) []byte {
-	strs := func(b []byte, list []string) []byte { return jsonv.AppendArray(b, list, jsonv.AppendString) }
-	b := append(make([]byte, 0, 256), `{"version":`...)
-	b = jsonv.AppendString(b, Version)
-	b = append(b, `,"outcome_results":`...)
-	b = strs(b, resolver.OutcomeResults())
-	b = append(b, `,"payment_statuses":`...)
-	b = strs(b, []string{resolver.StatusReady, resolver.StatusPaid, resolver.StatusCancelled, resolver.StatusFailed})
-	b = append(b, `,"window_modes":`...)
-	b = strs(b, []string{resolver.ModeIframe, resolver.ModePopup, resolver.ModeRedirect})
-	b = append(b, `,"carriers":`...)
-	b = strs(b, resolver.Carriers)
-	b = append(b, `,"max_merchant_uid_len":`...)
-	b = jsonv.AppendInt(b, resolver.MaxMerchantUIDLen)
-	return append(b, '}')
+	w := jsonv.Writer{B: append(make([]byte, 0, 256), '{')}
+	w.Str("version", Version)
+	w.Strs("outcome_results", resolver.OutcomeResults())
+	w.Strs("payment_statuses", []string{resolver.StatusReady, resolver.StatusPaid, resolver.StatusCancelled, resolver.StatusFailed})
+	w.Strs("window_modes", []string{resolver.ModeIframe, resolver.ModePopup, resolver.ModeRedirect})
+	w.Strs("carriers", resolver.Carriers)
+	w.Int("max_merchant_uid_len", resolver.MaxMerchantUIDLen)
+	return append(w.B, '}')
 }
 
 func (s *state) catalog([]js.Value) []byte {
@@ -406,52 +403,37 @@ func appendTrace(b []byte, m *resolver.Merchant, q resolver.Query) []byte {
 
 // appendConfigJSON writes a config in the docs/sdk.md §3 shape, the way a merchant would write it.
 func appendConfigJSON(b []byte, c resolver.Config) []byte {
-	b = append(b, '{')
-	b = jsonv.AppendKey(b, "merchant_code")
-	b = jsonv.AppendString(b, c.MerchantCode)
+	w := jsonv.Writer{B: append(b, '{')}
+	w.Str("merchant_code", c.MerchantCode)
 	if c.Strict {
-		b = jsonv.AppendKey(b, "strict")
-		b = jsonv.AppendBool(b, true)
+		w.Bool("strict", true)
 	}
 	if c.Response != "" {
-		b = jsonv.AppendKey(b, "response")
-		b = jsonv.AppendString(b, c.Response)
+		w.Str("response", c.Response)
 	}
-	b = jsonv.AppendKey(b, "pg_settings")
-	b = append(b, '[')
-	for i, st := range c.Settings {
-		if i > 0 {
-			b = append(b, ',')
-		}
-		b = append(b, '{')
-		b = jsonv.AppendKey(b, "pg")
-		b = jsonv.AppendString(b, st.PG)
-		b = jsonv.AppendKey(b, "mid")
-		b = jsonv.AppendString(b, st.MID)
-		b = jsonv.AppendKey(b, "pay_type")
-		b = jsonv.AppendString(b, st.PayType)
+	w.Key("pg_settings")
+	w.B = jsonv.AppendArray(w.B, c.Settings, func(b []byte, st resolver.Setting) []byte {
+		w := jsonv.Writer{B: append(b, '{')}
+		w.Str("pg", st.PG)
+		w.Str("mid", st.MID)
+		w.Str("pay_type", st.PayType)
 		if st.Type != "" {
-			b = jsonv.AppendKey(b, "type")
-			b = jsonv.AppendString(b, st.Type)
+			w.Str("type", st.Type)
 		}
 		if st.Default {
-			b = jsonv.AppendKey(b, "default")
-			b = jsonv.AppendBool(b, true)
+			w.Bool("default", true)
 		}
 		if st.ChannelKey != "" {
-			b = jsonv.AppendKey(b, "channel_key")
-			b = jsonv.AppendString(b, st.ChannelKey)
+			w.Str("channel_key", st.ChannelKey)
 		}
 		if st.Label != "" {
-			b = jsonv.AppendKey(b, "label")
-			b = jsonv.AppendString(b, st.Label)
+			w.Str("label", st.Label)
 		}
-		b = append(b, '}')
-	}
-	b = append(b, ']')
+		return append(w.B, '}')
+	})
 	if len(c.Identities) > 0 {
-		b = jsonv.AppendKey(b, "identities")
-		b = jsonv.AppendArray(b, c.Identities, func(b []byte, id resolver.Identity) []byte { return id.AppendJSON(b) })
+		w.Key("identities")
+		w.B = jsonv.AppendArray(w.B, c.Identities, func(b []byte, id resolver.Identity) []byte { return id.AppendJSON(b) })
 	}
-	return append(b, '}')
+	return append(w.B, '}')
 }

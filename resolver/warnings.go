@@ -206,12 +206,12 @@ func withArticle(word string) string {
 	vowel := false
 	switch {
 	case w == "":
-	case strings.ContainsRune("aeio", rune(w[0])):
+	case strings.IndexByte("aeio", w[0]) >= 0:
 		vowel = true
 	case w[0] == 'u':
 		vowel = !(strings.HasPrefix(w, "uni") || strings.HasPrefix(w, "us") || strings.HasPrefix(w, "up") || strings.HasPrefix(w, "ur"))
 	case w[0] == 'h':
-		vowel = len(w) > 1 && !strings.ContainsRune("aeiouy", rune(w[1]))
+		vowel = len(w) > 1 && strings.IndexByte("aeiouy", w[1]) < 0
 	}
 	if vowel {
 		return "an " + word

@@ -72,8 +72,11 @@ func (r *Request) paramWarnings(pg PG, payMethod string) []Warning {
 			"the fee differs, and the PG may refuse the payment without it")
 	}
 	if r.str("customer_id") == "" && (pg.Code == "galaxia" || (pg.Code == "mobilians" && r.str("customer_uid") != "")) {
-		addWarning(&ws, WarnCustomerIDMissing, pg.Name+" needs customer_id, your ID for the buyer (up to 20 characters)"+
-			map[bool]string{true: " when issuing a billing key", false: ""}[pg.Code == "mobilians"]+": add customer_id")
+		when := ""
+		if pg.Code == "mobilians" {
+			when = " when issuing a billing key"
+		}
+		addWarning(&ws, WarnCustomerIDMissing, pg.Name+" needs customer_id, your ID for the buyer (up to 20 characters)"+when+": add customer_id")
 	}
 	if v := r.params.Get("vat_amount"); v.Kind == jsonv.Number && pg.Code != "nice" && pg.Code != "tosspay_v2" {
 		addWarning(&ws, WarnVatAmountIgnored, "vat_amount is ignored by "+pg.Name+" ("+pg.Code+

@@ -23,7 +23,7 @@ const maxText = 4 << 20
 type state struct {
 	merchant *resolver.Merchant
 	paid     resolver.PaidSet
-	pending  map[int]window // requests whose window is open, by id
+	pending  []window // the windows that are open, in the order they opened
 	nextID   int
 	env      resolver.Env
 	scratch  []byte // where the resolve export encodes its answer; reused
@@ -31,8 +31,32 @@ type state struct {
 
 // window is an open mock window: a payment's or a certification's.
 type window struct {
+	id      int
 	payment *resolver.Payment
 	cert    *resolver.Certification
+}
+
+// A page has a window or two open at a time, so pending is a list searched by id: a map[int]
+// would link Go's int-keyed map code (~10 KB) into the module for it.
+
+// openWindow returns window id when it is open.
+func (s *state) openWindow(id int) (window, bool) {
+	for _, w := range s.pending {
+		if w.id == id {
+			return w, true
+		}
+	}
+	return window{}, false
+}
+
+// closeWindow forgets window id, if it is open.
+func (s *state) closeWindow(id int) {
+	for i, w := range s.pending {
+		if w.id == id {
+			s.pending = append(s.pending[:i], s.pending[i+1:]...)
+			return
+		}
+	}
 }
 
 // page is the state of this page's module, the one main publishes.
@@ -40,8 +64,7 @@ var page = newState()
 
 func newState() *state {
 	return &state{
-		paid:    &resolver.MemoryPaidSet{},
-		pending: map[int]window{},
+		paid: &resolver.MemoryPaidSet{},
 		env: resolver.Env{
 			Now:  dateNow,
 			Rand: rand.Uint64,
@@ -186,7 +209,8 @@ func reached(tr resolver.Trace) *resolver.Trace {
 func (s *state) opened(w window, impUID, merchantUID, mode, redirectURL string, appendWindow func([]byte) []byte, tr *resolver.Trace) []byte {
 	s.nextID++
 	id := s.nextID
-	s.pending[id] = w
+	w.id = id
+	s.pending = append(s.pending, w)
 	b := append(make([]byte, 0, 1024), `{"ok":true,"id":`...)
 	b = jsonv.AppendInt(b, int64(id))
 	b = append(b, `,"imp_uid":`...)
@@ -268,7 +292,7 @@ func (s *state) complete(args []js.Value) []byte {
 	if e != nil {
 		return badArg(e)
 	}
-	w, ok := s.pending[id]
+	w, ok := s.openWindow(id)
 	if !ok {
 		return errorJSON(resolver.CodeInternal, "[impshim] bridge bug: no open window with id "+strconv.Itoa(id))
 	}
@@ -282,7 +306,7 @@ func (s *state) complete(args []js.Value) []byte {
 		if rerr != nil { // a bad identity index: the window stays open
 			return errorJSON(rerr.Code, "[impshim] "+rerr.Message)
 		}
-		delete(s.pending, id)
+		s.closeWindow(id)
 		b = resp.AppendJSON(b)
 		if resp.Identity != nil {
 			b = append(b, `,"identity":`...)
@@ -293,7 +317,7 @@ func (s *state) complete(args []js.Value) []byte {
 	if e := w.payment.CheckOutcome(o); e != nil { // the window stays open
 		return errorJSON(e.Code, "[impshim] "+e.Message)
 	}
-	delete(s.pending, id)
+	s.closeWindow(id)
 	resp := w.payment.Respond(o, s.env, s.paid)
 	b = resp.AppendJSON(b)
 	if resp.Minimal { // what the server records needs the whole response
@@ -310,7 +334,7 @@ func (s *state) abandon(args []js.Value) []byte {
 	if e != nil {
 		return badArg(e)
 	}
-	delete(s.pending, id)
+	s.closeWindow(id)
 	return []byte(`{"ok":true}`)
 }
 

@@ -221,6 +221,9 @@ func printTable(w io.Writer, r *Results) {
 	row(fmt.Sprintf("headless payments (delay_ms 0), %d", h.Payments), fmt.Sprintf("%.1f/s via imptest", h.PaymentsPerS),
 		fmt.Sprintf("%.1f/s in the page", h.InPagePerS), "", "")
 	row("  request_pay → callback", "p50 "+ms(h.CallbackP50), "p95 "+ms(h.CallbackP95), "", "")
+	row("  with the ledger (make run's server)", fmt.Sprintf("%.1f/s via imptest", h.LedgerPaymentsPerS),
+		fmt.Sprintf("%.1f/s in the page", h.LedgerInPagePerS), "", "")
+	row("  request_pay → callback, with the ledger", "p50 "+ms(h.LedgerCallbackP50), "p95 "+ms(h.LedgerCallbackP95), "", "")
 	row("dist/ bytes before first IMP call", fmt.Sprint(r.FirstLoadBytes), fmt.Sprintf("%d until ready", r.ReadyLoadBytes), "", "")
 	tw.Flush()
 

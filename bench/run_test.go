@@ -65,6 +65,9 @@ func TestBenchRunsAgainstSDK(t *testing.T) {
 	assert.Greater(t, res.Headless.PaymentsPerS, 0.0)
 	assert.Greater(t, res.Headless.InPagePerS, 0.0)
 	assert.Greater(t, res.Headless.CallbackP50, 0.0)
+	assert.Greater(t, res.Headless.LedgerPaymentsPerS, 0.0, "the same loops against make run's server with its ledger")
+	assert.Greater(t, res.Headless.LedgerInPagePerS, 0.0)
+	assert.Greater(t, res.Headless.LedgerCallbackP50, 0.0)
 
 	assert.Equal(t, 3, res.Window.Requests)
 	assert.Greater(t, res.Window.P50, 0.0)

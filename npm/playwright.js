@@ -155,6 +155,7 @@ export class Sandbox {
     this.responses = [];
     this._read = 0; // responses handed out by result()
     this._seen = 0; // responses a window action or waitWindow has accounted for
+    this._waiters = new Set(); // woken by each answer (see _arrival)
     /** The SDK's console lines ("[impshim] …") in the context's pages, the latest 100. */
     this.console = [];
     /** Every request routed to impshim: {url, kind, status, note?}. */
@@ -281,6 +282,19 @@ export class Sandbox {
     try { d = JSON.parse(text); } catch { return; }
     if (!d || typeof d !== 'object') return;
     this.responses.push({ response: d.response, redirect_url: d.redirect_url ?? null, page: source.page });
+    for (const wake of this._waiters) wake();
+    this._waiters.clear();
+  }
+
+  // _arrival resolves when the next answer arrives or after ms, whichever comes first: a wait for
+  // an answer hears of it at once instead of on its next poll (a suite pays that poll on every
+  // payment), and still wakes to check its deadline.
+  _arrival(ms) {
+    return new Promise((resolve) => {
+      const wake = () => { clearTimeout(timer); this._waiters.delete(wake); resolve(); };
+      const timer = setTimeout(wake, ms);
+      this._waiters.add(wake);
+    });
   }
 
   _note(s) {
@@ -378,7 +392,8 @@ export class Sandbox {
         const why = await this._why(page, Date.now() >= end);
         if (why) throw new ImpshimError(`waitWindow: ${why}`);
       }
-      await sleep(POLL_MS);
+      // A window usually shows within milliseconds of the click: the first looks come quickly.
+      await sleep(i < 4 ? 5 << i : POLL_MS);
     }
   }
 
@@ -407,7 +422,7 @@ export class Sandbox {
     while (this.responses.length === before) {
       if (clickError && Date.now() - failedAt > 1000) throw clickError;
       if (Date.now() >= end) throw new ImpshimError(`${button}: clicked, but the SDK gave no answer within ${this._timeout(opts)} ms`);
-      await sleep(POLL_MS);
+      await this._arrival(POLL_MS);
     }
     this._seen = this.responses.length;
     return this.responses[before].response;
@@ -428,7 +443,7 @@ export class Sandbox {
         const why = await this._why(page, true);
         throw new ImpshimError(`result: no answer from IMP.request_pay within ${this._timeout(opts)} ms: ${why}`);
       }
-      await sleep(POLL_MS);
+      await this._arrival(POLL_MS);
     }
     const r = this.responses[this._read++];
     this._seen = Math.max(this._seen, this._read);

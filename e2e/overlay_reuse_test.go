@@ -1,10 +1,14 @@
 package e2e
 
 import (
+	"net/http"
+	"strconv"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 	"github.com/impshim/impshim/e2e/imptest"
+	"github.com/impshim/impshim/ledger"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -59,4 +63,38 @@ func TestOverlayReusedBackToBack(t *testing.T) {
 			between("after Fail")
 		})
 	}
+}
+
+// TestBridgeLedgerSandboxClock: a merchant moved its sandbox clock a month ahead (POST
+// /sandbox/clock). A buyer pays in the window; the callback's paid_at and the REST answer's
+// started_at and paid_at are all on that clock, the same second — not the browser's real time.
+func TestBridgeLedgerSandboxClock(t *testing.T) {
+	t.Parallel()
+	base, token := ledgerServer(t)
+	var moved struct {
+		Now int64 `json:"now"`
+	}
+	require.Equal(t, http.StatusOK, restCall(t, "POST", base+"/sandbox/clock", token, map[string]any{"advance_s": 30 * 24 * 3600}, &moved))
+	require.Greater(t, moved.Now, time.Now().Unix()+29*24*3600)
+	var tok struct {
+		AccessToken string `json:"access_token"`
+	}
+	require.Equal(t, http.StatusOK, restCall(t, "POST", base+"/users/getToken", "",
+		map[string]string{"imp_key": ledger.DemoKeys.ImpKey, "imp_secret": ledger.DemoKeys.ImpSecret}, &tok))
+
+	tb := newTab(t)
+	openDemo(tb, base+"/")
+	tb.do(imptest.SetOutcome(imptest.Outcome{Result: "paid", DelayMS: new(0)}),
+		imptest.Pay(map[string]any{"pg": "kakaopay", "amount": 2500, "name": "Clock order", "merchant_uid": "clock-" + strconv.FormatInt(time.Now().UnixNano(), 36)}))
+	resp := run(tb, imptest.Result())
+	require.True(t, resp.Success, "%+v", resp.Raw)
+
+	var p struct {
+		StartedAt int64 `json:"started_at"`
+		PaidAt    int64 `json:"paid_at"`
+	}
+	require.Equal(t, http.StatusOK, restCall(t, "GET", base+"/payments/"+resp.ImpUID, tok.AccessToken, nil, &p))
+	assert.GreaterOrEqual(t, p.PaidAt, moved.Now, "paid_at on the moved clock")
+	assert.GreaterOrEqual(t, p.StartedAt, moved.Now, "started_at on the moved clock")
+	assert.Equal(t, p.PaidAt, resp.PaidAt, "the callback says what the merchant's server reads")
 }

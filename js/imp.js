@@ -772,6 +772,10 @@
         warn(`the sandbox ledger refused the outcome of ${s.impUID}: ${a.error_code}: ${a.error_msg}`);
         resp = errorResponse(a.error_code, a.error_msg, resp && resp.merchant_uid != null ? resp.merchant_uid : s.req.merchantUID, s.impUID);
         full = resp;
+      } else if (a && Number.isInteger(a.paid_at)) {
+        // The ledger's paid_at is on the merchant's sandbox clock: the callback says what the
+        // merchant's server will read from GET /payments/{imp_uid}, not this browser's time.
+        for (const r of [resp, full]) if (r && typeof r === 'object' && 'paid_at' in r) r.paid_at = a.paid_at;
       }
     }
     if (st.session === s) st.session = null;

@@ -699,6 +699,33 @@ test('ledger (C2): attempt before the window, approval URL to the window, outcom
   assert.equal(IMP.sandbox.lastTrace(), null);
 });
 
+test("ledger (C2): the callback's paid_at is the ledger's (the merchant's sandbox clock), not the browser's", async () => {
+  const moved = 1_802_592_000;
+  const page = ledgerPage((path) => (path.endsWith('/outcome')
+    ? { status: 200, body: JSON.stringify({ ok: true, imp_uid: 'x', status: 'paid', paid_at: moved }) } : okBody));
+  page.core.complete = (id, outcome) => {
+    const ok = JSON.parse(outcome).result === 'paid';
+    return JSON.stringify({ response: ok
+      ? { success: true, imp_uid: `imps_00000000000${id}`, merchant_uid: 'm', status: 'paid', paid_at: 1_700_000_000 }
+      : { success: false, imp_uid: `imps_00000000000${id}`, merchant_uid: 'm', status: 'failed', error_code: 'PG_FAILED', error_msg: 'e' } });
+  };
+  const { IMP } = page;
+  IMP.sandbox.configure(seed);
+  let heard = null;
+  const pay = IMP.request_pay({ amount: 1000, merchant_uid: 'C1' }, (r) => { heard = r; });
+  await showWindow(page, 1);
+  const one = page.session();
+  page.post({ impshim: 1, nonce: one.nonce, type: 'result', result: 'paid' }, { source: one.win });
+  assert.equal((await pay).paid_at, moved);
+  assert.equal(heard.paid_at, moved, 'the callback hears it too');
+
+  const failed = IMP.request_pay({ amount: 1000, merchant_uid: 'C2' });
+  await showWindow(page, 2);
+  const two = page.session();
+  page.post({ impshim: 1, nonce: two.nonce, type: 'result', result: 'failed' }, { source: two.win });
+  assert.equal('paid_at' in (await failed), false, 'a response without paid_at gets none');
+});
+
 test('ledger (C2): a refused attempt is the answer — imp_uid null, no window; redirect on a phone', async () => {
   const refuse = (path) => (path === 'sandbox/attempts'
     ? { status: 200, body: JSON.stringify({ ok: false, error_code: 'F1002', error_msg: '이미 결제가 완료된 주문번호입니다.' }) }

@@ -228,8 +228,19 @@ func (a *API) completeAttempt(r *http.Request) (any, error) {
 		}
 		a.notify(body.MerchantCode, p, notice)
 	}
+	// paid_at goes back to the bridge, which gives it to the callback: the merchant's page hears
+	// the time its server will read (the sandbox clock's), not the browser's.
+	paidAt := p.PaidAt
+	if !changed && p.Status == StatusPaid {
+		cur, err := a.store.Payment(r.Context(), body.MerchantCode, impUID) // a retry: the first outcome's stamp stays
+		if err != nil {
+			return nil, err
+		}
+		paidAt = cur.PaidAt
+	}
 	return struct {
 		ImpUID string `json:"imp_uid"`
 		Status string `json:"status"`
-	}{p.ImpUID, p.Status}, nil
+		PaidAt int64  `json:"paid_at"`
+	}{p.ImpUID, p.Status, paidAt}, nil
 }

@@ -11,7 +11,7 @@ const day = 24 * 3600
 
 // windowPayment takes one payment through the window's three calls (attempt, the window's
 // approval, the bridge's outcome) and answers the outcome's reply.
-func (f *fixture) windowPayment(t *testing.T, uid, merchantUID string, open, response map[string]any) {
+func (f *fixture) windowPayment(t *testing.T, uid, merchantUID string, open, response map[string]any) reply {
 	t.Helper()
 	r := f.open(open)
 	require.Equal(t, 200, r.Status, r.Raw)
@@ -19,6 +19,7 @@ func (f *fixture) windowPayment(t *testing.T, uid, merchantUID string, open, res
 	require.Equal(t, 200, r.Status, r.Raw)
 	r = f.outcome(DemoMerchant, uid, response)
 	require.Equal(t, 200, r.Status, r.Raw)
+	return r
 }
 
 // TestWindowPaymentsFollowTheSandboxClock: a merchant who moved its sandbox clock (to test a
@@ -31,14 +32,21 @@ func TestWindowPaymentsFollowTheSandboxClock(t *testing.T) {
 	require.Equal(t, 200, moved.Status, moved.Raw)
 	now := float64(t0 + 30*day)
 	tok := f.token(DemoKeys) // the first token expired on the moved clock
+	clockNow := func() float64 { return float64(f.clock.Now().Unix() + 30*day) }
 
 	t.Run("through the window", func(t *testing.T) {
 		uid := impUID()
-		f.windowPayment(t, uid, "clock-w1", attemptOf(DemoMerchant, uid, "clock-w1", 5000), paidResponse(uid, "clock-w1", 5000))
+		out := f.windowPayment(t, uid, "clock-w1", attemptOf(DemoMerchant, uid, "clock-w1", 5000), paidResponse(uid, "clock-w1", 5000))
+		assert.Equal(t, now, out.Body["paid_at"], "the outcome's answer gives the bridge the ledger's paid_at, for the callback")
 		p := resp(f.get("/payments/"+uid, tok))
 		assert.Equal(t, "paid", p["status"])
 		assert.Equal(t, now, p["started_at"], "started_at: the merchant's clock when the window opened")
 		assert.Equal(t, now, p["paid_at"], "paid_at: the merchant's clock when the ledger recorded the approval, not the browser's paid_at")
+
+		f.clock.Advance(5e9)
+		again := f.outcome(DemoMerchant, uid, paidResponse(uid, "clock-w1", 5000))
+		require.Equal(t, 200, again.Status, again.Raw)
+		assert.Equal(t, now, again.Body["paid_at"], "a retried outcome answers the first one's stamp")
 	})
 	t.Run("a window that failed", func(t *testing.T) {
 		uid := impUID()
@@ -46,8 +54,8 @@ func TestWindowPaymentsFollowTheSandboxClock(t *testing.T) {
 			"success": false, "imp_uid": uid, "merchant_uid": "clock-w2", "status": "failed", "error_code": "PG_FAILED", "error_msg": "x"})
 		p := resp(f.get("/payments/"+uid, tok))
 		assert.Equal(t, "failed", p["status"])
-		assert.Equal(t, now, p["started_at"])
-		assert.Equal(t, now, p["failed_at"])
+		assert.Equal(t, clockNow(), p["started_at"])
+		assert.Equal(t, clockNow(), p["failed_at"])
 	})
 	t.Run("the older record-after-success path", func(t *testing.T) {
 		uid := impUID()
@@ -55,8 +63,8 @@ func TestWindowPaymentsFollowTheSandboxClock(t *testing.T) {
 		delete(rec["response"].(map[string]any), "paid_at")
 		f.mustRecord(rec)
 		p := resp(f.get("/payments/"+uid, tok))
-		assert.Equal(t, now, p["started_at"])
-		assert.Equal(t, now, p["paid_at"])
+		assert.Equal(t, clockNow(), p["started_at"])
+		assert.Equal(t, clockNow(), p["paid_at"])
 	})
 	t.Run("the clock read back through the bridge's listing", func(t *testing.T) {
 		r := f.do("GET", "/sdk/sandbox/payments?merchant_code="+DemoMerchant+"&merchant_uid=clock-w1", nil)

@@ -46,9 +46,9 @@ func (r *Request) misspelledParams() []Warning {
 		if listed(documentedParams, key) || len(key) < 4 || !utf8.ValidString(key) || utf8.RuneCountInString(key) > maxEditRunes {
 			continue
 		}
-		nk := []rune(normalParam(key))
+		nk := runes(normalParam(key))
 		for _, known := range documentedParams {
-			nd := []rune(normalParam(known))
+			nd := runes(normalParam(known))
 			if len(nd) < 4 || abs(len(nd)-len(nk)) > maxSuggestDistance || editDistance(nk, nd, maxSuggestDistance) > maxSuggestDistance {
 				continue
 			}

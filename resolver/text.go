@@ -96,3 +96,15 @@ func listed(list []string, s string) bool {
 	}
 	return false
 }
+
+// runes is []rune(s) (invalid bytes become U+FFFD alike), decoded by a range loop: the
+// conversion would link the runtime's rune-slice code for this one use.
+//
+//go:noinline
+func runes(s string) []rune {
+	out := make([]rune, 0, len(s))
+	for _, r := range s {
+		out = append(out, r)
+	}
+	return out
+}

@@ -337,7 +337,11 @@ func (p *parser) afterItem(end byte) (more bool, err error) {
 	if p.skipTo(end) {
 		return false, nil
 	}
-	return false, p.fail("unexpected " + p.describe() + ", want ',' or '" + string(end) + "'")
+	want := ", want ',' or '}'"
+	if end == ']' {
+		want = ", want ',' or ']'"
+	}
+	return false, p.fail("unexpected " + p.describe() + want)
 }
 
 func (p *parser) number() (Value, error) {

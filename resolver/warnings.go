@@ -128,7 +128,7 @@ func (m *Merchant) pgCause(q Query, code, mid string) Warning {
 		}
 		return Warning{Code: WarnMIDNotFound, Message: msg, Suggestions: suggestPGs(fixes)}
 	}
-	_, inCatalog := Lookup(code)
+	_, inCatalog := catalogIndex[code]
 	otherType := listed(m.codes, code) // configured, but only for the other type
 	if !inCatalog && !otherType {
 		msg := "unknown PG code " + quote(code)

@@ -144,7 +144,7 @@ func (s *Store) OpenAttempt(ctx context.Context, a PaymentAttempt, p Payment, no
 		if p.CancelReceiptURLs == nil {
 			p.CancelReceiptURLs = []string{}
 		}
-		if err := insertPayment(ctx, tx, a.MerchantCode, p, notice, now); err != nil {
+		if err := insertPayment(ctx, s.in(tx), a.MerchantCode, p, notice, now); err != nil {
 			return err
 		}
 		_, err = tx.ExecContext(ctx, `INSERT INTO attempts
@@ -246,7 +246,7 @@ func (s *Store) CompleteAttempt(ctx context.Context, merchantCode string, p Paym
 		if err != nil {
 			return err
 		}
-		old, _, _, err := loadPayment(ctx, tx, "imp_uid = ? AND merchant_code = ?", p.ImpUID, merchantCode)
+		old, _, _, err := loadPayment(ctx, s.in(tx), "imp_uid = ? AND merchant_code = ?", p.ImpUID, merchantCode)
 		if err != nil {
 			return err
 		}
@@ -271,7 +271,7 @@ func (s *Store) CompleteAttempt(ctx context.Context, merchantCode string, p Paym
 		p.StartedAt = old.StartedAt
 		p.CancelHistory, p.CancelReceiptURLs = []Cancellation{}, []string{}
 		changed = success // a failure changes the status too, but never calls a webhook
-		if err := updatePayment(ctx, tx, p, now); err != nil {
+		if err := updatePayment(ctx, s.in(tx), p, now); err != nil {
 			return err
 		}
 		_, err = tx.ExecContext(ctx, "UPDATE attempts SET completed_at = ? WHERE imp_uid = ?", now, p.ImpUID)

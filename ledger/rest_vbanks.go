@@ -139,7 +139,7 @@ func (s *Store) IssueVbank(ctx context.Context, merchantCode string, p Payment, 
 		if n > 0 {
 			return refusedIn(msgAlreadyPaid, "merchant_uid "+quote(p.MerchantUID)+" has been paid already: a virtual account needs an order that never was")
 		}
-		return insertPayment(ctx, tx, merchantCode, p, notice, now)
+		return insertPayment(ctx, s.in(tx), merchantCode, p, notice, now)
 	})
 }
 
@@ -215,7 +215,7 @@ func checkUnpaidVbank(p Payment) (Payment, error) {
 // changePayment applies change to the merchant's payment in one transaction.
 func (s *Store) changePayment(ctx context.Context, merchantCode, impUID string, now int64, change func(Payment) (Payment, error)) error {
 	return s.tx(ctx, func(tx *sql.Tx) error {
-		p, _, _, err := loadPayment(ctx, tx, "imp_uid = ? AND merchant_code = ?", impUID, merchantCode)
+		p, _, _, err := loadPayment(ctx, s.in(tx), "imp_uid = ? AND merchant_code = ?", impUID, merchantCode)
 		if errors.Is(err, ErrNotFound) {
 			return notFoundIn(msgPaymentNotFound, "no payment with imp_uid "+quote(impUID)+" for this merchant")
 		}
@@ -226,7 +226,7 @@ func (s *Store) changePayment(ctx context.Context, merchantCode, impUID string, 
 		if err != nil {
 			return err
 		}
-		return updatePayment(ctx, tx, p, now)
+		return updatePayment(ctx, s.in(tx), p, now)
 	})
 }
 

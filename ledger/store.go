@@ -124,6 +124,12 @@ func Open(path string) (*Store, error) {
 		return nil, fmt.Errorf("ledger: rewriting the payments of %s in this version's form: %w", path, err)
 	}
 	s := &Store{db: db, rawDocs: current}
+	for _, q := range writeStatements {
+		if _, err := s.prepared(context.Background(), q); err != nil {
+			s.Close()
+			return nil, fmt.Errorf("ledger: preparing %s: %w", path, err)
+		}
+	}
 	if !memory {
 		s.checkpoints = startCheckpointer(db)
 	}
@@ -177,11 +183,11 @@ func (s *Store) Record(ctx context.Context, r Record, now int64) (changed bool, 
 		p.CancelReceiptURLs = []string{}
 	}
 	err = s.tx(ctx, func(tx *sql.Tx) error {
-		old, oldCode, _, err := loadPayment(ctx, tx, "imp_uid = ?", p.ImpUID)
+		old, oldCode, _, err := loadPayment(ctx, s.in(tx), "imp_uid = ?", p.ImpUID)
 		switch {
 		case errors.Is(err, ErrNotFound):
 			changed = true
-			return insertPayment(ctx, tx, r.MerchantCode, p, r.NoticeURLs, now)
+			return insertPayment(ctx, s.in(tx), r.MerchantCode, p, r.NoticeURLs, now)
 		case err != nil:
 			return err
 		case oldCode != r.MerchantCode:
@@ -199,12 +205,25 @@ func (s *Store) Record(ctx context.Context, r Record, now int64) (changed bool, 
 			old.FailReason = p.FailReason
 		}
 		changed = true
-		return updatePayment(ctx, tx, old, now)
+		return updatePayment(ctx, s.in(tx), old, now)
 	})
 	return changed, err
 }
 
-func insertPayment(ctx context.Context, tx *sql.Tx, code string, p Payment, notice []string, now int64) error {
+// The payment writers' statements (writeStatements prepares them).
+const (
+	insertPaymentSQL = `INSERT INTO payments
+		(imp_uid, merchant_code, merchant_uid, status, started_at, paid_at, updated_at, seq, notice_urls, doc)
+		VALUES (?, ?, ?, ?, ?, ?, ?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM payments), ?, ?)`
+	keepStatusSQL    = `UPDATE payments SET updated_at = ?, doc = ? WHERE imp_uid = ? AND status = ? AND paid_at = ?`
+	updatePaymentSQL = `UPDATE payments SET status = ?, paid_at = ?, updated_at = ?, doc = ? WHERE imp_uid = ?`
+	loadPaymentSQL   = `SELECT merchant_code, notice_urls, doc FROM payments WHERE `
+)
+
+var writeStatements = []string{insertPaymentSQL, keepStatusSQL, updatePaymentSQL,
+	loadPaymentSQL + "imp_uid = ?", loadPaymentSQL + "imp_uid = ? AND merchant_code = ?"}
+
+func insertPayment(ctx context.Context, tx inTx, code string, p Payment, notice []string, now int64) error {
 	doc, err := paymentDoc(p)
 	if err != nil {
 		return err
@@ -213,21 +232,19 @@ func insertPayment(ctx context.Context, tx *sql.Tx, code string, p Payment, noti
 		notice = []string{}
 	}
 	urls, _ := json.Marshal(notice)
-	_, err = tx.ExecContext(ctx, `INSERT INTO payments
-		(imp_uid, merchant_code, merchant_uid, status, started_at, paid_at, updated_at, seq, notice_urls, doc)
-		VALUES (?, ?, ?, ?, ?, ?, ?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM payments), ?, ?)`,
+	_, err = tx.ExecContext(ctx, insertPaymentSQL,
 		p.ImpUID, code, p.MerchantUID, p.Status, p.StartedAt, p.PaidAt, now, string(urls), string(doc))
 	return err
 }
 
-func updatePayment(ctx context.Context, tx *sql.Tx, p Payment, now int64) error {
+func updatePayment(ctx context.Context, tx inTx, p Payment, now int64) error {
 	doc, err := paymentDoc(p)
 	if err != nil {
 		return err
 	}
 	// SQLite rewrites the entries of every index on a column the SET names, changed or not: a
 	// partial cancel (status and paid_at as they were) names only what it changes.
-	res, err := tx.ExecContext(ctx, `UPDATE payments SET updated_at = ?, doc = ? WHERE imp_uid = ? AND status = ? AND paid_at = ?`,
+	res, err := tx.ExecContext(ctx, keepStatusSQL,
 		now, string(doc), p.ImpUID, p.Status, p.PaidAt)
 	if err != nil {
 		return err
@@ -235,7 +252,7 @@ func updatePayment(ctx context.Context, tx *sql.Tx, p Payment, now int64) error 
 	if n, err := res.RowsAffected(); err != nil || n > 0 {
 		return err
 	}
-	_, err = tx.ExecContext(ctx, `UPDATE payments SET status = ?, paid_at = ?, updated_at = ?, doc = ? WHERE imp_uid = ?`,
+	_, err = tx.ExecContext(ctx, updatePaymentSQL,
 		p.Status, p.PaidAt, now, string(doc), p.ImpUID)
 	return err
 }
@@ -247,7 +264,7 @@ type queryer interface {
 // loadPayment reads the one payment matching where (a fixed SQL fragment; values go in args).
 func loadPayment(ctx context.Context, q queryer, where string, args ...any) (p Payment, code string, notice []string, err error) {
 	var doc, urls string
-	err = q.QueryRowContext(ctx, `SELECT merchant_code, notice_urls, doc FROM payments WHERE `+where, args...).Scan(&code, &urls, &doc)
+	err = q.QueryRowContext(ctx, loadPaymentSQL+where, args...).Scan(&code, &urls, &doc)
 	if err == sql.ErrNoRows {
 		return p, "", nil, ErrNotFound
 	}
@@ -471,10 +488,10 @@ func (s *Store) Cancel(ctx context.Context, merchantCode string, c Cancel, now i
 	err = s.tx(ctx, func(tx *sql.Tx) error {
 		var err error
 		if c.ImpUID != "" {
-			p, _, notice, err = loadPayment(ctx, tx, "imp_uid = ? AND merchant_code = ?", c.ImpUID, merchantCode)
+			p, _, notice, err = loadPayment(ctx, s.in(tx), "imp_uid = ? AND merchant_code = ?", c.ImpUID, merchantCode)
 		} else {
 			// The paid attempt of an order is the one to cancel, not a failed retry before it.
-			p, _, notice, err = loadPayment(ctx, tx,
+			p, _, notice, err = loadPayment(ctx, s.in(tx),
 				"merchant_code = ? AND merchant_uid = ? ORDER BY (status IN ('paid', 'ready')) DESC, seq DESC LIMIT 1",
 				merchantCode, c.MerchantUID)
 		}
@@ -512,7 +529,7 @@ func (s *Store) Cancel(ctx context.Context, merchantCode string, c Cancel, now i
 			p.Status = StatusCancelled
 			changed = true
 		}
-		return updatePayment(ctx, tx, p, now)
+		return updatePayment(ctx, s.in(tx), p, now)
 	})
 	return p, notice, changed, err
 }
@@ -670,7 +687,7 @@ func (s *Store) exists(ctx context.Context, impUID string) bool {
 func (s *Store) Deposit(ctx context.Context, merchantCode, impUID string, now int64) (p Payment, notice []string, err error) {
 	err = s.tx(ctx, func(tx *sql.Tx) error {
 		var err error
-		p, _, notice, err = loadPayment(ctx, tx, "imp_uid = ? AND merchant_code = ?", impUID, merchantCode)
+		p, _, notice, err = loadPayment(ctx, s.in(tx), "imp_uid = ? AND merchant_code = ?", impUID, merchantCode)
 		if errors.Is(err, ErrNotFound) {
 			return notFound("no payment with imp_uid " + strconv.Quote(impUID) + " for merchant " + merchantCode)
 		}
@@ -686,7 +703,7 @@ func (s *Store) Deposit(ctx context.Context, merchantCode, impUID string, now in
 				" has passed on the merchant's sandbox clock (now "+strconv.FormatInt(now, 10)+"): the bank no longer takes the deposit", ErrConflict)
 		}
 		p.Status, p.PaidAt = StatusPaid, now
-		return updatePayment(ctx, tx, p, now)
+		return updatePayment(ctx, s.in(tx), p, now)
 	})
 	return p, notice, err
 }
@@ -705,7 +722,7 @@ func (s *Store) Import(ctx context.Context, rs []Record, now int64) error {
 			if p.CancelReceiptURLs == nil {
 				p.CancelReceiptURLs = []string{}
 			}
-			if err := insertPayment(ctx, tx, r.MerchantCode, p, r.NoticeURLs, now); err != nil {
+			if err := insertPayment(ctx, s.in(tx), r.MerchantCode, p, r.NoticeURLs, now); err != nil {
 				return fmt.Errorf("ledger: importing %s: %w", p.ImpUID, err)
 			}
 		}

@@ -66,7 +66,7 @@ func (s *Store) ChargeKey(ctx context.Context, merchantCode, customerUID string,
 			return err
 		}
 		p, refusal = chargeOutcome(k, magic, c, "payment", now)
-		return insertPayment(ctx, tx, merchantCode, p, c.NoticeURLs, now)
+		return insertPayment(ctx, s.in(tx), merchantCode, p, c.NoticeURLs, now)
 	})
 	return p, refusal, err
 }
@@ -97,7 +97,7 @@ func (s *Store) ChargeCard(ctx context.Context, merchantCode string, k BillingKe
 		if !keep {
 			p.CustomerUID = ""
 		}
-		return insertPayment(ctx, tx, merchantCode, p, c.NoticeURLs, now)
+		return insertPayment(ctx, s.in(tx), merchantCode, p, c.NoticeURLs, now)
 	})
 	return p, refusal, err
 }

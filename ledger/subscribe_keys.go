@@ -197,7 +197,7 @@ func (s *Store) IssueBillingKeyFromAttempt(ctx context.Context, merchantCode str
 func (s *Store) MarkIssuingPayment(ctx context.Context, merchantCode, impUID string) error {
 	return s.tx(ctx, func(tx *sql.Tx) error {
 		// In Go, not with SQLite's json_set: the document stays in paymentDoc's form (docform.go).
-		p, _, _, err := loadPayment(ctx, tx, "imp_uid = ? AND merchant_code = ?", impUID, merchantCode)
+		p, _, _, err := loadPayment(ctx, s.in(tx), "imp_uid = ? AND merchant_code = ?", impUID, merchantCode)
 		if errors.Is(err, ErrNotFound) {
 			return nil
 		}

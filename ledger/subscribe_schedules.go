@@ -376,7 +376,7 @@ func (s *Store) RunSchedule(ctx context.Context, d DueSchedule, now int64) (sc S
 				return paid
 			}
 		}
-		if err := insertPayment(ctx, tx, d.MerchantCode, p, sc.NoticeURLs, now); err != nil {
+		if err := insertPayment(ctx, s.in(tx), d.MerchantCode, p, sc.NoticeURLs, now); err != nil {
 			return err
 		}
 		sc.ScheduleStatus, sc.ExecutedAt, sc.ImpUID = ScheduleExecuted, now, Text(p.ImpUID)
@@ -451,7 +451,7 @@ func (s *Store) RetrySchedule(ctx context.Context, merchantCode, merchantUID str
 			return err
 		}
 		p, refusal = chargeOutcome(k, magic, sc.charge(), "payment.scheduled", now)
-		if err := insertPayment(ctx, tx, merchantCode, p, sc.NoticeURLs, now); err != nil {
+		if err := insertPayment(ctx, s.in(tx), merchantCode, p, sc.NoticeURLs, now); err != nil {
 			return err
 		}
 		sc.ExecutedAt, sc.ImpUID, sc.PaymentStatus, sc.FailReason = now, Text(p.ImpUID), Text(p.Status), p.FailReason

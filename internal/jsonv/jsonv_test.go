@@ -337,3 +337,70 @@ func TestAppendArray(t *testing.T) {
 	assert.Equal(t, `x["a","b\u003c"]`, string(AppendArray([]byte("x"), []string{"a", "b<"}, AppendString)))
 	assert.Equal(t, `[1,-2]`, string(AppendArray(nil, []int64{1, -2}, AppendInt)))
 }
+
+// Writer must write what the AppendKey-then-value form it replaced wrote, byte for byte.
+func TestWriter(t *testing.T) {
+	w := Writer{B: []byte("{")}
+	w.Str("s", "a\"<b>")
+	w.StrOrNull("empty", "")
+	w.StrOrNull("full", "x")
+	w.Bool("t", true)
+	w.Bool("f", false)
+	w.Int("n", -42)
+	w.Raw("amount", "10.50")
+	w.Strs("list", []string{"a", "b"})
+	w.Strs("none", nil)
+	w.Key("inner")
+	w.B = append(w.B, '{')
+	w.Int("first", 1)
+	w.B = append(w.B, '}')
+	got := string(append(w.B, '}'))
+
+	var want []byte
+	want = append(want, '{')
+	want = AppendString(AppendKey(want, "s"), "a\"<b>")
+	want = append(AppendKey(want, "empty"), "null"...)
+	want = AppendString(AppendKey(want, "full"), "x")
+	want = AppendBool(AppendKey(want, "t"), true)
+	want = AppendBool(AppendKey(want, "f"), false)
+	want = AppendInt(AppendKey(want, "n"), -42)
+	want = append(AppendKey(want, "amount"), "10.50"...)
+	want = AppendArray(AppendKey(want, "list"), []string{"a", "b"}, AppendString)
+	want = AppendArray(AppendKey(want, "none"), []string(nil), AppendString)
+	want = append(AppendKey(want, "inner"), '{')
+	want = append(AppendInt(AppendKey(want, "first"), 1), '}', '}')
+	require.Equal(t, string(want), got)
+	require.True(t, json.Valid([]byte(got)), got)
+}
+
+func TestGetStringBool(t *testing.T) {
+	v, err := Parse([]byte(`{"s":"x","n":null,"b":true,"num":1,"dup":"a","dup":"b"}`))
+	require.NoError(t, err)
+	for _, tc := range []struct {
+		key, want, wrong string
+	}{
+		{"s", "x", ""}, {"n", "keep", ""}, {"missing", "keep", ""}, {"b", "keep", "a boolean"},
+		{"num", "keep", "a number"}, {"dup", "b", ""},
+	} {
+		s := "keep"
+		assert.Equal(t, tc.wrong, v.GetString(tc.key, &s), tc.key)
+		assert.Equal(t, tc.want, s, tc.key)
+	}
+	for _, tc := range []struct {
+		key         string
+		want        bool
+		wrong       string
+		startedTrue bool
+	}{
+		{"b", true, "", false}, {"n", true, "", true}, {"missing", false, "", false}, {"s", true, "a string", true},
+	} {
+		b := tc.startedTrue
+		assert.Equal(t, tc.wrong, v.GetBool(tc.key, &b), tc.key)
+		assert.Equal(t, tc.want, b, tc.key)
+	}
+	arr, err := Parse([]byte(`["s"]`))
+	require.NoError(t, err)
+	s := "keep"
+	assert.Equal(t, "", arr.GetString("s", &s), "a non-object has no members")
+	assert.Equal(t, "keep", s)
+}

@@ -84,3 +84,23 @@ func benchlessPayment(i int) Payment {
 		Amount: Whole(1000), Currency: "KRW", Status: []string{StatusPaid, StatusFailed, StatusReady}[i%3],
 		StartedAt: t0 - 200 + int64(i), PaidAt: t0 - 100 + int64(i)}
 }
+
+// The payment writers' statements find their row through an index: a cancel's time under the
+// write lock does not grow with the ledger.
+func TestWritePlansUseIndexes(t *testing.T) {
+	s, err := Open(":memory:")
+	require.NoError(t, err)
+	defer s.Close()
+	for _, q := range writeStatements {
+		args := make([]any, strings.Count(q, "?"))
+		for i := range args {
+			args[i] = "x"
+		}
+		plan := strings.Join(queryPlan(t, s, q, args...), "; ")
+		assert.NotRegexp(t, `SCAN payments($|;)`, plan, "%s: %s", q, plan)
+		if !strings.HasPrefix(q, "INSERT") {
+			assert.Contains(t, plan, "sqlite_autoindex_payments_1 (imp_uid=?)", "%s: %s", q, plan)
+		}
+		t.Logf("%s\n  %s", strings.Join(strings.Fields(q), " "), plan)
+	}
+}

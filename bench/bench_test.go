@@ -134,6 +134,8 @@ func TestGoPackage(t *testing.T) {
 		"":                                     "(unnamed)",
 		"go_itab.*strings.Reader,io.Reader":    "strings",
 		"type:.eq.internal/abi.Type":           "internal/abi",
+		"type_.eq._3_github.com_impshim_impshim_resolver.Identity": "github.com_impshim_impshim_resolver",
+		"type_.eq._12_main.window":                                 "main",
 	} {
 		assert.Equal(t, want, goPackage(sym), sym)
 	}

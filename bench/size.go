@@ -354,7 +354,23 @@ func stripSymPrefix(sym string) string {
 			break
 		}
 	}
-	return strings.TrimLeft(sym, "*")
+	sym = strings.TrimLeft(sym, "*")
+	// An array type's equality is named for its length first: type_.eq._3_github.com_….Identity.
+	if len(sym) > 2 && sym[0] == '_' {
+		if end := strings.IndexByte(sym[1:], '_'); end > 0 && isDigits(sym[1:1+end]) {
+			sym = sym[2+end:]
+		}
+	}
+	return sym
+}
+
+func isDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return s != ""
 }
 
 // longestDep returns the longest key of mangled that sym starts with, followed by '.'.

@@ -73,7 +73,7 @@ func main() {
 	flag.DurationVar(&o.rest.span, "rest-span", 3*time.Second, "how long one REST read row runs (ledger and floor each, in rounds)")
 	flag.IntVar(&o.rest.maxRequests, "rest-max", 200000, "at most this many requests per REST read row")
 	flag.IntVar(&o.rest.writes, "rest-writes", 2000, "writes per write row (their p99 is the 20th slowest of 2,000)")
-	flag.IntVar(&o.rest.samples, "rest-samples", 200, "sequential samples per growth row")
+	flag.IntVar(&o.rest.samples, "rest-samples", 1000, "sequential samples per growth row")
 	flag.StringVar(&o.rest.profile, "rest-profile", "", "write a CPU profile (pprof) of the REST read rows here")
 	flag.Parse()
 	if *only != "" {

@@ -1,6 +1,7 @@
 package resolver
 
 import (
+	"strconv"
 	"strings"
 	"testing"
 	"unicode"
@@ -77,4 +78,20 @@ func FuzzText(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) { checkText(t, s) })
+}
+
+func TestQuoteIsStrconvQuote(t *testing.T) {
+	cases := []string{"", "kakaopay", "MID-x", "html5_inicis.MID-b", `a"b`, `a\b`, "tab\t", "\x00", "\x1f", " ", "~", "\x7f", "é", "카카오", "\xff", "\u2028", "<&>"}
+	for c := range 256 {
+		cases = append(cases, "ab"+string([]byte{byte(c)})+"cd")
+	}
+	for _, s := range cases {
+		require.Equal(t, strconv.Quote(s), quote(s), "%q", s)
+	}
+}
+
+func FuzzQuote(f *testing.F) {
+	f.Add("kakaopay.MID-x")
+	f.Add("é\"")
+	f.Fuzz(func(t *testing.T, s string) { require.Equal(t, strconv.Quote(s), quote(s)) })
 }

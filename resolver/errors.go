@@ -48,19 +48,14 @@ func appendCodeMessage(b []byte, code, message string) []byte {
 // compiler would inline both at each of their ~80 call sites, and every inlined copy adds a
 // few hundred bytes to the WASM module for a call saved on an error path.
 //
-//
-// quote writes plain printable ASCII (every PG code and MID in practice) itself: strconv.Quote
-// decodes and classifies each rune, a few percent of a cold resolve's Go time in WASM for
-// the mistyped pg its warnings quote. TestQuoteIsStrconvQuote holds it to strconv.Quote.
+// quote writes plain printable ASCII (every PG code and MID in practice) itself (appendQuoted):
+// strconv.Quote decodes and classifies each rune, a few percent of a cold resolve's Go time in
+// WASM for the mistyped pg its warnings quote. TestQuoteIsStrconvQuote holds it to strconv.Quote.
 //
 //go:noinline
 func quote(s string) string {
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; c < 0x20 || c > 0x7e || c == '"' || c == '\\' {
-			return strconv.Quote(s)
-		}
-	}
-	return `"` + s + `"`
+	var buf [64]byte
+	return string(appendQuoted(buf[:0], s))
 }
 
 //go:noinline

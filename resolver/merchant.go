@@ -32,7 +32,8 @@ type typeLists struct {
 // codeMIDs are the mids of one pg code's settings of a type.
 type codeMIDs struct {
 	list   []string
-	quoted string // quotedList(list)
+	quoted string       // quotedList(list)
+	fixes  []Suggestion // MID_NOT_FOUND's suggestion of code.MID for each mid of list
 }
 
 // NewMerchant validates cfg (every error at once) and compiles it. Any error gives a nil
@@ -79,6 +80,9 @@ func (m *Merchant) describe(list []int) typeLists {
 	tl.quotedCodes = quotedList(tl.codes)
 	for code, cm := range tl.mids {
 		cm.quoted = quotedList(cm.list)
+		for _, mid := range cm.list {
+			cm.fixes = append(cm.fixes, suggestion(code+"."+mid))
+		}
 		tl.mids[code] = cm
 	}
 	return tl

@@ -1,6 +1,8 @@
 package resolver
 
 import (
+	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/impshim/impshim/internal/jsonv"
@@ -21,15 +23,25 @@ type Suggestion struct {
 }
 
 // suggestPGs makes a suggestion of each corrected pg value, in order.
-func suggestPGs(pgs []string) []Suggestion {
+func suggestPGs(pgs []string) []Suggestion { return suggestPGsWith(pgs, "") }
+
+// suggestPGsWith makes a suggestion of each pg value with suffix appended, in order. The PG is
+// the tail of its label: one string for both.
+func suggestPGsWith(pgs []string, suffix string) []Suggestion {
 	if len(pgs) == 0 {
 		return nil
 	}
 	out := make([]Suggestion, len(pgs))
 	for i, pg := range pgs {
-		out[i] = Suggestion{PG: pg, Label: "Use " + pg}
+		out[i] = suggestion(pg + suffix)
 	}
 	return out
+}
+
+// suggestion is the fix that sets pg to the value pg.
+func suggestion(pg string) Suggestion {
+	label := "Use " + pg
+	return Suggestion{PG: label[len("Use "):], Label: label}
 }
 
 // Warning codes (docs/sdk.md §4).
@@ -106,54 +118,59 @@ func (m *Merchant) pgMissing(def int) Warning {
 
 // pgCause is fallbackCause for a pg with a code: an unknown mid, an unknown code, or a code
 // no setting of this type has.
+//
+// It runs on every cold resolve of a mistyped pg, and WASM pays for each string it makes, so it
+// writes its message in a buffer on the stack and allocates it once, and takes MID_NOT_FOUND's
+// suggestions from those NewMerchant wrote (codeMIDs.fixes). pgCauseReference in the tests is
+// the plain version, a concatenation per piece, that it must agree with.
 func (m *Merchant) pgCause(q Query, code, mid string) Warning {
 	tl := &m.lists[typeSlot(q.Type)] // of the settings of this type
-	codes, cm := tl.codes, tl.mids[code]
-	if mids := cm.list; len(mids) > 0 {
-		msg := "no " + code + " setting has mid " + quote(mid)
-		sug := suggest(mid, mids, nil)
+	var buf [512]byte
+	b := buf[:0]
+	if cm := tl.mids[code]; len(cm.list) > 0 {
+		b = appendQuoted(appendText(b, "no ", code, " setting has mid "), mid)
+		sug := suggest(mid, cm.list, nil)
 		if len(sug) > 0 {
-			msg += ": did you mean " + orList(sug) + "?"
+			b = appendText(appendOrList(appendText(b, ": did you mean "), sug), "?")
 		}
-		msg += " (configured mids for " + code + ": " + cm.quoted + "); use one of them, or just \"" + code + "\" for the first"
+		b = appendText(b, " (configured mids for ", code, ": ", cm.quoted, "); use one of them, or just \"", code, "\" for the first")
 		// every configured mid of the code, the did-you-mean ones first
-		var fixes []string
+		fixes := make([]Suggestion, 0, len(cm.list))
 		for _, s := range sug {
-			fixes = append(fixes, code+"."+s)
+			fixes = append(fixes, cm.fixes[slices.Index(cm.list, s)])
 		}
-		for _, s := range mids {
+		for k, s := range cm.list {
 			if !listed(sug, s) {
-				fixes = append(fixes, code+"."+s)
+				fixes = append(fixes, cm.fixes[k])
 			}
 		}
-		return Warning{Code: WarnMIDNotFound, Message: msg, Suggestions: suggestPGs(fixes)}
+		return Warning{Code: WarnMIDNotFound, Message: string(b), Suggestions: fixes}
 	}
 	_, inCatalog := catalogIndex[code]
 	otherType := listed(m.codes, code) // configured, but only for the other type
 	if !inCatalog && !otherType {
-		msg := "unknown PG code " + quote(code)
+		b = appendQuoted(appendText(b, "unknown PG code "), code)
 		if sug := suggest(code, m.codes, catalogCodes()); len(sug) > 0 {
+			b = appendText(appendOrList(appendText(b, ": did you mean "), sug), "?")
 			// the whole pg, corrected: a given mid stays
-			fixes := make([]string, len(sug))
-			for k, s := range sug {
-				fixes[k] = s
-				if mid != "" {
-					fixes[k] = s + "." + mid
-				}
+			suffix := ""
+			if mid != "" {
+				suffix = "." + mid
 			}
-			return Warning{Code: WarnPGUnknownCode, Message: msg + ": did you mean " + orList(sug) + "?", Suggestions: suggestPGs(fixes)}
+			return Warning{Code: WarnPGUnknownCode, Message: string(b), Suggestions: suggestPGsWith(sug, suffix)}
 		}
-		return Warning{Code: WarnPGUnknownCode, Message: msg + ": use a code from the PG catalog, e.g. \"html5_inicis\" or \"kakaopay\""}
+		b = appendText(b, ": use a code from the PG catalog, e.g. \"html5_inicis\" or \"kakaopay\"")
+		return Warning{Code: WarnPGUnknownCode, Message: string(b)}
 	}
-	msg := "no setting has pg " + quote(code)
+	b = appendQuoted(appendText(b, "no setting has pg "), code)
 	if otherType {
-		msg += " of type " + orDefaultType(q.Type)
+		b = appendText(b, " of type ", orDefaultType(q.Type))
 	}
-	if sug := suggest(code, codes, nil); len(sug) > 0 {
-		msg += " (did you mean " + orList(sug) + "?)"
+	if sug := suggest(code, tl.codes, nil); len(sug) > 0 {
+		b = appendText(appendOrList(appendText(b, " (did you mean "), sug), "?)")
 	}
-	msg += "; add " + withArticle(code) + " setting, or use a configured code: " + tl.quotedCodes
-	return Warning{Code: WarnPGNotConfigured, Message: msg}
+	b = appendText(appendWithArticle(appendText(b, "; add "), code), " setting, or use a configured code: ", tl.quotedCodes)
+	return Warning{Code: WarnPGNotConfigured, Message: string(b)}
 }
 
 // afterChoice adds the warnings that depend on the chosen setting.
@@ -201,7 +218,10 @@ func replacement(code string) string {
 // html5_inicis" (aitch-tee-em-el), "a uplus" (you-plus), "a kcp", "an eximbay". PG codes are
 // the words it sees, so the rules are theirs: a vowel letter reads as a vowel, but for a "u"
 // read "you" (uni…, use…, up…) and an "h" that starts a run of consonants (an initialism).
-func withArticle(word string) string {
+func withArticle(word string) string { return string(appendWithArticle(nil, word)) }
+
+// appendWithArticle appends withArticle(word).
+func appendWithArticle(b []byte, word string) []byte {
 	w := lowerASCII(word)
 	vowel := false
 	switch {
@@ -214,9 +234,9 @@ func withArticle(word string) string {
 		vowel = len(w) > 1 && strings.IndexByte("aeiouy", w[1]) < 0
 	}
 	if vowel {
-		return "an " + word
+		return appendText(b, "an ", word)
 	}
-	return "a " + word
+	return appendText(b, "a ", word)
 }
 
 func orDefaultType(t string) string {
@@ -247,20 +267,43 @@ func quotedList(list []string) string {
 	return sb.String()
 }
 
-func orList(list []string) string {
-	var sb strings.Builder
-	for k, s := range list {
-		if k > 0 {
-			if k == len(list)-1 {
-				sb.WriteString(" or ")
-			} else {
-				sb.WriteString(", ")
-			}
+// appendQuoted appends quote(s).
+func appendQuoted(b []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c > 0x7e || c == '"' || c == '\\' {
+			return strconv.AppendQuote(b, s)
 		}
-		sb.WriteString(quote(s))
 	}
-	return sb.String()
+	return append(append(append(b, '"'), s...), '"')
 }
+
+// appendOrList appends orList(list).
+func appendOrList(b []byte, list []string) []byte {
+	for k, s := range list {
+		switch {
+		case k == 0:
+		case k == len(list)-1:
+			b = appendText(b, " or ")
+		default:
+			b = appendText(b, ", ")
+		}
+		b = appendQuoted(b, s)
+	}
+	return b
+}
+
+// appendText appends the parts of a message, out of line (an inlined append is a few hundred
+// bytes of WASM at each place).
+//
+//go:noinline
+func appendText(b []byte, parts ...string) []byte {
+	for _, p := range parts {
+		b = append(b, p...)
+	}
+	return b
+}
+
+func orList(list []string) string { return string(appendOrList(nil, list)) }
 
 // addWarning appends Warning{code, message} to *ws, out of line like addError.
 //

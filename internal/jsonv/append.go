@@ -22,7 +22,7 @@ var plainASCII = func() (t [utf8.RuneSelf]bool) {
 // copied in one append.
 //
 // It writes every string of a trace (a cold resolve in WASM spent 13–25 % of its Go time here,
-// a byte at a time), so it steps over eight plain bytes at once where it can (plain8);
+// a byte at a time), so it steps over eight plain bytes at once where it can (plainRun);
 // appendStringReference in the tests is the byte-at-a-time loop it must agree with.
 func AppendString(b []byte, s string) []byte {
 	b = append(b, '"')
@@ -70,10 +70,23 @@ func AppendString(b []byte, s string) []byte {
 }
 
 // plainRun is the end of the run of plainASCII bytes in s from i: a loop of its own that
-// calls nothing, which the WASM backend compiles tighter than a loop in AppendString's body.
+// calls nothing, eight bytes at a time while it can.
+//
+// A word x has no byte that needs attention when none is ≥ 0x80, none is below 0x20, and none
+// is " or & (0x22, 0x26: x ^ 0x22… is 0 or 0x04 there), < or > (0x3c, 0x3e: x ^ 0x3c… is 0 or
+// 0x02) or \ (0x5c). "A byte below n" is (v - n·ones) &^ v & highs, exact as a yes or no for
+// bytes below 0x80 and n ≤ 0x80 (Anderson's Bit Twiddling Hacks, "determine if a word has a byte
+// less than n"); the high bits of all the tests are collected and masked once.
 func plainRun(s string, i int) int {
-	for i+8 <= len(s) && plain8(load8(s, i)) {
-		i += 8
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	for ; i+8 <= len(s); i += 8 {
+		x := load8(s, i)
+		qa := (x ^ ('"' * ones)) &^ (0x04 * ones)
+		lg := (x ^ ('<' * ones)) &^ (0x02 * ones)
+		bs := x ^ ('\\' * ones)
+		if (x|(x-0x20*ones)&^x|(qa-ones)&^qa|(lg-ones)&^lg|(bs-ones)&^bs)&highs != 0 {
+			break
+		}
 	}
 	for i < len(s) && s[i] < utf8.RuneSelf && plainASCII[s[i]] {
 		i++
@@ -87,18 +100,6 @@ func load8(s string, i int) uint64 {
 	s = s[i : i+8]
 	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
 		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
-}
-
-// plain8 reports whether all eight bytes of x are plainASCII. Each test is the word-wide "has
-// a byte below n" ((x - n·ones) &^ x & highs, exact as a yes/no for n ≤ 0x80, per Hacker's
-// Delight / Anderson's bit hacks), with "equal to c" as "x ^ c·ones has a byte below 1".
-func plain8(x uint64) bool {
-	const ones, highs = 0x0101010101010101, 0x8080808080808080
-	below := func(v uint64, n uint64) uint64 { return (v - n*ones) &^ v & highs }
-	bad := x & highs // not ASCII
-	bad |= below(x, 0x20) | below(x^('"'*ones), 1) | below(x^('\\'*ones), 1) |
-		below(x^('<'*ones), 1) | below(x^('>'*ones), 1) | below(x^('&'*ones), 1)
-	return bad == 0
 }
 
 // AppendFloat appends f the way JavaScript's JSON.stringify would: shortest round-trip form,

@@ -14,6 +14,8 @@ type Merchant struct {
 	codes []string
 	// codeIndex[i] is the index in codes of setting i's pg code.
 	codeIndex []int
+	// catalogOf[i] is setting i's catalog entry, nil for a code the catalog lacks.
+	catalogOf []*PG
 	// lists[t] is what R3's warnings say about the settings of type t, the same on every
 	// resolve: written here once rather than on each cold resolve (WASM pays for every string
 	// and slice it builds, and a 200-setting console is long).
@@ -47,6 +49,7 @@ func NewMerchant(cfg Config) (*Merchant, []ConfigError, []Warning) {
 	m.cfg.Settings = append([]Setting(nil), cfg.Settings...)
 	m.cfg.Identities = append([]Identity(nil), cfg.Identities...)
 	m.codeIndex = make([]int, len(m.cfg.Settings))
+	m.catalogOf = make([]*PG, len(m.cfg.Settings))
 	for _, i := range ConsoleOrder(m.cfg.Settings) {
 		s := &m.cfg.Settings[i]
 		t := typeSlot(s.Type)
@@ -57,6 +60,9 @@ func NewMerchant(cfg Config) (*Merchant, []ConfigError, []Warning) {
 			m.codes = append(m.codes, s.PG)
 		}
 		m.codeIndex[i] = k
+		if c, ok := catalogIndex[s.PG]; ok {
+			m.catalogOf[i] = &catalog[c]
+		}
 	}
 	for t, list := range m.byType {
 		if len(list) > 0 {

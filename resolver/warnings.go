@@ -175,11 +175,14 @@ func (m *Merchant) pgCause(q Query, code, mid string) Warning {
 
 // afterChoice adds the warnings that depend on the chosen setting.
 func (m *Merchant) afterChoice(t *Trace, q Query) {
-	chosenPG, chosenKnown := Lookup(t.Setting.PG)
+	// the chosen setting's catalog entry, found by NewMerchant (a map lookup of a string is
+	// dear in WASM, and every cold resolve made two)
+	chosenPG := m.catalogOf[t.Index]
+	chosenKnown := chosenPG != nil
 	if chosenKnown && chosenPG.Legacy {
-		addWarning(&t.Warnings, WarnLegacyPGCode, legacyMessage(chosenPG))
+		addWarning(&t.Warnings, WarnLegacyPGCode, legacyMessage(*chosenPG))
 	}
-	if t.Code != t.Setting.PG { // the requested code; "" when pg was not a string
+	if t.Code != t.Setting.PG && t.Code != "" { // the requested code; "" when pg was not a string or empty
 		if req, ok := Lookup(t.Code); ok && req.Legacy {
 			addWarning(&t.Warnings, WarnLegacyPGCode, legacyMessage(req))
 		}

@@ -63,6 +63,12 @@ func invalid(field, msg string) error {
 	return &Refusal{Kind: ErrInvalid, Code: -1, Field: field, Message: msg}
 }
 func notFound(msg string) error { return &Refusal{Kind: ErrNotFound, Code: -1, Message: msg} }
+
+// noPayment is the store's refusal of an imp_uid the merchant has no payment for.
+func noPayment(impUID string) error {
+	return notFound("no payment with imp_uid " + quote(impUID) + " for this merchant")
+}
+
 func conflict(msg string) error { return &Refusal{Kind: ErrConflict, Code: -1, Message: msg} }
 
 // firstRefusal is the first *Refusal in err, which may join several (errors.Join): every field

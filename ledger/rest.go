@@ -80,7 +80,7 @@ func (a *API) payment(r *http.Request, code string) (any, error) {
 		if wrong := wrongMethod(a.mux, r, "GET /payments/{imp_uid}"); wrong != nil {
 			return nil, wrong
 		}
-		return nil, notFoundIn(msgPaymentNotFound, "no payment with imp_uid "+quote(r.PathValue("imp_uid"))+" for this merchant")
+		return nil, paymentNotFound(r.PathValue("imp_uid"))
 	}
 	return p, err
 }

@@ -109,7 +109,7 @@ func readEscrow(r *http.Request) (escrowRecord, error) {
 func escrowPayment(ctx context.Context, tx queryer, code, impUID string) error {
 	p, _, _, err := loadPayment(ctx, tx, "imp_uid = ? AND merchant_code = ?", impUID, code)
 	if errors.Is(err, ErrNotFound) {
-		return notFoundIn(msgPaymentNotFound, "no payment with imp_uid "+quote(impUID)+" for this merchant")
+		return paymentNotFound(impUID)
 	}
 	if err != nil {
 		return err
@@ -168,7 +168,7 @@ func (a *API) putEscrow(r *http.Request, code string, update bool) (any, error) 
 func (a *API) getEscrow(r *http.Request, code string) (any, error) {
 	impUID := r.PathValue("imp_uid")
 	if _, err := a.store.Payment(r.Context(), code, impUID); errors.Is(err, ErrNotFound) {
-		return nil, notFoundIn(msgPaymentNotFound, "no payment with imp_uid "+quote(impUID)+" for this merchant")
+		return nil, paymentNotFound(impUID)
 	} else if err != nil {
 		return nil, err
 	}

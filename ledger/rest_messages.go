@@ -34,6 +34,12 @@ const (
 // notFoundIn is the real API's 404 for an id it does not know (code -1, its message).
 func notFoundIn(real, explain string) *Refusal { return refused(-1, real, explain, ErrNotFound) }
 
+// paymentNotFound is the REST answer for an imp_uid the merchant has no payment for, with the
+// real API's message.
+func paymentNotFound(impUID string) *Refusal {
+	return notFoundIn(msgPaymentNotFound, "no payment with imp_uid "+quote(impUID)+" for this merchant")
+}
+
 // refusedIn is a business refusal: HTTP 200 with code 1, as the real cancel answers.
 func refusedIn(real, explain string) *Refusal { return refused(1, real, explain, nil) }
 

@@ -127,7 +127,7 @@ func (a *API) balance(r *http.Request, code string) (any, error) {
 	}
 	p, err := a.store.Payment(r.Context(), code, r.PathValue("imp_uid"))
 	if errors.Is(err, ErrNotFound) {
-		return nil, notFoundIn(msgPaymentNotFound, "no payment with imp_uid "+quote(r.PathValue("imp_uid"))+" for this merchant")
+		return nil, paymentNotFound(r.PathValue("imp_uid"))
 	}
 	if err != nil {
 		return nil, err

@@ -217,7 +217,7 @@ func (s *Store) changePayment(ctx context.Context, merchantCode, impUID string, 
 	return s.tx(ctx, func(tx *sql.Tx) error {
 		p, _, _, err := loadPayment(ctx, s.in(tx), "imp_uid = ? AND merchant_code = ?", impUID, merchantCode)
 		if errors.Is(err, ErrNotFound) {
-			return notFoundIn(msgPaymentNotFound, "no payment with imp_uid "+quote(impUID)+" for this merchant")
+			return paymentNotFound(impUID)
 		}
 		if err != nil {
 			return err

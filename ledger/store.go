@@ -282,7 +282,7 @@ func loadPayment(ctx context.Context, q queryer, where string, args ...any) (p P
 func (s *Store) Payment(ctx context.Context, merchantCode, impUID string) (Payment, error) {
 	p, _, _, err := loadPayment(lookup(ctx), reads{s}, "imp_uid = ? AND merchant_code = ?", impUID, merchantCode)
 	if errors.Is(err, ErrNotFound) {
-		err = notFound("no payment with imp_uid " + strconv.Quote(impUID) + " for this merchant")
+		err = noPayment(impUID)
 	}
 	return p, err
 }
@@ -407,7 +407,7 @@ func (s *Store) paymentAnswer(ctx context.Context, merchantCode, impUID string) 
 	var doc string
 	err := (reads{s}).QueryRowContext(ctx, `SELECT doc FROM payments WHERE imp_uid = ? AND merchant_code = ?`, impUID, merchantCode).Scan(&doc)
 	if err == sql.ErrNoRows {
-		return nil, notFound("no payment with imp_uid " + strconv.Quote(impUID) + " for this merchant")
+		return nil, noPayment(impUID)
 	}
 	return storedPayment(doc), err
 }
